@@ -1,0 +1,341 @@
+/*
+ * tp_conf.c: reads the libconfig file, walks the top-level sections and
+ * provides the table-driven field checker used by every section.
+ * Master only; the same code path serves start, -t and reload.
+ */
+#include "tp_conf_int.h"
+#include "tp_log.h"
+#include "tp_tls.h"
+#include "tp_units.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+struct tp_src
+tp_conf_src(struct tp_conf_ctx *c, const config_setting_t *s)
+{
+    struct tp_src src = { c->opts->path, 0 };
+    const char *f;
+
+    if (s != NULL) {
+        f = config_setting_source_file(s);
+        if (f != NULL) {
+            src.file = tp_arena_strdup(c->a, f);
+        }
+        src.line = (int) config_setting_source_line(s);
+    }
+    return src;
+}
+
+static void
+conf_format(struct tp_conf_ctx *c, const config_setting_t *s, char *out,
+    size_t outlen, const char *fmt, va_list ap)
+{
+    struct tp_src src = tp_conf_src(c, s);
+    int n;
+
+    if (src.line > 0) {
+        n = snprintf(out, outlen, "%s:%d: ", src.file, src.line);
+    } else {
+        n = snprintf(out, outlen, "%s: ", src.file);
+    }
+    if (n > 0 && (size_t) n < outlen) {
+        vsnprintf(out + n, outlen - (size_t) n, fmt, ap);
+    }
+}
+
+int
+tp_conf_error(struct tp_conf_ctx *c, const config_setting_t *s,
+    const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!c->failed) {            /* the first error is the one that counts */
+        va_start(ap, fmt);
+        conf_format(c, s, c->err, c->errlen, fmt, ap);
+        va_end(ap);
+        c->failed = true;
+    }
+    return TP_ERROR;
+}
+
+int
+tp_conf_error_at(struct tp_conf_ctx *c, struct tp_src src, const char *fmt,
+    ...)
+{
+    va_list ap;
+    int n;
+
+    if (!c->failed) {
+        n = snprintf(c->err, c->errlen, "%s:%d: ", src.file, src.line);
+        if (n > 0 && (size_t) n < c->errlen) {
+            va_start(ap, fmt);
+            vsnprintf(c->err + n, c->errlen - (size_t) n, fmt, ap);
+            va_end(ap);
+        }
+        c->failed = true;
+    }
+    return TP_ERROR;
+}
+
+void
+tp_conf_warn(struct tp_conf_ctx *c, const config_setting_t *s,
+    const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    conf_format(c, s, msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    tp_log(TP_LOG_WARN, 0, "%s", msg);
+}
+
+const char *
+tp_conf_type_name(int type)
+{
+    switch (type) {
+    case CONFIG_TYPE_INT:
+    case CONFIG_TYPE_INT64: return "an integer";
+    case CONFIG_TYPE_FLOAT: return "a number";
+    case CONFIG_TYPE_STRING: return "a string";
+    case CONFIG_TYPE_BOOL: return "a boolean";
+    case CONFIG_TYPE_GROUP: return "a group { ... }";
+    case CONFIG_TYPE_LIST: return "a list ( ... )";
+    case CONFIG_TYPE_ARRAY: return "an array [ ... ]";
+    default: return "a setting";
+    }
+}
+
+const char *
+tp_conf_path(struct tp_conf_ctx *c, const char *p)
+{
+    if (p[0] == '/') {
+        return tp_arena_strdup(c->a, p);
+    }
+    return tp_arena_sprintf(c->a, "%s/%s", c->dir, p);
+}
+
+const char *
+tp_conf_str(struct tp_conf_ctx *c, const config_setting_t *s)
+{
+    const char *v = config_setting_get_string(s);
+
+    return v != NULL ? tp_arena_strdup(c->a, v) : NULL;
+}
+
+static int
+conf_int(struct tp_conf_ctx *c, const config_setting_t *s,
+    const struct tp_conf_field *f, int64_t *out)
+{
+    int t = config_setting_type(s);
+    uint64_t u;
+
+    if (t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64) {
+        *out = config_setting_get_int64(s);
+    } else if (f->type == TP_CT_SIZE && t == CONFIG_TYPE_STRING) {
+        if (tp_units_size(config_setting_get_string(s), &u) != TP_OK
+            || u > INT64_MAX)
+        {
+            return tp_conf_error(c, s, "'%s': invalid size \"%s\" (use bytes "
+                "or a number with K, M or G)", f->name,
+                config_setting_get_string(s));
+        }
+        *out = (int64_t) u;
+    } else {
+        return tp_conf_error(c, s, "'%s' must be %s, not %s", f->name,
+            f->type == TP_CT_SIZE ? "a size (e.g. \"10M\")" : "an integer",
+            tp_conf_type_name(t));
+    }
+    if (*out < f->min || *out > f->max) {
+        return tp_conf_error(c, s, "'%s' = %lld is out of range [%lld, %lld]",
+            f->name, (long long) *out, (long long) f->min, (long long) f->max);
+    }
+    return TP_OK;
+}
+
+static int
+conf_store(struct tp_conf_ctx *c, const config_setting_t *s,
+    const struct tp_conf_field *f, void *obj)
+{
+    int t = config_setting_type(s);
+    char *dst = (char *) obj + f->off;
+    int64_t v = 0;
+
+    switch (f->type) {
+    case TP_CT_INT:
+    case TP_CT_SIZE:
+        if (conf_int(c, s, f, &v) != TP_OK) {
+            return TP_ERROR;
+        }
+        if (f->max > UINT32_MAX) {
+            *(uint64_t *) (void *) dst = (uint64_t) v;
+        } else {
+            *(uint32_t *) (void *) dst = (uint32_t) v;
+        }
+        return TP_OK;
+    case TP_CT_STR:
+    case TP_CT_PATH:
+        if (t != CONFIG_TYPE_STRING) {
+            return tp_conf_error(c, s, "'%s' must be a string, not %s",
+                f->name, tp_conf_type_name(t));
+        }
+        if (f->off != 0 || obj != NULL) {
+            *(const char **) (void *) dst = f->type == TP_CT_PATH
+                ? tp_conf_path(c, config_setting_get_string(s))
+                : tp_conf_str(c, s);
+        }
+        return TP_OK;
+    case TP_CT_BOOL:
+        if (t != CONFIG_TYPE_BOOL) {
+            return tp_conf_error(c, s, "'%s' must be true or false, not %s",
+                f->name, tp_conf_type_name(t));
+        }
+        *(bool *) (void *) dst = config_setting_get_bool(s) != 0;
+        return TP_OK;
+    default:
+        return TP_OK;
+    }
+}
+
+int
+tp_conf_apply(struct tp_conf_ctx *c, const config_setting_t *g,
+    const struct tp_conf_field *fields, size_t nfields, void *obj)
+{
+    int i, n = config_setting_length(g);
+    const char *gname = config_setting_name(g);
+    const struct tp_conf_field *f;
+    const config_setting_t *s;
+    size_t k;
+
+    for (i = 0; i < n; i++) {
+        s = config_setting_get_elem(g, (unsigned) i);
+        for (k = 0, f = NULL; k < nfields; k++) {
+            if (strcmp(fields[k].name, config_setting_name(s)) == 0) {
+                f = &fields[k];
+                break;
+            }
+        }
+        if (f == NULL) {
+            return tp_conf_error(c, s, "unknown setting '%s' in %s",
+                config_setting_name(s), gname != NULL ? gname : "this group");
+        }
+        if (f->type == TP_CT_UNSUPPORTED) {
+            tp_conf_warn(c, s, "not supported yet: '%s' (%s); ignored",
+                f->name, f->note);
+            continue;
+        }
+        if (f->type == TP_CT_GROUP && !config_setting_is_group(s)) {
+            return tp_conf_error(c, s, "'%s' must be a group { ... }, not %s",
+                f->name, tp_conf_type_name(config_setting_type(s)));
+        }
+        if (f->type == TP_CT_LIST && !config_setting_is_list(s)
+            && !config_setting_is_array(s))
+        {
+            return tp_conf_error(c, s, "'%s' must be a list ( ... ), not %s",
+                f->name, tp_conf_type_name(config_setting_type(s)));
+        }
+        if (f->type <= TP_CT_BOOL && obj != NULL
+            && conf_store(c, s, f, obj) != TP_OK)
+        {
+            return TP_ERROR;
+        }
+    }
+    return TP_OK;
+}
+
+static const struct tp_conf_field top_fields[] = {
+    { "server", TP_CT_GROUP, 0, 0, 0, NULL },
+    { "listeners", TP_CT_LIST, 0, 0, 0, NULL },
+    { "apis", TP_CT_LIST, 0, 0, 0, NULL },
+    { "domains", TP_CT_LIST, 0, 0, 0, NULL },
+    { "throttle", TP_CT_UNSUPPORTED, 0, 0, 0, "account throttling" },
+    { "cache", TP_CT_UNSUPPORTED, 0, 0, 0, "response cache" },
+    { "metrics", TP_CT_UNSUPPORTED, 0, 0, 0, "metrics worker" },
+    { "usage_plans", TP_CT_UNSUPPORTED, 0, 0, 0, "usage plans" },
+    { "api_keys", TP_CT_UNSUPPORTED, 0, 0, 0, "API keys" },
+    { "authorizers", TP_CT_UNSUPPORTED, 0, 0, 0, "authorizers" },
+    { "iam", TP_CT_UNSUPPORTED, 0, 0, 0, "IAM principals" },
+    { "functions", TP_CT_UNSUPPORTED, 0, 0, 0, "the function host" },
+};
+
+static int
+conf_sections(struct tp_conf_ctx *c, config_t *cfg)
+{
+    const config_setting_t *root = config_root_setting(cfg), *s;
+
+    if (tp_conf_apply(c, root, top_fields, TP_NELEM(top_fields), NULL)
+        != TP_OK)
+    {
+        return TP_ERROR;
+    }
+    /* Order matters: listeners name APIs, and domains carry certificates. */
+    if (tp_conf_server(c, config_lookup(cfg, "server")) != TP_OK) {
+        return TP_ERROR;
+    }
+    s = config_lookup(cfg, "apis");
+    if (s != NULL && tp_conf_apis(c, s) != TP_OK) {
+        return TP_ERROR;
+    }
+    s = config_lookup(cfg, "domains");
+    if (s != NULL && tp_conf_domains(c, s) != TP_OK) {
+        return TP_ERROR;
+    }
+    s = config_lookup(cfg, "listeners");
+    if (s == NULL || config_setting_length(s) == 0) {
+        return tp_conf_error(c, s, "no listeners: add listeners = "
+            "( { address = \"127.0.0.1:8080\"; } );");
+    }
+    return tp_conf_listeners(c, s);
+}
+
+struct tp_model *
+tp_conf_load(struct tp_arena *a, const struct tp_conf_opts *opts, char *err,
+    size_t errlen)
+{
+    struct tp_conf_ctx c = { .a = a, .opts = opts, .err = err,
+        .errlen = errlen };
+    char real[PATH_MAX], *tmp;
+    config_t cfg;
+    int rc;
+
+    if (realpath(opts->path, real) == NULL) {
+        snprintf(err, errlen, "%s: cannot open: %s", opts->path,
+            strerror(errno));
+        return NULL;
+    }
+    tmp = tp_arena_strdup(a, real);
+    c.dir = tmp != NULL ? tp_arena_strdup(a, dirname(tmp)) : NULL;
+    c.m = tp_arena_calloc(a, sizeof(*c.m));
+    if (c.m == NULL || c.dir == NULL) {
+        snprintf(err, errlen, "%s: out of memory", opts->path);
+        return NULL;
+    }
+
+    config_init(&cfg);
+    config_set_include_dir(&cfg, c.dir);
+    if (config_read_file(&cfg, opts->path) != CONFIG_TRUE) {
+        if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO) {
+            snprintf(err, errlen, "%s: cannot read: %s", opts->path,
+                strerror(errno));
+        } else {
+            snprintf(err, errlen, "%s:%d: %s",
+                config_error_file(&cfg) != NULL ? config_error_file(&cfg)
+                                                : opts->path,
+                config_error_line(&cfg), config_error_text(&cfg));
+        }
+        config_destroy(&cfg);
+        return NULL;
+    }
+    rc = conf_sections(&c, &cfg);
+    config_destroy(&cfg);
+    if (rc != TP_OK) {
+        return NULL;
+    }
+    tp_tls_bind_model(c.m);
+    return c.m;
+}

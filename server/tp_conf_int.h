@@ -1,0 +1,68 @@
+/*
+ * tp_conf_int.h: private helpers shared by the config loader's files
+ * (tp_conf.c, tp_conf_server.c, tp_conf_listen.c, tp_conf_api.c).  Master only.
+ */
+#ifndef TP_CONF_INT_H
+#define TP_CONF_INT_H
+
+#include "tp_conf.h"
+
+#include <libconfig.h>
+
+struct tp_conf_ctx {
+    struct tp_arena *a;
+    struct tp_model *m;
+    const struct tp_conf_opts *opts;
+    const char *dir;                 /* directory of the config file */
+    char *err;
+    size_t errlen;
+    bool failed;
+};
+
+enum tp_conf_type {
+    TP_CT_INT = 0,                   /* non-negative integer in [min, max] */
+    TP_CT_SIZE,                      /* integer bytes or "10M" */
+    TP_CT_STR,
+    TP_CT_PATH,                      /* string, resolved against the config dir */
+    TP_CT_BOOL,
+    TP_CT_GROUP,
+    TP_CT_LIST,
+    TP_CT_ANY,                       /* handled by the section's own code */
+    TP_CT_UNSUPPORTED                /* parsed, warned: a later feature */
+};
+
+/* One row of a section table: exemplars R11. */
+struct tp_conf_field {
+    const char *name;
+    enum tp_conf_type type;
+    size_t off;                      /* into the target struct, or 0 */
+    int64_t min;
+    int64_t max;
+    const char *note;                /* TP_CT_UNSUPPORTED: what it is */
+};
+
+int tp_conf_error(struct tp_conf_ctx *c, const config_setting_t *s,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int tp_conf_error_at(struct tp_conf_ctx *c, struct tp_src src,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void tp_conf_warn(struct tp_conf_ctx *c, const config_setting_t *s,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+struct tp_src tp_conf_src(struct tp_conf_ctx *c, const config_setting_t *s);
+
+/*
+ * Checks every member of group <g> against <fields>: unknown names and
+ * wrong types are errors; scalar rows with an offset are stored into <obj>.
+ */
+int tp_conf_apply(struct tp_conf_ctx *c, const config_setting_t *g,
+    const struct tp_conf_field *fields, size_t nfields, void *obj);
+
+const char *tp_conf_path(struct tp_conf_ctx *c, const char *p);
+const char *tp_conf_str(struct tp_conf_ctx *c, const config_setting_t *s);
+const char *tp_conf_type_name(int type);
+
+int tp_conf_server(struct tp_conf_ctx *c, const config_setting_t *s);
+int tp_conf_listeners(struct tp_conf_ctx *c, const config_setting_t *s);
+int tp_conf_domains(struct tp_conf_ctx *c, const config_setting_t *s);
+int tp_conf_apis(struct tp_conf_ctx *c, const config_setting_t *s);
+
+#endif /* TP_CONF_INT_H */

@@ -1,0 +1,306 @@
+/*
+ * tp_conf_listen.c: the `listeners` and `domains` sections: addresses,
+ * TLS identities (contexts built here so -t checks certificates too).
+ * Master only.
+ */
+#include "tp_conf_int.h"
+#include "tp_tls.h"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <strings.h>
+
+#define L_OFF(f) offsetof(struct tp_listener, f)
+#define T_OFF(f) offsetof(struct tp_tls_conf, f)
+
+static const struct tp_conf_field listener_fields[] = {
+    { "address", TP_CT_ANY, 0, 0, 0, NULL },
+    { "default_api", TP_CT_ANY, 0, 0, 0, NULL },
+    { "tls", TP_CT_GROUP, 0, 0, 0, NULL },
+    { "private", TP_CT_UNSUPPORTED, 0, 0, 0, "private listeners" },
+    { "allow", TP_CT_UNSUPPORTED, 0, 0, 0, "private listener allow list" },
+};
+
+static const struct tp_conf_field tls_fields[] = {
+    { "certificate", TP_CT_PATH, T_OFF(certificate), 0, 0, NULL },
+    { "key", TP_CT_PATH, T_OFF(key), 0, 0, NULL },
+    { "policy", TP_CT_ANY, 0, 0, 0, NULL },
+};
+
+static const struct tp_conf_field domain_fields[] = {
+    { "name", TP_CT_STR, offsetof(struct tp_domain, name), 0, 0, NULL },
+    { "certificate", TP_CT_ANY, 0, 0, 0, NULL },
+    { "key", TP_CT_ANY, 0, 0, 0, NULL },
+    { "policy", TP_CT_ANY, 0, 0, 0, NULL },
+    { "truststore", TP_CT_UNSUPPORTED, 0, 0, 0, "mutual TLS" },
+    { "mappings", TP_CT_UNSUPPORTED, 0, 0, 0, "base path mappings" },
+};
+
+/* Parses "ip:port", "[v6]:port", "*:port" or "port" ("*" is handled by
+ * the caller); TP_ERROR on anything else. */
+static int
+listen_parse_addr(const char *s, struct sockaddr_storage *ss,
+    socklen_t *len, uint16_t *port)
+{
+    char host[256];
+    const char *colon;
+    struct addrinfo hints, *res = NULL;
+    size_t hlen;
+    char *end;
+    long p;
+
+    colon = strrchr(s, ':');
+    if (colon == NULL) {
+        return TP_ERROR;
+    }
+    hlen = (size_t) (colon - s);
+    if (hlen >= sizeof(host)) {
+        return TP_ERROR;
+    }
+    if (s[0] == '[') {
+        if (hlen < 2 || s[hlen - 1] != ']') {
+            return TP_ERROR;
+        }
+        memcpy(host, s + 1, hlen - 2);
+        host[hlen - 2] = '\0';
+    } else {
+        memcpy(host, s, hlen);
+        host[hlen] = '\0';
+    }
+    p = strtol(colon + 1, &end, 10);
+    if (colon[1] == '\0' || *end != '\0' || p < 1 || p > 65535) {
+        return TP_ERROR;
+    }
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    if (getaddrinfo(host, colon + 1, &hints, &res) != 0 || res == NULL) {
+        return TP_ERROR;
+    }
+    memcpy(ss, res->ai_addr, res->ai_addrlen);
+    *len = res->ai_addrlen;
+    *port = (uint16_t) p;
+    freeaddrinfo(res);
+    return TP_OK;
+}
+
+static int
+listen_tls_policy(struct tp_conf_ctx *c, const config_setting_t *s,
+    enum tp_tls_policy *out)
+{
+    const char *v = config_setting_get_string(s);
+
+    if (v != NULL && strcmp(v, "TLS_1_0") == 0) {
+        *out = TP_TLS_1_0;
+    } else if (v != NULL && strcmp(v, "TLS_1_2") == 0) {
+        *out = TP_TLS_1_2;
+    } else {
+        return tp_conf_error(c, s,
+            "'policy' must be \"TLS_1_0\" or \"TLS_1_2\"");
+    }
+    return TP_OK;
+}
+
+/* Builds a TLS identity from a group holding certificate/key/policy. */
+static struct tp_tls_conf *
+listen_tls(struct tp_conf_ctx *c, const config_setting_t *g, bool strict)
+{
+    struct tp_tls_conf *t = tp_arena_calloc(c->a, sizeof(*t));
+    const config_setting_t *s;
+    char msg[512];
+
+    if (t == NULL) {
+        tp_conf_error(c, g, "out of memory");
+        return NULL;
+    }
+    t->policy = TP_TLS_1_2;
+    t->src = tp_conf_src(c, g);
+    if (strict && tp_conf_apply(c, g, tls_fields, TP_NELEM(tls_fields), t)
+        != TP_OK)
+    {
+        return NULL;
+    }
+    if (!strict) {
+        s = config_setting_get_member(g, "certificate");
+        if (s != NULL && config_setting_type(s) == CONFIG_TYPE_STRING) {
+            t->certificate = tp_conf_path(c, config_setting_get_string(s));
+        }
+        s = config_setting_get_member(g, "key");
+        if (s != NULL && config_setting_type(s) == CONFIG_TYPE_STRING) {
+            t->key = tp_conf_path(c, config_setting_get_string(s));
+        }
+    }
+    s = config_setting_get_member(g, "policy");
+    if (s != NULL && listen_tls_policy(c, s, &t->policy) != TP_OK) {
+        return NULL;
+    }
+    if (t->certificate == NULL || t->key == NULL) {
+        tp_conf_error(c, g, "TLS needs both 'certificate' and 'key'");
+        return NULL;
+    }
+    if (tp_tls_server_ctx(c->a, t, msg, sizeof(msg)) != TP_OK) {
+        tp_conf_error(c, g, "%s", msg);
+        return NULL;
+    }
+    return t;
+}
+
+static int
+listen_add(struct tp_conf_ctx *c, const config_setting_t *g,
+    const struct tp_listener *tmpl, const char *addr)
+{
+    struct tp_model *m = c->m;
+    struct tp_listener *l;
+    unsigned i;
+
+    l = &m->listeners[m->nlisteners];
+    *l = *tmpl;
+    if (listen_parse_addr(addr, &l->addr, &l->addrlen, &l->port) != TP_OK) {
+        return tp_conf_error(c, config_setting_get_member(g, "address"),
+            "invalid listener address \"%s\" (use \"ip:port\", "
+            "\"[ipv6]:port\" or \"*:port\")", tmpl->address);
+    }
+    for (i = 0; i < m->nlisteners; i++) {
+        if (m->listeners[i].addrlen == l->addrlen
+            && memcmp(&m->listeners[i].addr, &l->addr, l->addrlen) == 0)
+        {
+            return tp_conf_error(c, g, "duplicate listener address \"%s\" "
+                "(also at line %d)", tmpl->address, m->listeners[i].src.line);
+        }
+    }
+    l->fd = -1;
+    m->nlisteners++;
+    return TP_OK;
+}
+
+static int
+listen_one(struct tp_conf_ctx *c, const config_setting_t *g)
+{
+    struct tp_listener tmpl;
+    const config_setting_t *s;
+    const char *addr, *api;
+    char buf[300];
+
+    memset(&tmpl, 0, sizeof(tmpl));
+    tmpl.src = tp_conf_src(c, g);
+    if (!config_setting_is_group(g)) {
+        return tp_conf_error(c, g, "each listener must be a group { ... }");
+    }
+    if (tp_conf_apply(c, g, listener_fields, TP_NELEM(listener_fields), NULL)
+        != TP_OK)
+    {
+        return TP_ERROR;
+    }
+    s = config_setting_get_member(g, "address");
+    addr = s != NULL ? config_setting_get_string(s) : NULL;
+    if (addr == NULL) {
+        return tp_conf_error(c, s != NULL ? s : g,
+            "a listener needs 'address' = \"ip:port\"");
+    }
+    tmpl.address = tp_arena_strdup(c->a, addr);
+    s = config_setting_get_member(g, "default_api");
+    if (s != NULL) {
+        api = config_setting_get_string(s);
+        tmpl.default_api = api != NULL
+            ? tp_model_find_api(c->m, api, strlen(api)) : NULL;
+        if (tmpl.default_api == NULL) {
+            return tp_conf_error(c, s, "default_api \"%s\": unknown api "
+                "(no apis entry has this id)", api != NULL ? api : "?");
+        }
+    }
+    s = config_setting_get_member(g, "tls");
+    if (s != NULL && (tmpl.tls = listen_tls(c, s, true)) == NULL) {
+        return TP_ERROR;
+    }
+    /* "*:port" and "port" listen on every IPv4 and IPv6 address. */
+    if (strncmp(addr, "*:", 2) == 0 || strchr(addr, ':') == NULL) {
+        const char *port = addr[0] == '*' ? addr + 2 : addr;
+
+        snprintf(buf, sizeof(buf), "0.0.0.0:%s", port);
+        if (listen_add(c, g, &tmpl, buf) != TP_OK) {
+            return TP_ERROR;
+        }
+        snprintf(buf, sizeof(buf), "[::]:%s", port);
+        return listen_add(c, g, &tmpl, buf);
+    }
+    return listen_add(c, g, &tmpl, addr);
+}
+
+int
+tp_conf_listeners(struct tp_conf_ctx *c, const config_setting_t *s)
+{
+    int i, n = config_setting_length(s);
+
+    c->m->listeners = tp_arena_calloc(c->a,
+        sizeof(struct tp_listener) * (size_t) n * 2);
+    if (c->m->listeners == NULL) {
+        return tp_conf_error(c, s, "out of memory");
+    }
+    for (i = 0; i < n; i++) {
+        if (listen_one(c, config_setting_get_elem(s, (unsigned) i))
+            != TP_OK)
+        {
+            return TP_ERROR;
+        }
+    }
+    return TP_OK;
+}
+
+static int
+domain_one(struct tp_conf_ctx *c, const config_setting_t *g,
+    struct tp_domain *d)
+{
+    unsigned i;
+
+    if (!config_setting_is_group(g)) {
+        return tp_conf_error(c, g, "each domain must be a group { ... }");
+    }
+    d->src = tp_conf_src(c, g);
+    if (tp_conf_apply(c, g, domain_fields, TP_NELEM(domain_fields), d)
+        != TP_OK)
+    {
+        return TP_ERROR;
+    }
+    if (d->name == NULL || d->name[0] == '\0') {
+        return tp_conf_error(c, g, "a domain needs 'name'");
+    }
+    for (i = 0; &c->m->domains[i] != d; i++) {
+        if (strcasecmp(c->m->domains[i].name, d->name) == 0) {
+            return tp_conf_error(c, g, "duplicate domain \"%s\"", d->name);
+        }
+    }
+    if (config_setting_get_member(g, "certificate") != NULL
+        || config_setting_get_member(g, "key") != NULL)
+    {
+        d->tls = listen_tls(c, g, false);
+        if (d->tls == NULL) {
+            return TP_ERROR;
+        }
+    }
+    return TP_OK;
+}
+
+int
+tp_conf_domains(struct tp_conf_ctx *c, const config_setting_t *s)
+{
+    int i, n = config_setting_length(s);
+
+    c->m->domains = tp_arena_calloc(c->a,
+        sizeof(struct tp_domain) * (size_t) (n > 0 ? n : 1));
+    if (c->m->domains == NULL) {
+        return tp_conf_error(c, s, "out of memory");
+    }
+    for (i = 0; i < n; i++) {
+        if (domain_one(c, config_setting_get_elem(s, (unsigned) i),
+                &c->m->domains[i]) != TP_OK)
+        {
+            return TP_ERROR;
+        }
+        c->m->ndomains++;
+    }
+    return TP_OK;
+}

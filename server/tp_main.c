@@ -1,0 +1,267 @@
+/*
+ * tp_main.c: the command line (-c -f -t -p -s -v -h), daemonizing, pid file,
+ * then hand-over to the master loop.  Runs in the master (and in the
+ * short-lived processes of -t, -s and -v).
+ */
+#include "tp_cycle.h"
+#include "tp_listen.h"
+#include "tp_log.h"
+#include "tp_master.h"
+#include "tp_pidfile.h"
+#include "tp_process.h"
+#include "tp_shm.h"
+#include "tp_time.h"
+#include "tp_tls.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libconfig.h>
+#include <lmdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+struct main_opts {
+    bool test;
+    const char *signal;
+};
+
+static void
+main_usage(FILE *f)
+{
+    fprintf(f,
+        "usage: turnpike [-c file] [-f] [-t] [-p dir] "
+        "[-s reload|reopen|stop|quit] [-v] [-h]\n"
+        "  -c file   configuration file (default " TP_CONF_PATH ")\n"
+        "  -f        stay in the foreground, log to stderr\n"
+        "  -t        test the configuration and every API it names, exit\n"
+        "  -p dir    runtime prefix: pid file, error log and data dir\n"
+        "            default to dir/turnpike.pid, dir/error.log, dir/data\n"
+        "  -s sig    signal the running master: reload, reopen, stop, quit\n"
+        "  -v        print version and library versions, exit\n"
+        "  -h        this help\n");
+}
+
+static void
+main_version(void)
+{
+    printf("turnpike %s\n", TP_VERSION);
+    printf("  %s\n", tp_tls_version());
+    printf("  libconfig %d.%d.%d\n", LIBCONFIG_VER_MAJOR, LIBCONFIG_VER_MINOR,
+        LIBCONFIG_VER_REVISION);
+    printf("  %s\n", mdb_version(NULL, NULL, NULL));
+    printf("  zlib %s\n", zlibVersion());
+    printf("  jsmn (header-only)\n");
+}
+
+static int
+main_args(int argc, char **argv, struct main_opts *o)
+{
+    int ch;
+
+    tp_proc.conf_path = TP_CONF_PATH;
+    while ((ch = getopt(argc, argv, "c:ftp:s:vh")) != -1) {
+        switch (ch) {
+        case 'c': tp_proc.conf_path = optarg; break;
+        case 'f': tp_proc.foreground = true; break;
+        case 't': o->test = true; break;
+        case 'p': tp_proc.prefix = optarg; break;
+        case 's': o->signal = optarg; break;
+        case 'v': main_version(); exit(0);
+        case 'h': main_usage(stdout); exit(0);
+        default: main_usage(stderr); return TP_ERROR;
+        }
+    }
+    if (optind != argc) {
+        fprintf(stderr, "turnpike: unexpected argument \"%s\"\n",
+            argv[optind]);
+        main_usage(stderr);
+        return TP_ERROR;
+    }
+    return TP_OK;
+}
+
+/* mkdir -p for the directory part of <path> (or <path> itself). */
+static int
+main_mkdirs(const char *path, bool is_dir)
+{
+    char buf[4096];
+    size_t i, len = strlen(path);
+
+    if (len >= sizeof(buf)) {
+        return TP_ERROR;
+    }
+    memcpy(buf, path, len + 1);
+    if (!is_dir) {
+        char *slash = strrchr(buf, '/');
+
+        if (slash == NULL || slash == buf) {
+            return TP_OK;
+        }
+        *slash = '\0';
+        len = strlen(buf);
+    }
+    for (i = 1; i <= len; i++) {
+        if (buf[i] == '/' || buf[i] == '\0') {
+            char c = buf[i];
+
+            buf[i] = '\0';
+            if (mkdir(buf, 0755) != 0 && errno != EEXIST) {
+                return TP_ERROR;
+            }
+            buf[i] = c;
+        }
+    }
+    return TP_OK;
+}
+
+/* Directories for pid file, log and data; the data dir belongs to the
+ * unprivileged worker user, who writes it. */
+static int
+main_prepare_dirs(const struct tp_server_conf *sc)
+{
+    uid_t uid;
+    gid_t gid;
+
+    if (main_mkdirs(sc->pid_file, false) != TP_OK
+        || (!tp_proc.foreground && main_mkdirs(sc->error_log, false) != TP_OK)
+        || main_mkdirs(sc->data_dir, true) != TP_OK)
+    {
+        fprintf(stderr, "turnpike: cannot create directories for %s, %s, "
+            "%s: %s\n", sc->pid_file, sc->error_log, sc->data_dir,
+            strerror(errno));
+        return TP_ERROR;
+    }
+    if (geteuid() == 0) {
+        if (tp_process_worker_ids(sc, &uid, &gid) != TP_OK) {
+            return TP_ERROR;
+        }
+        if (chown(sc->data_dir, uid, gid) != 0) {
+            fprintf(stderr, "turnpike: chown %s: %s\n", sc->data_dir,
+                strerror(errno));
+            return TP_ERROR;
+        }
+    }
+    return TP_OK;
+}
+
+static int
+main_daemonize(int logfd)
+{
+    pid_t pid = fork();
+    int null;
+
+    if (pid < 0) {
+        fprintf(stderr, "turnpike: fork: %s\n", strerror(errno));
+        return TP_ERROR;
+    }
+    if (pid > 0) {
+        _exit(0);
+    }
+    if (setsid() < 0 || chdir("/") != 0) {
+        return TP_ERROR;
+    }
+    null = open("/dev/null", O_RDWR);
+    if (null >= 0) {
+        dup2(null, STDIN_FILENO);
+        dup2(null, STDOUT_FILENO);
+        close(null);
+    }
+    dup2(logfd, STDERR_FILENO);
+    return TP_OK;
+}
+
+static int
+main_test(void)
+{
+    char err[1024];
+    struct tp_cycle *c = tp_cycle_load(true, err, sizeof(err));
+
+    if (c == NULL) {
+        fprintf(stderr, "turnpike: %s\n", err);
+        fprintf(stderr, "turnpike: %s: test failed\n", tp_proc.conf_path);
+        return 1;
+    }
+    fprintf(stderr, "turnpike: %s: syntax ok\n", tp_proc.conf_path);
+    fprintf(stderr, "turnpike: %s: test is successful\n", tp_proc.conf_path);
+    tp_cycle_free(c);
+    return 0;
+}
+
+static int
+main_start(void)
+{
+    struct tp_cycle *c;
+    const struct tp_server_conf *sc;
+    char err[1024];
+    int logfd = -1, rc;
+
+    c = tp_cycle_load(false, err, sizeof(err));
+    if (c == NULL) {
+        fprintf(stderr, "turnpike: %s\n", err);
+        return 1;
+    }
+    c->generation = 1;
+    sc = &c->model->server;
+    tp_log_level = sc->log_level;
+    if (main_prepare_dirs(sc) != TP_OK) {
+        return 1;
+    }
+    if (!tp_proc.foreground) {
+        logfd = open(sc->error_log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+            0644);
+        if (logfd < 0) {
+            fprintf(stderr, "turnpike: cannot open error log \"%s\": %s\n",
+                sc->error_log, strerror(errno));
+            return 1;
+        }
+    }
+    if (tp_listen_open(c, NULL, err, sizeof(err)) != TP_OK) {
+        fprintf(stderr, "turnpike: %s\n", err);
+        return 1;
+    }
+    tp_proc.shm = tp_shm_create(sc, err, sizeof(err));
+    if (tp_proc.shm == NULL) {
+        fprintf(stderr, "turnpike: %s\n", err);
+        return 1;
+    }
+    if (!tp_proc.foreground && main_daemonize(logfd) != TP_OK) {
+        return 1;
+    }
+    if (logfd >= 0) {
+        close(logfd);
+    }
+    tp_proc.master_pid = getpid();
+    tp_proc.cycle = c;
+    tp_log_set_tag("master", -1);
+    if (tp_pidfile_write(sc->pid_file) != TP_OK) {
+        tp_log(TP_LOG_ERROR, errno, "cannot write pid file \"%s\"",
+            sc->pid_file);
+        return 1;
+    }
+    tp_master_signals();
+    rc = tp_master_run();
+    tp_pidfile_remove(tp_proc.cycle->model->server.pid_file);
+    return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+    struct main_opts o = { false, NULL };
+
+    tp_proc.role = TP_ROLE_MASTER;
+    tp_log_set_tag("turnpike", -1);
+    if (main_args(argc, argv, &o) != TP_OK) {
+        return 1;
+    }
+    if (o.test) {
+        return main_test();
+    }
+    if (o.signal != NULL) {
+        return tp_pidfile_signal(tp_proc.conf_path, tp_proc.prefix, o.signal);
+    }
+    return main_start();
+}

@@ -1,0 +1,445 @@
+/*
+ * tp_master.c: supervision.  Master only: it never serves a request.
+ *
+ * Signal handlers only set flags; the master sleeps in sigsuspend() with
+ * every signal blocked elsewhere, and each turn of the loop handles, in
+ * order: dead children -> stop requests -> reload -> reopen -> respawns.
+ */
+#include "tp_master.h"
+#include "tp_channel.h"
+#include "tp_listen.h"
+#include "tp_log.h"
+#include "tp_process.h"
+#include "tp_time.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define TP_MAX_CHILDREN      1024
+#define RESPAWN_MIN_MS       100       /* first back-off after a quick death */
+#define RESPAWN_MAX_MS       30000
+#define QUICK_DEATH_MS       2000      /* died sooner than this: back off */
+#define TERM_GRACE_MS        5000      /* TERM -> KILL escalation */
+
+struct master_slot {
+    uint64_t respawn_at;               /* 0: none pending */
+    uint32_t backoff_ms;
+};
+
+struct master {
+    struct tp_child children[TP_MAX_CHILDREN];
+    unsigned nchildren;                /* high-water mark of used entries */
+    struct master_slot slots[512];
+    struct tp_cycle *old[64];          /* generations still draining */
+    unsigned nold;
+    bool stopping;                     /* TERM/INT or QUIT received */
+    bool graceful;
+    uint64_t kill_at;                  /* escalate to SIGKILL at this time */
+};
+
+
+static void
+master_on_signal(int signo)
+{
+    switch (signo) {
+    case SIGCHLD: tp_sig_child = 1; break;
+    case SIGTERM:
+    case SIGINT: tp_sig_terminate = 1; break;
+    case SIGQUIT: tp_sig_quit = 1; break;
+    case SIGHUP: tp_sig_reload = 1; break;
+    case SIGUSR1: tp_sig_reopen = 1; break;
+    case SIGALRM: tp_sig_alarm = 1; break;
+    default: break;
+    }
+}
+
+void
+tp_master_signals(void)
+{
+    static const int sigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP,
+        SIGUSR1, SIGALRM };
+    struct sigaction sa;
+    sigset_t set;
+    size_t i;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = master_on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigemptyset(&set);
+    for (i = 0; i < TP_NELEM(sigs); i++) {
+        sigaction(sigs[i], &sa, NULL);
+        sigaddset(&set, sigs[i]);
+    }
+    signal(SIGPIPE, SIG_IGN);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
+extern void tp_worker_main(void) __attribute__((noreturn));
+
+static struct tp_child *
+master_free_entry(struct master *ms)
+{
+    unsigned i;
+
+    for (i = 0; i < ms->nchildren; i++) {
+        if (ms->children[i].pid == 0) {
+            return &ms->children[i];
+        }
+    }
+    return ms->nchildren < TP_MAX_CHILDREN ? &ms->children[ms->nchildren++]
+                                           : NULL;
+}
+
+static void
+master_spawn(struct master *ms, struct tp_cycle *cycle, int slot)
+{
+    struct tp_child *ch = master_free_entry(ms);
+    int chan = -1;
+    pid_t pid;
+
+    if (ch == NULL) {
+        tp_log(TP_LOG_ERROR, 0, "too many child processes");
+        return;
+    }
+    pid = tp_process_spawn(cycle, slot, tp_worker_main, ms->children,
+        ms->nchildren, &chan);
+    if (pid < 0) {
+        ms->slots[slot].respawn_at = tp_clock.mono_ms + RESPAWN_MIN_MS;
+        return;
+    }
+    ch->pid = pid;
+    ch->slot = slot;
+    ch->channel = chan;
+    ch->cycle = cycle;
+    ch->started_ms = tp_clock.mono_ms;
+    ch->quitting = false;
+    cycle->live_children++;
+    tp_log(TP_LOG_INFO, 0, "started worker %d, pid %d, generation %u", slot,
+        (int) pid, cycle->generation);
+}
+
+static void
+master_send_all(struct master *ms, struct tp_cycle *only, uint32_t cmd)
+{
+    unsigned i;
+
+    for (i = 0; i < ms->nchildren; i++) {
+        struct tp_child *ch = &ms->children[i];
+
+        if (ch->pid == 0 || (only != NULL && ch->cycle != only)) {
+            continue;
+        }
+        if (cmd == TP_CMD_QUIT || cmd == TP_CMD_TERMINATE) {
+            ch->quitting = true;
+        }
+        if (ch->channel < 0
+            || tp_channel_send(ch->channel, cmd, NULL, 0) != TP_OK)
+        {
+            /* The signal is the fallback when the channel is gone. */
+            kill(ch->pid, cmd == TP_CMD_TERMINATE ? SIGTERM : SIGQUIT);
+        }
+    }
+}
+
+static void
+master_log_exit(const struct tp_child *ch, int status)
+{
+    if (WIFEXITED(status)) {
+        tp_log(WEXITSTATUS(status) == 0 ? TP_LOG_INFO : TP_LOG_ERROR, 0,
+            "worker %d (pid %d) exited with code %d", ch->slot, (int) ch->pid,
+            WEXITSTATUS(status));
+    } else if (WIFSIGNALED(status)) {
+        tp_log(TP_LOG_ERROR, 0, "worker %d (pid %d) killed by signal %d%s",
+            ch->slot, (int) ch->pid, WTERMSIG(status),
+            WCOREDUMP(status) ? " (core dumped)" : "");
+    }
+}
+
+/* Schedules the replacement of a worker of the current generation. */
+static void
+master_plan_respawn(struct master *ms, const struct tp_child *ch)
+{
+    struct master_slot *s = &ms->slots[ch->slot];
+
+    if (tp_clock.mono_ms - ch->started_ms < QUICK_DEATH_MS) {
+        s->backoff_ms = s->backoff_ms == 0 ? RESPAWN_MIN_MS
+            : TP_MIN(s->backoff_ms * 2, RESPAWN_MAX_MS);
+        s->respawn_at = tp_clock.mono_ms + s->backoff_ms;
+        tp_log(TP_LOG_WARN, 0, "worker %d died %llu ms after start; "
+            "respawning in %u ms", ch->slot,
+            (unsigned long long) (tp_clock.mono_ms - ch->started_ms),
+            s->backoff_ms);
+    } else {
+        s->backoff_ms = 0;
+        s->respawn_at = tp_clock.mono_ms;
+    }
+}
+
+static void
+master_reap(struct master *ms)
+{
+    int status;
+    pid_t pid;
+    unsigned i;
+
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+        for (i = 0; i < ms->nchildren; i++) {
+            struct tp_child *ch = &ms->children[i];
+
+            if (ch->pid != pid) {
+                continue;
+            }
+            master_log_exit(ch, status);
+            if (ch->channel >= 0) {
+                close(ch->channel);
+            }
+            ch->cycle->live_children--;
+            if (!ch->quitting && !ms->stopping
+                && ch->cycle == tp_proc.cycle)
+            {
+                master_plan_respawn(ms, ch);
+            }
+            ch->pid = 0;
+            ch->channel = -1;
+            break;
+        }
+    }
+}
+
+/* Frees drained generations: their sockets close unless still in use. */
+static void
+master_release_old(struct master *ms)
+{
+    unsigned i = 0;
+
+    while (i < ms->nold) {
+        struct tp_cycle *c = ms->old[i];
+
+        if (c->live_children > 0) {
+            i++;
+            continue;
+        }
+        tp_log(TP_LOG_INFO, 0, "generation %u drained", c->generation);
+        tp_listen_close(c, tp_proc.cycle);
+        tp_cycle_free(c);
+        ms->old[i] = ms->old[--ms->nold];
+    }
+}
+
+static void
+master_reload(struct master *ms)
+{
+    struct tp_cycle *old = tp_proc.cycle, *c;
+    char err[1024];
+    int i;
+
+    tp_log(TP_LOG_INFO, 0, "reloading %s", tp_proc.conf_path);
+    if (ms->nold == TP_NELEM(ms->old)) {
+        tp_log(TP_LOG_ERROR, 0, "reload refused: too many generations still "
+            "draining");
+        return;
+    }
+    c = tp_cycle_load(false, err, sizeof(err));
+    if (c == NULL) {
+        tp_log(TP_LOG_ERROR, 0, "reload failed, still serving generation "
+            "%u: %s", old->generation, err);
+        return;
+    }
+    if (tp_listen_open(c, old, err, sizeof(err)) != TP_OK) {
+        tp_log(TP_LOG_ERROR, 0, "reload failed, still serving generation "
+            "%u: %s", old->generation, err);
+        tp_cycle_free(c);
+        return;
+    }
+    c->generation = old->generation + 1;
+    tp_log_level = c->model->server.log_level;
+    tp_proc.cycle = c;
+    for (i = 0; i < c->model->server.workers; i++) {
+        ms->slots[i].respawn_at = 0;
+        ms->slots[i].backoff_ms = 0;
+        master_spawn(ms, c, i);
+    }
+    /* The old generation stops accepting and drains its connections. */
+    master_send_all(ms, old, TP_CMD_QUIT);
+    ms->old[ms->nold++] = old;
+    tp_log(TP_LOG_INFO, 0, "generation %u serving; generation %u draining",
+        c->generation, old->generation);
+}
+
+/* USR1: a fresh error log for the master, then handed to every child. */
+static void
+master_reopen(struct master *ms)
+{
+    const char *path = tp_proc.cycle->model->server.error_log;
+    unsigned i;
+    int fd;
+
+    if (tp_proc.foreground) {
+        tp_log(TP_LOG_INFO, 0, "reopen: logging to stderr, nothing to do");
+        return;
+    }
+    fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        tp_log(TP_LOG_ERROR, errno, "reopen of \"%s\" failed", path);
+        return;
+    }
+    dup2(fd, STDERR_FILENO);
+    for (i = 0; i < ms->nchildren; i++) {
+        struct tp_child *ch = &ms->children[i];
+
+        if (ch->pid != 0 && ch->channel >= 0) {
+            (void) tp_channel_send(ch->channel, TP_CMD_REOPEN, &fd, 1);
+        }
+    }
+    close(fd);
+    tp_log(TP_LOG_INFO, 0, "reopened \"%s\"", path);
+}
+
+static void
+master_stop(struct master *ms, bool graceful)
+{
+    uint32_t wait_ms = graceful
+        ? tp_proc.cycle->model->server.shutdown_timeout_ms + TERM_GRACE_MS
+        : TERM_GRACE_MS;
+
+    if (ms->stopping && (graceful || !ms->graceful)) {
+        return;
+    }
+    tp_log(TP_LOG_INFO, 0, "%s stop requested",
+        graceful ? "graceful" : "fast");
+    ms->stopping = true;
+    ms->graceful = graceful;
+    ms->kill_at = tp_clock.mono_ms + wait_ms;
+    master_send_all(ms, NULL, graceful ? TP_CMD_QUIT : TP_CMD_TERMINATE);
+    if (!graceful) {
+        for (unsigned i = 0; i < ms->nchildren; i++) {
+            if (ms->children[i].pid != 0) {
+                kill(ms->children[i].pid, SIGTERM);
+            }
+        }
+    }
+}
+
+static unsigned
+master_live(const struct master *ms)
+{
+    unsigned i, n = 0;
+
+    for (i = 0; i < ms->nchildren; i++) {
+        n += ms->children[i].pid != 0;
+    }
+    return n;
+}
+
+/* Arms SIGALRM for the nearest pending respawn or kill escalation. */
+static void
+master_arm_timer(struct master *ms)
+{
+    uint64_t next = 0;
+    struct itimerval it;
+    int i;
+
+    for (i = 0; i < tp_proc.cycle->model->server.workers; i++) {
+        uint64_t t = ms->slots[i].respawn_at;
+
+        if (t != 0 && (next == 0 || t < next)) {
+            next = t;
+        }
+    }
+    if (ms->stopping && (next == 0 || ms->kill_at < next)) {
+        next = ms->kill_at;
+    }
+    memset(&it, 0, sizeof(it));
+    if (next != 0) {
+        uint64_t d = next > tp_clock.mono_ms ? next - tp_clock.mono_ms : 1;
+
+        it.it_value.tv_sec = (time_t) (d / 1000);
+        it.it_value.tv_usec = (suseconds_t) ((d % 1000) * 1000);
+    }
+    setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void
+master_due(struct master *ms)
+{
+    int i;
+
+    if (ms->stopping) {
+        if (tp_clock.mono_ms >= ms->kill_at) {
+            for (unsigned k = 0; k < ms->nchildren; k++) {
+                if (ms->children[k].pid != 0) {
+                    tp_log(TP_LOG_WARN, 0, "worker pid %d did not stop in "
+                        "time; killing it", (int) ms->children[k].pid);
+                    kill(ms->children[k].pid, SIGKILL);
+                }
+            }
+            ms->kill_at = tp_clock.mono_ms + TERM_GRACE_MS;
+        }
+        return;
+    }
+    for (i = 0; i < tp_proc.cycle->model->server.workers; i++) {
+        if (ms->slots[i].respawn_at != 0
+            && ms->slots[i].respawn_at <= tp_clock.mono_ms)
+        {
+            ms->slots[i].respawn_at = 0;
+            master_spawn(ms, tp_proc.cycle, i);
+        }
+    }
+}
+
+int
+tp_master_run(void)
+{
+    static struct master ms;           /* large; the master has one */
+    sigset_t empty;
+    int i;
+
+    sigemptyset(&empty);
+    tp_time_update();
+    for (i = 0; i < tp_proc.cycle->model->server.workers; i++) {
+        master_spawn(&ms, tp_proc.cycle, i);
+    }
+    tp_log(TP_LOG_INFO, 0, "turnpike %s running, %d workers", TP_VERSION,
+        tp_proc.cycle->model->server.workers);
+
+    for (;;) {
+        master_arm_timer(&ms);
+        sigsuspend(&empty);
+        tp_time_update();
+        if (tp_sig_child) {
+            tp_sig_child = 0;
+            master_reap(&ms);
+        }
+        if (tp_sig_terminate) {
+            tp_sig_terminate = 0;
+            master_stop(&ms, false);
+        }
+        if (tp_sig_quit) {
+            tp_sig_quit = 0;
+            master_stop(&ms, true);
+        }
+        if (tp_sig_reload) {
+            tp_sig_reload = 0;
+            if (!ms.stopping) {
+                master_reload(&ms);
+            }
+        }
+        if (tp_sig_reopen) {
+            tp_sig_reopen = 0;
+            master_reopen(&ms);
+        }
+        tp_sig_alarm = 0;
+        master_due(&ms);
+        master_release_old(&ms);
+        if (ms.stopping && master_live(&ms) == 0) {
+            break;
+        }
+    }
+    tp_log(TP_LOG_INFO, 0, "exiting");
+    return 0;
+}

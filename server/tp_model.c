@@ -1,0 +1,50 @@
+/*
+ * tp_model.c: lookups in the compiled model.  Used by the master (while
+ * loading) and by workers (per request; linear scans over short lists).
+ */
+#include "tp_model.h"
+
+struct tp_api *
+tp_model_find_api(const struct tp_model *m, const char *id, size_t len)
+{
+    unsigned i;
+
+    for (i = 0; i < m->napis; i++) {
+        if (m->apis[i].id != NULL && m->apis[i].id_len == len
+            && memcmp(m->apis[i].id, id, len) == 0)
+        {
+            return &m->apis[i];
+        }
+    }
+    return NULL;
+}
+
+struct tp_stage *
+tp_model_find_stage(const struct tp_api *api, const char *name, size_t len)
+{
+    unsigned i;
+
+    for (i = 0; i < api->nstages; i++) {
+        if (api->stages[i].name_len == len
+            && memcmp(api->stages[i].name, name, len) == 0)
+        {
+            return &api->stages[i];
+        }
+    }
+    return NULL;
+}
+
+const char *
+tp_model_stage_var(const struct tp_stage *st, const char *key, size_t len)
+{
+    unsigned i;
+
+    for (i = 0; i < st->nvars; i++) {
+        if (strlen(st->vars[i].key) == len
+            && memcmp(st->vars[i].key, key, len) == 0)
+        {
+            return st->vars[i].value;
+        }
+    }
+    return NULL;
+}

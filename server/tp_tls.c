@@ -1,0 +1,190 @@
+/*
+ * tp_tls.c: OpenSSL 3 contexts, AWS security policies, the SNI hook that
+ * picks a custom domain's certificate, ALPN http/1.1.
+ * Contexts are built in the master; handshakes happen in workers.
+ */
+#include "tp_tls.h"
+
+#include <stdio.h>
+#include <strings.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+/*
+ * Cipher lists of API Gateway's security policies (TLS 1.2 and below; TLS
+ * 1.3 suites are OpenSSL's defaults).  TLS_1_0 needs security level 0:
+ * OpenSSL 3 refuses the SHA-1 handshake signatures TLS 1.0/1.1 rely on.
+ */
+static const char policy_tls10[] =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-AES128-SHA256:ECDHE-RSA-AES128-SHA256:"
+    "ECDHE-ECDSA-AES128-SHA:ECDHE-RSA-AES128-SHA:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+    "ECDHE-ECDSA-AES256-SHA384:ECDHE-RSA-AES256-SHA384:"
+    "ECDHE-RSA-AES256-SHA:ECDHE-ECDSA-AES256-SHA:"
+    "AES128-GCM-SHA256:AES128-SHA256:AES128-SHA:"
+    "AES256-GCM-SHA384:AES256-SHA256:AES256-SHA:@SECLEVEL=0";
+static const char policy_tls12[] =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-AES128-SHA256:ECDHE-RSA-AES128-SHA256:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+    "ECDHE-ECDSA-AES256-SHA384:ECDHE-RSA-AES256-SHA384:"
+    "AES128-GCM-SHA256:AES128-SHA256:AES256-GCM-SHA384:AES256-SHA256";
+
+static void
+tls_ctx_free(void *ctx)
+{
+    SSL_CTX_free(ctx);
+}
+
+static int
+tls_err(char *err, size_t errlen, const char *what, const char *path)
+{
+    unsigned long e = ERR_get_error();
+    char buf[256] = "";
+
+    if (e != 0) {
+        ERR_error_string_n(e, buf, sizeof(buf));
+    }
+    snprintf(err, errlen, "%s \"%s\"%s%s", what, path, buf[0] ? ": " : "",
+        buf);
+    ERR_clear_error();
+    return TP_ERROR;
+}
+
+/* Selects http/1.1 when offered; otherwise continues without ALPN. */
+static int
+tls_alpn_cb(SSL *ssl, const unsigned char **out, unsigned char *outlen,
+    const unsigned char *in, unsigned int inlen, void *arg)
+{
+    unsigned int i = 0;
+
+    while (i < inlen) {
+        unsigned int n = in[i];
+
+        if (i + 1 + n > inlen) {
+            break;
+        }
+        if (n == 8 && memcmp(in + i + 1, "http/1.1", 8) == 0) {
+            *out = in + i + 1;
+            *outlen = 8;
+            return SSL_TLSEXT_ERR_OK;
+        }
+        i += 1 + n;
+    }
+    return SSL_TLSEXT_ERR_NOACK;
+}
+
+/* SNI: switch to the custom domain's certificate when one matches. */
+static int
+tls_sni_cb(SSL *ssl, int *alert, void *arg)
+{
+    const struct tp_model *m = arg;
+    const char *name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+    unsigned i;
+
+    if (name == NULL || m == NULL) {
+        return SSL_TLSEXT_ERR_OK;
+    }
+    for (i = 0; i < m->ndomains; i++) {
+        const struct tp_domain *d = &m->domains[i];
+
+        if (d->tls != NULL && strcasecmp(d->name, name) == 0) {
+            SSL_set_SSL_CTX(ssl, d->tls->ctx);
+            /* SSL_set_SSL_CTX keeps the connection's own options and
+             * version bounds; apply the domain's policy explicitly. */
+            SSL_set_min_proto_version(ssl, d->tls->policy == TP_TLS_1_0
+                ? TLS1_VERSION : TLS1_2_VERSION);
+            SSL_set_cipher_list(ssl, d->tls->policy == TP_TLS_1_0
+                ? policy_tls10 : policy_tls12);
+            break;
+        }
+    }
+    return SSL_TLSEXT_ERR_OK;
+}
+
+int
+tp_tls_server_ctx(struct tp_arena *a, struct tp_tls_conf *t, char *err,
+    size_t errlen)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+
+    if (ctx == NULL || tp_arena_cleanup_add(a, tls_ctx_free, ctx) != TP_OK) {
+        SSL_CTX_free(ctx);
+        return tls_err(err, errlen, "cannot create TLS context for", "");
+    }
+    SSL_CTX_set_min_proto_version(ctx, t->policy == TP_TLS_1_0
+        ? TLS1_VERSION : TLS1_2_VERSION);
+    if (SSL_CTX_set_cipher_list(ctx, t->policy == TP_TLS_1_0 ? policy_tls10
+            : policy_tls12) != 1)
+    {
+        return tls_err(err, errlen, "bad cipher list for", t->certificate);
+    }
+    SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION
+        | SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_COMPRESSION);
+    SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS
+        | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_ENABLE_PARTIAL_WRITE);
+    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_SERVER);
+    SSL_CTX_set_alpn_select_cb(ctx, tls_alpn_cb, NULL);
+    if (SSL_CTX_use_certificate_chain_file(ctx, t->certificate) != 1) {
+        return tls_err(err, errlen, "cannot load certificate", t->certificate);
+    }
+    if (SSL_CTX_use_PrivateKey_file(ctx, t->key, SSL_FILETYPE_PEM) != 1) {
+        return tls_err(err, errlen, "cannot load key", t->key);
+    }
+    if (SSL_CTX_check_private_key(ctx) != 1) {
+        return tls_err(err, errlen, "key does not match certificate",
+            t->certificate);
+    }
+    t->ctx = ctx;
+    return TP_OK;
+}
+
+int
+tp_tls_client_ctx(struct tp_arena *a, struct tp_backend *b, char *err,
+    size_t errlen)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    int ok;
+
+    if (ctx == NULL || tp_arena_cleanup_add(a, tls_ctx_free, ctx) != TP_OK) {
+        SSL_CTX_free(ctx);
+        return tls_err(err, errlen, "cannot create TLS context for", b->host);
+    }
+    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+    SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS
+        | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_ENABLE_PARTIAL_WRITE);
+    ok = b->tls_ca != NULL
+        ? SSL_CTX_load_verify_locations(ctx, b->tls_ca, NULL)
+        : SSL_CTX_set_default_verify_paths(ctx);
+    if (ok != 1) {
+        return tls_err(err, errlen, "cannot load trust store",
+            b->tls_ca != NULL ? b->tls_ca : "(system)");
+    }
+    b->ssl_ctx = ctx;
+    return TP_OK;
+}
+
+void
+tp_tls_bind_model(struct tp_model *m)
+{
+    unsigned i;
+
+    for (i = 0; i < m->nlisteners; i++) {
+        SSL_CTX *ctx = m->listeners[i].tls != NULL
+            ? m->listeners[i].tls->ctx : NULL;
+
+        if (ctx != NULL) {
+            SSL_CTX_set_tlsext_servername_callback(ctx, tls_sni_cb);
+            SSL_CTX_set_tlsext_servername_arg(ctx, m);
+        }
+    }
+}
+
+const char *
+tp_tls_version(void)
+{
+    return OpenSSL_version(OPENSSL_VERSION);
+}

@@ -1,0 +1,479 @@
+/*
+ * tp_http_proxy.c: one request/response exchange with a backend.
+ * Workers only.
+ *
+ * Two pumps run side by side:
+ *   request:  client body (tp_body) -> upstream socket
+ *   response: upstream socket -> upstream buffer -> client socket
+ * Each stops when its destination would block and resumes on that side's
+ * next event.  Errors before the response head reaches the client become
+ * gateway responses (502, 504); later ones can only close the connection.
+ */
+#include "tp_http_proxy.h"
+#include "tp_proxy_int.h"
+#include "tp_log.h"
+#include "tp_respond.h"
+#include "tp_time.h"
+#include "tp_upstream.h"
+#include "tp_worker.h"
+
+#include <errno.h>
+#include <stdio.h>
+
+static void px_try_send(struct px *px);
+static void px_read_response(struct px *px);
+static void px_up_event(void *owner, int what, uint32_t events);
+
+/* ---- teardown ---- */
+
+static void
+px_detach(struct px *px)
+{
+    struct tp_request *r = px->r;
+
+    tp_timer_del(&r->c->w->loop.timers, &px->timer);
+    if (px->ubuf != NULL) {
+        tp_bufpool_put(&r->c->w->upstream_bufs, px->ubuf);
+        px->ubuf = NULL;
+    }
+    r->integ = NULL;
+    r->on_input = NULL;
+    r->on_abort = NULL;
+    r->c->want_read = false;
+}
+
+/* The client went away: drop the backend side without a clean end. */
+static void
+px_on_client_abort(struct tp_request *r)
+{
+    struct px *px = r->integ;
+
+    if (px->up != NULL) {
+        tp_upstream_abort(px->up);
+        px->up = NULL;
+    }
+    px_detach(px);
+}
+
+void
+px_finish(struct px *px)
+{
+    struct tp_request *r = px->r;
+    bool reuse = px->up_keep && px->req_sent && px->resp_done;
+
+    if (px->up != NULL) {
+        tp_upstream_release(px->up, reuse);
+        px->up = NULL;
+    }
+    if (!r->body_done) {
+        r->c->closing = true;        /* unread request body: cannot go on */
+    }
+    px_detach(px);
+    tp_request_done(r);
+}
+
+/*
+ * The backend failed (<why> for the log).  Before the response started:
+ * retry once on a fresh connection when that is safe, else a gateway
+ * response.  After: the client connection is cut.
+ */
+void
+px_fail(struct px *px, enum tp_gw gw, const char *msg, const char *why)
+{
+    struct tp_request *r = px->r;
+    bool retry = px->up != NULL && px->up->reused && px->retryable
+        && !px->resp_any && gw == TP_GW_INTEGRATION_FAILURE
+        && px->attempts == 1;
+
+    if (px->up != NULL) {
+        tp_upstream_abort(px->up);
+        px->up = NULL;
+    }
+    if (retry) {
+        px_restart(px);
+        return;
+    }
+    tp_log(TP_LOG_WARN, 0, "%s %.*s: backend %s: %s", r->id,
+        (int) r->path.len, r->path.p, px->be->hostport, why);
+    if (px->resp_started) {
+        px_detach(px);
+        tp_client_abort(r->c, "backend failed mid-response");
+        return;
+    }
+    if (!r->body_done) {
+        r->c->closing = true;
+    }
+    px_detach(px);
+    tp_respond_gw(r, gw, msg);
+}
+
+static void
+px_timeout(struct tp_timer *t)
+{
+    struct px *px = TP_CONTAINER_OF(t, struct px, timer);
+
+    px_fail(px, TP_GW_INTEGRATION_TIMEOUT, NULL,
+        px->resp_head ? "read timed out" : "timed out");
+}
+
+/* ---- request pump ---- */
+
+/* Writes pending request bytes.  TP_OK when all went out. */
+static int
+px_write(struct px *px)
+{
+    struct tp_upconn *u = px->up;
+    ssize_t n;
+
+    while (px->iov_i < px->niov) {
+        if (!u->wr_ready && u->sock.ssl == NULL) {
+            return TP_AGAIN;
+        }
+        n = tp_sock_writev(&u->sock, &px->iov[px->iov_i],
+            px->niov - px->iov_i);
+        if (n == TP_AGAIN) {
+            u->wr_ready = false;
+            return TP_AGAIN;
+        }
+        if (n < 0) {
+            return TP_ERROR;
+        }
+        px->iov_i += tp_iov_advance(&px->iov[px->iov_i],
+            px->niov - px->iov_i, (size_t) n);
+        if (px->iov_i < px->niov && u->sock.ssl == NULL) {
+            u->wr_ready = false;
+        }
+    }
+    px->niov = px->iov_i = 0;
+    return TP_OK;
+}
+
+/* Queues body piece <p>/<n> (framed as a chunk when re-chunking). */
+static void
+px_queue_piece(struct px *px, const char *p, size_t n, bool last)
+{
+    if (px->chunked_out) {
+        if (n > 0) {
+            int k = snprintf(px->chunk_hdr, sizeof(px->chunk_hdr), "%zx\r\n",
+                n);
+
+            px->iov[px->niov++] = (struct iovec) { px->chunk_hdr, (size_t) k };
+            px->iov[px->niov++] = (struct iovec) { (void *) p, n };
+            px->iov[px->niov++] = (struct iovec) { (void *) "\r\n", 2 };
+        }
+        if (last) {
+            px->iov[px->niov++] = (struct iovec) { (void *) "0\r\n\r\n", 5 };
+        }
+    } else if (n > 0) {
+        px->iov[px->niov++] = (struct iovec) { (void *) p, n };
+    }
+    px->piece_out = true;
+    px->piece_last = last;
+}
+
+/*
+ * The client's body is invalid (400) or too large (413).  The backend got at
+ * most a partial message, which the RST makes it discard.
+ */
+static void
+px_bad_body(struct px *px, int status)
+{
+    struct tp_request *r = px->r;
+
+    r->c->closing = true;
+    if (px->up != NULL) {
+        tp_upstream_abort(px->up);
+        px->up = NULL;
+    }
+    px_detach(px);
+    tp_respond_status(r, status);
+}
+
+/* First write: the head with its framing, plus the first body piece. */
+static int
+px_start_request(struct px *px)
+{
+    struct tp_request *r = px->r;
+    const char *p = NULL;
+    size_t n = 0;
+    bool last = true;
+    int rc;
+
+    if (r->body_kind != TP_BODY_NONE) {
+        rc = tp_body_next(r, true, &p, &n, &last);
+        if (rc == TP_AGAIN) {
+            return TP_AGAIN;
+        }
+        if (rc != TP_OK) {
+            return rc;               /* an HTTP status */
+        }
+    }
+    if (px_build_head(px, n, last) != TP_OK) {
+        return 500;
+    }
+    px->niov = px->iov_i = 0;
+    px->iov[px->niov++] = (struct iovec) { px->head, px->head_len };
+    px_queue_piece(px, p, n, last);
+    px->head_queued = true;
+    /* All of it in hand: a stale pooled connection can be retried. */
+    px->retryable = last;
+    px->body_p = p;
+    px->body_n = n;
+    return TP_OK;
+}
+
+static void
+px_try_send(struct px *px)
+{
+    struct tp_request *r = px->r;
+    const char *p = NULL;
+    size_t n = 0;
+    bool last = false, first;
+    int rc;
+
+    for (;;) {
+        if (px->up == NULL || px->req_sent) {
+            return;
+        }
+        if (px->niov == 0 && px->piece_out) {
+            px->piece_out = false;   /* the queued piece is fully written */
+            if (px->piece_last) {
+                px->req_sent = true;
+                return;
+            }
+            tp_body_consumed(r);
+        }
+        if (px->niov == 0) {
+            first = !px->head_queued;
+            rc = first ? px_start_request(px)
+                       : tp_body_next(r, false, &p, &n, &last);
+            if (rc == TP_AGAIN) {
+                return;              /* r->on_input resumes us */
+            }
+            if (rc != TP_OK) {
+                px_bad_body(px, rc);
+                return;
+            }
+            if (!first) {
+                px_queue_piece(px, p, n, last);
+            }
+        }
+        if (px->up->connecting) {
+            return;                  /* TP_UP_READY resumes us */
+        }
+        rc = px_write(px);
+        if (rc == TP_AGAIN) {
+            return;
+        }
+        if (rc == TP_ERROR) {
+            px_fail(px, TP_GW_INTEGRATION_FAILURE,
+                "Network error communicating with endpoint", strerror(errno));
+            return;
+        }
+    }
+}
+
+static void
+px_on_input(struct tp_request *r)
+{
+    px_try_send(r->integ);
+}
+
+/* ---- response pump ---- */
+
+static void
+px_client_drained(struct tp_request *r)
+{
+    struct px *px = r->integ;
+
+    px->client_busy = false;
+    if (px->resp_done) {
+        px_finish(px);
+        return;
+    }
+    px_compact(px);
+    px_read_response(px);
+}
+
+/* Sends what the buffer holds: the head once, then body data. */
+static void
+px_forward(struct px *px)
+{
+    struct iovec iov[TP_CLIENT_IOV];
+    const char *data = NULL;
+    size_t dlen = 0;
+    int n = 0;
+
+    if (px_body_take(px, &data, &dlen) != TP_OK) {
+        px_fail(px, TP_GW_INTEGRATION_FAILURE, NULL,
+            "malformed response body");
+        return;
+    }
+    if (!px->resp_started) {
+        iov[n++] = (struct iovec) { px->chead, px->chead_len };
+        px->resp_started = true;
+    }
+    n += px_frame_out(px, data, dlen, &iov[n]);
+    if (n == 0) {
+        if (px->resp_done) {
+            px_finish(px);
+        } else {
+            px_compact(px);
+        }
+        return;
+    }
+    px->client_busy = true;
+    tp_client_send(px->r, iov, n, px_client_drained);
+}
+
+static void
+px_read_response(struct px *px)
+{
+    struct tp_upconn *u;
+    ssize_t n;
+
+    while (px->up != NULL && !px->client_busy && !px->resp_done) {
+        u = px->up;
+        if (!u->rd_ready && u->sock.ssl == NULL) {
+            return;
+        }
+        if (px->ubuf == NULL) {
+            px->ubuf = tp_bufpool_get(&px->r->c->w->upstream_bufs);
+            px->ucap = px->r->c->w->upstream_bufs.size;
+            if (px->ubuf == NULL) {
+                px_fail(px, TP_GW_INTERNAL, NULL, "out of memory");
+                return;
+            }
+        }
+        if (px->ulen == px->ucap) {
+            px_fail(px, TP_GW_INTEGRATION_FAILURE, NULL,
+                "response head too large");
+            return;
+        }
+        n = tp_sock_read(&u->sock, px->ubuf + px->ulen, px->ucap - px->ulen);
+        if (n == TP_AGAIN) {
+            u->rd_ready = false;
+            return;
+        }
+        if (n <= 0) {
+            px_on_eof(px, n == 0 ? "connection closed" : strerror(errno));
+            return;
+        }
+        if ((size_t) n < px->ucap - px->ulen && u->sock.ssl == NULL) {
+            u->rd_ready = false;
+        }
+        px->ulen += (uint32_t) n;
+        px->resp_any = true;
+        if (!px->resp_head) {
+            int rc = px_parse_head(px);
+
+            if (rc == TP_AGAIN) {
+                continue;
+            }
+            if (rc != TP_OK) {
+                return;              /* px_parse_head answered */
+            }
+        }
+        px_forward(px);
+    }
+}
+
+/* The backend closed (or reset) the connection. */
+void
+px_on_eof(struct px *px, const char *why)
+{
+    if (px->resp_head && px->resp_kind == TP_PX_EOF) {
+        px->resp_done = true;        /* close-delimited body complete */
+        px->up_keep = false;
+        px_forward(px);
+        return;
+    }
+    px_fail(px, TP_GW_INTEGRATION_FAILURE, px->resp_any ? NULL
+        : "Network error communicating with endpoint", why);
+}
+
+static void
+px_up_event(void *owner, int what, uint32_t events)
+{
+    struct px *px = owner;
+
+    if (what == TP_UP_FAILED) {
+        px_fail(px, TP_GW_INTEGRATION_FAILURE,
+            "Network error communicating with endpoint",
+            strerror(px->up->error));
+        return;
+    }
+    if (what == TP_UP_READY || (events & EPOLLOUT)) {
+        px_try_send(px);
+        if (px->up == NULL || px->r->integ != px) {
+            return;
+        }
+    }
+    if (what == TP_UP_IO && (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP
+            | EPOLLERR)))
+    {
+        px_read_response(px);
+    }
+}
+
+/* ---- start ---- */
+
+static int
+px_connect(struct px *px, bool fresh)
+{
+    px->up = tp_upstream_get(px->r->c->w, px->be, fresh, px, px_up_event);
+    if (px->up == NULL) {
+        px_fail(px, TP_GW_INTEGRATION_FAILURE,
+            "Network error communicating with endpoint", strerror(errno));
+        return TP_ERROR;
+    }
+    return TP_OK;
+}
+
+/* Second attempt after a pooled connection turned out to be dead. */
+void
+px_restart(struct px *px)
+{
+    px->attempts++;
+    px->req_sent = false;
+    px->niov = px->iov_i = 0;
+    px->iov[px->niov++] = (struct iovec) { px->head, px->head_len };
+    px_queue_piece(px, px->body_p, px->body_n, true);
+    if (px_connect(px, true) == TP_OK) {
+        px_try_send(px);
+    }
+}
+
+void
+tp_http_proxy_start(struct tp_request *r)
+{
+    const struct tp_integration *in = &r->match.route->integ;
+    const struct tp_target *t = &in->targets[r->stage->idx];
+    struct tp_worker *w = r->c->w;
+    struct px *px;
+
+    if (t->backend == NULL) {
+        tp_respond_gw(r, TP_GW_API_CONFIGURATION_ERROR, NULL);
+        return;
+    }
+    px = tp_arena_calloc(&r->c->arena, sizeof(*px));
+    if (px == NULL) {
+        tp_respond_gw(r, TP_GW_INTERNAL, NULL);
+        return;
+    }
+    px->r = r;
+    px->target = t;
+    px->be = t->backend;
+    px->attempts = 1;
+    px->up_keep = true;
+    tp_timer_init(&px->timer, px_timeout);
+    r->integ = px;
+    r->on_input = px_on_input;
+    r->on_abort = px_on_client_abort;
+    (void) tp_timer_set(&w->loop.timers, &px->timer, tp_clock.mono_ms
+        + (in->timeout_ms != 0 ? in->timeout_ms
+                               : w->conf->integration_timeout_ms));
+    if (px_connect(px, false) == TP_OK) {
+        px_try_send(px);             /* buffers the body while connecting */
+    }
+}

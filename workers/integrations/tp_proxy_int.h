@@ -1,0 +1,83 @@
+/*
+ * tp_proxy_int.h: state of one HTTP_PROXY exchange, shared by
+ * tp_http_proxy.c (the pumps) and tp_proxy_msg.c (heads and framing).
+ * Workers only.
+ */
+#ifndef TP_PROXY_INT_H
+#define TP_PROXY_INT_H
+
+#include "tp_gwresp.h"
+#include "tp_http_parse.h"
+#include "tp_request.h"
+#include "tp_timer.h"
+
+struct tp_upconn;
+
+enum tp_px_body {
+    TP_PX_NONE = 0,                  /* no body (HEAD, 204, 304) */
+    TP_PX_LENGTH,
+    TP_PX_CHUNKED,
+    TP_PX_EOF                        /* delimited by the backend's close */
+};
+
+struct px {
+    struct tp_request *r;
+    const struct tp_target *target;
+    struct tp_backend *be;
+    struct tp_upconn *up;
+    struct tp_timer timer;           /* integration timeout */
+    int attempts;
+
+    /* request pump */
+    char *head;                      /* upstream request head (arena) */
+    size_t head_len;
+    bool head_queued;
+    bool chunked_out;                /* body re-chunked toward the backend */
+    bool piece_out;                  /* a body piece is queued in iov */
+    bool piece_last;
+    bool req_sent;                   /* the whole request is written */
+    bool retryable;                  /* whole request still in hand */
+    const char *body_p;              /* that whole body, for a retry */
+    size_t body_n;
+    struct iovec iov[5];
+    int niov;
+    int iov_i;
+    char chunk_hdr[24];
+
+    /* response pump */
+    char *ubuf;
+    uint32_t ucap;
+    uint32_t ulen;                   /* bytes in ubuf */
+    uint32_t upos;                   /* start of unforwarded body bytes */
+    uint32_t uraw;                   /* chunked: next undecoded byte */
+    struct tp_http_msg *resp;
+    bool resp_any;                   /* any byte came back */
+    bool resp_head;                  /* the head is parsed */
+    bool resp_started;               /* the client head is queued */
+    bool resp_done;
+    bool up_keep;                    /* backend connection reusable */
+    bool client_busy;                /* client output pending */
+    uint8_t resp_kind;               /* enum tp_px_body */
+    uint8_t out_kind;                /* framing toward the client */
+    uint64_t resp_left;              /* LENGTH: bytes still to come */
+    struct tp_http_chunked rchunk;
+    char *chead;                     /* client response head (arena) */
+    size_t chead_len;
+    char out_chunk[24];
+};
+
+/* tp_proxy_msg.c */
+int px_build_head(struct px *px, size_t body_len, bool whole);
+int px_parse_head(struct px *px);
+int px_body_take(struct px *px, const char **data, size_t *len);
+int px_frame_out(struct px *px, const char *data, size_t len,
+    struct iovec *iov);
+void px_compact(struct px *px);
+
+/* tp_http_proxy.c */
+void px_on_eof(struct px *px, const char *why);
+void px_restart(struct px *px);
+void px_fail(struct px *px, enum tp_gw gw, const char *msg, const char *why);
+void px_finish(struct px *px);
+
+#endif /* TP_PROXY_INT_H */

@@ -1,0 +1,450 @@
+/*
+ * tp_proxy_msg.c: the messages of an HTTP_PROXY exchange: the upstream
+ * request head, the client response head, and body framing in both
+ * directions.  Workers only.
+ */
+#include "tp_http_proxy.h"
+#include "tp_proxy_int.h"
+#include "tp_respond.h"
+#include "tp_time.h"
+#include "tp_worker.h"
+
+#include <stdio.h>
+#include <strings.h>
+
+#define UP_MAX_LINE  8192
+#define UP_MAX_HEAD  16384
+
+/* Appends <n> bytes at <*len>; the buffers below are sized up front. */
+static void
+put(char *out, size_t *len, const char *p, size_t n)
+{
+    memcpy(out + *len, p, n);
+    *len += n;
+}
+
+#define PUTS(out, len, lit) put(out, len, lit, sizeof(lit) - 1)
+
+bool
+tp_http_proxy_hop_by_hop(const char *name, size_t len)
+{
+    static const char *const hop[] = {
+        "connection", "keep-alive", "proxy-connection", "te", "trailer",
+        "transfer-encoding", "upgrade", "content-length",
+    };
+    size_t i;
+
+    for (i = 0; i < TP_NELEM(hop); i++) {
+        if (tp_str_caseeq((struct tp_str) { name, len }, hop[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* True when a Connection header of <m> names <name> (it is hop-by-hop). */
+static bool
+px_conn_named(const struct tp_http_msg *m, const char *buf, const char *name,
+    size_t nlen)
+{
+    int i = -1;
+
+    while ((i = tp_http_find_header(m, buf, "connection", i + 1)) >= 0) {
+        const char *v = buf + m->hdrs[i].value_off;
+        const char *end = v + m->hdrs[i].value_len, *tok;
+
+        while (v < end) {
+            while (v < end && (*v == ' ' || *v == '\t' || *v == ',')) {
+                v++;
+            }
+            tok = v;
+            while (v < end && *v != ',' && *v != ' ' && *v != '\t') {
+                v++;
+            }
+            if ((size_t) (v - tok) == nlen
+                && strncasecmp(tok, name, nlen) == 0)
+            {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+static bool
+px_skip_header(const struct tp_http_msg *m, const char *buf,
+    struct tp_str name, bool request)
+{
+    if (tp_http_proxy_hop_by_hop(name.p, name.len)) {
+        return true;
+    }
+    if (request && (tp_str_caseeq(name, "host")
+            || tp_str_caseeq(name, "expect")
+            || tp_str_caseeq(name, "x-forwarded-for")
+            || tp_str_caseeq(name, "x-forwarded-proto")
+            || tp_str_caseeq(name, "x-forwarded-port")))
+    {
+        return true;
+    }
+    if (!request && tp_str_caseeq(name, "date")) {
+        return true;                 /* the gateway's own Date is sent */
+    }
+    return (m->flags & TP_HTTP_F_CONN_OTHER)
+        && px_conn_named(m, buf, name.p, name.len);
+}
+
+int
+tp_http_proxy_path(const struct tp_request *r, const struct tp_target *t,
+    char *out, size_t cap)
+{
+    size_t len = 0, i;
+
+    for (i = 0; i < t->nparts; i++) {
+        const struct tp_tmpl_part *pt = &t->parts[i];
+        struct tp_str v = pt->kind == TP_TMPL_LIT
+            ? (struct tp_str) { pt->p, pt->len }
+            : (pt->param < r->match.nparams ? r->match.params[pt->param]
+                                            : TP_NULL_STR);
+
+        if (len + v.len >= cap) {
+            return -1;
+        }
+        memcpy(out + len, v.p, v.len);
+        len += v.len;
+    }
+    if (r->query.len > 0) {
+        if (len + 1 + r->query.len >= cap) {
+            return -1;
+        }
+        out[len++] = t->has_query ? '&' : '?';
+        memcpy(out + len, r->query.p, r->query.len);
+        len += r->query.len;
+    }
+    if (len == 0) {
+        out[len++] = '/';
+    }
+    return (int) len;
+}
+
+int
+px_build_head(struct px *px, size_t body_len, bool whole)
+{
+    struct tp_request *r = px->r;
+    struct tp_client *c = r->c;
+    const struct tp_http_msg *m = &r->msg;
+    size_t cap, len = 0, xff_len = 0, i;
+    char *out, num[32];
+    const char *xff = NULL;
+    int plen, n;
+
+    cap = m->head_len + m->target_len * 2 + strlen(px->be->hostport) + 1024
+        + TP_MAX(m->target_len, 256u);
+    out = tp_arena_alloc(&c->arena, cap);
+    if (out == NULL) {
+        return TP_ERROR;
+    }
+    put(out, &len, c->buf + m->method_off, m->method_len);
+    out[len++] = ' ';
+    plen = tp_http_proxy_path(r, px->target, out + len,
+        m->target_len * 2 + TP_MAX(m->target_len, 256u));
+    if (plen < 0) {
+        return TP_ERROR;
+    }
+    len += (size_t) plen;
+    PUTS(out, &len, " HTTP/1.1\r\nHost: ");
+    put(out, &len, px->be->hostport, strlen(px->be->hostport));
+    PUTS(out, &len, "\r\n");
+    for (i = 0; i < m->nhdrs; i++) {
+        struct tp_str name = tp_req_header(r, (unsigned) i, false);
+        struct tp_str val = tp_req_header(r, (unsigned) i, true);
+
+        if (tp_str_caseeq(name, "x-forwarded-for") && xff == NULL) {
+            xff = val.p;             /* appended to below (first one) */
+            xff_len = val.len;
+        }
+        if (px_skip_header(m, c->buf, name, true)) {
+            continue;
+        }
+        put(out, &len, name.p, name.len);
+        PUTS(out, &len, ": ");
+        put(out, &len, val.p, val.len);
+        PUTS(out, &len, "\r\n");
+    }
+    PUTS(out, &len, "X-Forwarded-For: ");
+    if (xff != NULL && xff_len > 0) {
+        put(out, &len, xff, xff_len);
+        PUTS(out, &len, ", ");
+    }
+    put(out, &len, c->peer, strlen(c->peer));
+    n = snprintf(num, sizeof(num), "%u", c->lst->port);
+    PUTS(out, &len, "\r\nX-Forwarded-Proto: ");
+    if (c->lst->tls != NULL) {
+        PUTS(out, &len, "https");
+    } else {
+        PUTS(out, &len, "http");
+    }
+    PUTS(out, &len, "\r\nX-Forwarded-Port: ");
+    put(out, &len, num, (size_t) n);
+    PUTS(out, &len, "\r\n");
+    if (r->body_kind == TP_BODY_NONE) {
+        if (m->flags & TP_HTTP_F_HAS_CL) {
+            PUTS(out, &len, "Content-Length: 0\r\n");
+        }
+    } else if (whole || r->body_kind == TP_BODY_LENGTH) {
+        n = snprintf(num, sizeof(num), "Content-Length: %llu\r\n",
+            whole ? (unsigned long long) body_len
+                  : (unsigned long long) m->content_length);
+        put(out, &len, num, (size_t) n);
+    } else {
+        PUTS(out, &len, "Transfer-Encoding: chunked\r\n");
+        px->chunked_out = true;
+    }
+    PUTS(out, &len, "\r\n");
+    tp_assert(len <= cap);
+    px->head = out;
+    px->head_len = len;
+    return TP_OK;
+}
+
+/* Decides how the response body is delimited, both ways. */
+static void
+px_framing(struct px *px)
+{
+    const struct tp_http_msg *m = px->resp;
+    struct tp_request *r = px->r;
+    int st = m->status;
+
+    if (r->msg.method == TP_HTTP_HEAD || st == 204 || st == 304) {
+        px->resp_kind = TP_PX_NONE;
+    } else if (m->flags & TP_HTTP_F_CHUNKED) {
+        px->resp_kind = TP_PX_CHUNKED;
+    } else if (m->flags & TP_HTTP_F_HAS_CL) {
+        px->resp_kind = m->content_length > 0 ? TP_PX_LENGTH : TP_PX_NONE;
+        px->resp_left = (uint64_t) m->content_length;
+    } else {
+        px->resp_kind = TP_PX_EOF;
+    }
+    if ((m->flags & TP_HTTP_F_CONN_CLOSE) || px->resp_kind == TP_PX_EOF
+        || (m->version == 10 && !(m->flags & TP_HTTP_F_CONN_KEEP)))
+    {
+        px->up_keep = false;
+    }
+    px->out_kind = px->resp_kind;
+    if (px->resp_kind == TP_PX_CHUNKED || px->resp_kind == TP_PX_EOF) {
+        if (r->msg.version == 11) {
+            px->out_kind = TP_PX_CHUNKED;
+        } else {
+            px->out_kind = TP_PX_EOF;
+            r->c->closing = true;    /* HTTP/1.0: the close ends the body */
+        }
+    }
+}
+
+static int
+px_client_head(struct px *px)
+{
+    const struct tp_http_msg *m = px->resp;
+    struct tp_request *r = px->r;
+    size_t cap = m->head_len + 512, len = 0, i;
+    char *out = tp_arena_alloc(&r->c->arena, cap);
+    char line[64];
+    const char *reason;
+    int n;
+
+    if (out == NULL) {
+        return TP_ERROR;
+    }
+    reason = m->reason_len > 0 ? NULL : tp_http_reason(m->status);
+    n = snprintf(line, sizeof(line), "HTTP/1.1 %03u ", m->status);
+    put(out, &len, line, (size_t) n);
+    if (reason != NULL) {
+        put(out, &len, reason, strlen(reason));
+    } else {
+        put(out, &len, px->ubuf + m->reason_off, m->reason_len);
+    }
+    PUTS(out, &len, "\r\n");
+    for (i = 0; i < m->nhdrs; i++) {
+        const struct tp_http_hdr *h = &m->hdrs[i];
+        struct tp_str name = { px->ubuf + h->name_off, h->name_len };
+        bool keep_cl = px->resp_kind == TP_PX_NONE
+            && tp_str_caseeq(name, "content-length");
+
+        if (!keep_cl && px_skip_header(m, px->ubuf, name, false)) {
+            continue;
+        }
+        put(out, &len, name.p, name.len);
+        PUTS(out, &len, ": ");
+        put(out, &len, px->ubuf + h->value_off, h->value_len);
+        PUTS(out, &len, "\r\n");
+    }
+    if (px->out_kind == TP_PX_LENGTH) {
+        n = snprintf(line, sizeof(line), "Content-Length: %llu\r\n",
+            (unsigned long long) m->content_length);
+        put(out, &len, line, (size_t) n);
+    } else if (px->out_kind == TP_PX_CHUNKED) {
+        PUTS(out, &len, "Transfer-Encoding: chunked\r\n");
+    }
+    r->status = m->status;
+    if (tp_respond_common_headers(r, out, cap - 2, &len) != TP_OK) {
+        return TP_ERROR;
+    }
+    PUTS(out, &len, "\r\n");
+    px->chead = out;
+    px->chead_len = len;
+    return TP_OK;
+}
+
+int
+px_parse_head(struct px *px)
+{
+    struct tp_http_limits lim = { UP_MAX_LINE,
+        TP_MIN(UP_MAX_HEAD, px->ucap) };
+    struct tp_request *r = px->r;
+    int rc;
+
+    for (;;) {
+        if (px->resp == NULL) {
+            px->resp = tp_arena_alloc(&r->c->arena, sizeof(*px->resp));
+            if (px->resp == NULL) {
+                px_fail(px, TP_GW_INTERNAL, NULL, "out of memory");
+                return TP_ERROR;
+            }
+            tp_http_msg_init(px->resp);
+        }
+        rc = tp_http_parse_response(px->resp, px->ubuf, px->ulen, &lim);
+        if (rc == TP_AGAIN) {
+            if (px->ulen >= lim.max_head) {
+                px_fail(px, TP_GW_INTEGRATION_FAILURE, NULL,
+                    "response head too large");
+                return TP_ERROR;
+            }
+            return TP_AGAIN;
+        }
+        if (rc != TP_OK || px->resp->status == 101) {
+            px_fail(px, TP_GW_INTEGRATION_FAILURE, NULL,
+                "malformed response head");
+            return TP_ERROR;
+        }
+        if (px->resp->status >= 200) {
+            break;
+        }
+        /* 1xx interim response: drop it, the final one follows. */
+        px->ulen -= px->resp->head_len;
+        memmove(px->ubuf, px->ubuf + px->resp->head_len, px->ulen);
+        tp_http_msg_init(px->resp);
+        if (px->ulen == 0) {
+            return TP_AGAIN;
+        }
+    }
+    px->resp_head = true;
+    px_framing(px);
+    if (px_client_head(px) != TP_OK) {
+        px_fail(px, TP_GW_INTEGRATION_FAILURE, NULL,
+            "response head too large");
+        return TP_ERROR;
+    }
+    px->upos = px->uraw = px->resp->head_len;
+    return TP_OK;
+}
+
+/* Chunked: decodes [uraw, ulen) in place after [upos, dend). */
+static int
+px_take_chunked(struct px *px, const char **data, size_t *len)
+{
+    uint32_t dend = px->upos;
+    size_t used, off, n;
+    int rc;
+
+    while (!px->resp_done && px->uraw < px->ulen) {
+        rc = tp_http_chunked_parse(&px->rchunk, px->ubuf + px->uraw,
+            px->ulen - px->uraw, &used, &off, &n);
+        if (rc == TP_ERROR) {
+            return TP_ERROR;
+        }
+        if (rc == TP_OK) {
+            memmove(px->ubuf + dend, px->ubuf + px->uraw + off, n);
+            dend += (uint32_t) n;
+        } else if (rc == TP_DONE) {
+            px->resp_done = true;
+        }
+        px->uraw += (uint32_t) used;
+    }
+    if (px->resp_done && px->uraw < px->ulen) {
+        px->up_keep = false;         /* bytes after the end: not reusable */
+    }
+    *data = px->ubuf + px->upos;
+    *len = dend - px->upos;
+    px->upos = dend;
+    return TP_OK;
+}
+
+int
+px_body_take(struct px *px, const char **data, size_t *len)
+{
+    size_t avail = px->ulen - px->upos, k;
+
+    *data = px->ubuf + px->upos;
+    *len = 0;
+    switch (px->resp_kind) {
+    case TP_PX_NONE:
+        px->resp_done = true;
+        if (avail > 0) {
+            px->up_keep = false;
+        }
+        return TP_OK;
+    case TP_PX_LENGTH:
+        k = (size_t) TP_MIN((uint64_t) avail, px->resp_left);
+        px->resp_left -= k;
+        px->upos += (uint32_t) k;
+        *len = k;
+        if (px->resp_left == 0) {
+            px->resp_done = true;
+            if (avail > k) {
+                px->up_keep = false;
+            }
+        }
+        return TP_OK;
+    case TP_PX_CHUNKED:
+        return px_take_chunked(px, data, len);
+    default:
+        px->upos = px->ulen;
+        *len = avail;
+        return TP_OK;
+    }
+}
+
+int
+px_frame_out(struct px *px, const char *data, size_t len, struct iovec *iov)
+{
+    int n = 0, k;
+
+    if (px->out_kind != TP_PX_CHUNKED) {
+        if (len > 0) {
+            iov[n++] = (struct iovec) { (void *) data, len };
+        }
+        return n;
+    }
+    if (len > 0) {
+        k = snprintf(px->out_chunk, sizeof(px->out_chunk), "%zx\r\n", len);
+        iov[n++] = (struct iovec) { px->out_chunk, (size_t) k };
+        iov[n++] = (struct iovec) { (void *) data, len };
+        iov[n++] = (struct iovec) { (void *) "\r\n", 2 };
+    }
+    if (px->resp_done) {
+        iov[n++] = (struct iovec) { (void *) "0\r\n\r\n", 5 };
+    }
+    return n;
+}
+
+void
+px_compact(struct px *px)
+{
+    if (px->resp_kind == TP_PX_CHUNKED && px->uraw < px->ulen) {
+        /* A partial chunk header stays for the next read to complete. */
+        memmove(px->ubuf, px->ubuf + px->uraw, px->ulen - px->uraw);
+        px->ulen -= px->uraw;
+    } else {
+        px->ulen = 0;
+    }
+    px->upos = px->uraw = 0;
+}

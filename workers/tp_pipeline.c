@@ -1,0 +1,22 @@
+/*
+ * tp_pipeline.c: the phase table and its driver.  Workers only.
+ */
+#include "tp_pipeline.h"
+
+static const struct tp_phase phases[] = {
+    { "resolve", tp_phase_resolve },          /* API + stage from host/path */
+    { "route", tp_phase_route },              /* resource + method */
+    { "integration", tp_phase_integration },  /* HTTP_PROXY, ... */
+};
+
+void
+tp_pipeline_run(struct tp_request *r)
+{
+    size_t i;
+
+    for (i = 0; i < TP_NELEM(phases); i++) {
+        if (phases[i].run(r) != TP_PHASE_CONTINUE) {
+            return;
+        }
+    }
+}

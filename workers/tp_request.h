@@ -1,0 +1,161 @@
+/*
+ * tp_request.h: a client connection and the request in flight on it.
+ * Workers only.
+ *
+ * A client connection reads one request head into its buffer (the head stays
+ * at offset 0 for the whole request: parsed fields are offsets into it), runs
+ * the pipeline, and writes the response.  The request lives in the
+ * connection's arena, which is reset when the request ends.
+ */
+#ifndef TP_REQUEST_H
+#define TP_REQUEST_H
+
+#include "tp_core.h"
+#include "tp_arena.h"
+#include "tp_http_parse.h"
+#include "tp_loop.h"
+#include "tp_route.h"
+#include "tp_sock.h"
+
+struct tp_worker;
+struct tp_request;
+
+enum tp_client_state {
+    TP_CL_HANDSHAKE = 0,             /* TLS handshake */
+    TP_CL_IDLE,                      /* keep-alive: waiting for a request */
+    TP_CL_HEAD,                      /* reading a request head */
+    TP_CL_ACTIVE,                    /* request in the pipeline */
+    TP_CL_LINGER                     /* response sent, draining input, close */
+};
+
+enum tp_body_kind {
+    TP_BODY_NONE = 0,
+    TP_BODY_LENGTH,
+    TP_BODY_CHUNKED
+};
+
+/* Called when every queued byte has been written to the client. */
+typedef void (*tp_drain_fn)(struct tp_request *r);
+
+#define TP_CLIENT_IOV 8
+
+struct tp_client {
+    struct tp_ev ev;
+    struct tp_sock sock;
+    struct tp_worker *w;
+    struct tp_listener *lst;
+    struct tp_client *prev, *next;   /* worker->clients */
+    struct tp_timer timer;
+    struct tp_arena arena;           /* per request: reset at its end */
+
+    uint8_t state;                   /* enum tp_client_state */
+    uint8_t depth;                   /* synchronous pipelined responses */
+    bool closing;                    /* close after the current response */
+    bool want_read;                  /* the request owner waits for input */
+    bool rd_ready;                   /* input may be pending (edge seen) */
+    bool wr_ready;                   /* output space may be free */
+
+    char *buf;                       /* head (at 0) + body window */
+    uint32_t cap;
+    uint32_t len;                    /* bytes valid in buf */
+    uint32_t nrequests;
+
+    struct tp_request *req;          /* in flight, or NULL */
+
+    struct iovec out[TP_CLIENT_IOV]; /* queued output */
+    int nout;
+    int out_i;
+    tp_drain_fn on_drain;
+
+    char peer[46];                   /* client IP, text */
+    uint64_t accepted_ms;
+    uint64_t idle_since;             /* entered keep-alive idle, mono ms */
+};
+
+struct tp_request {
+    struct tp_client *c;
+    struct tp_http_msg msg;          /* offsets into c->buf */
+    char id[40];                     /* x-amzn-RequestId (UUID) */
+    uint64_t start_ms;
+    int status;                      /* response status sent */
+
+    /* resolved by the pipeline */
+    struct tp_api *api;
+    struct tp_stage *stage;
+    struct tp_str path;              /* resource path, no stage, no query */
+    struct tp_str query;             /* after '?', may be empty */
+    struct tp_route_match match;
+
+    /* request body reader (tp_body.c) */
+    uint8_t body_kind;               /* enum tp_body_kind */
+    bool body_done;                  /* every body byte has been read */
+    bool body_streaming;             /* pieces already handed out */
+    bool sent_100;                   /* "100 Continue" written */
+    uint64_t body_left;              /* CL bytes not yet read */
+    uint64_t body_total;             /* decoded bytes so far */
+    uint32_t raw;                    /* chunked: next undecoded byte in buf */
+    uint32_t dend;                   /* end of decoded, unconsumed bytes */
+    uint32_t next_off;               /* body_done: the next message starts */
+    struct tp_http_chunked chunked;
+
+    void *integ;                     /* the integration's exchange state */
+    void (*on_input)(struct tp_request *r);  /* more body bytes may be ready */
+    void (*on_abort)(struct tp_request *r);  /* connection is going away */
+};
+
+/* Helpers on the current request head. */
+static inline struct tp_str
+tp_req_header(const struct tp_request *r, unsigned i, bool value)
+{
+    const struct tp_http_hdr *h = &r->msg.hdrs[i];
+
+    return value ? (struct tp_str) { r->c->buf + h->value_off, h->value_len }
+                 : (struct tp_str) { r->c->buf + h->name_off, h->name_len };
+}
+
+/* ---- tp_client.c ---- */
+
+void tp_client_accept(struct tp_worker *w, struct tp_listener *lst, int fd,
+    const struct sockaddr *sa, socklen_t salen);
+
+/*
+ * Queues <iov> for the client and writes as much as possible now.  When all
+ * is written <done> runs (possibly before this returns).  The memory must
+ * stay valid until then.
+ */
+void tp_client_send(struct tp_request *r, const struct iovec *iov, int n,
+    tp_drain_fn done);
+
+/* The request is over (response fully written): keep-alive or close. */
+void tp_request_done(struct tp_request *r);
+
+/* Closes the client connection now (errors, aborts). */
+void tp_client_abort(struct tp_client *c, const char *why);
+
+void tp_client_close_all(struct tp_worker *w, bool idle_only);
+
+/* ---- tp_body.c ---- */
+
+/*
+ * Sets up the body reader from the parsed head.  Returns 0, or an HTTP
+ * status (413) when the declared length is already too large.
+ */
+int tp_body_init(struct tp_request *r);
+
+/*
+ * Hands out the next piece of decoded body in c->buf.  With <whole>, waits
+ * until the entire body is buffered or the buffer is full.
+ *   TP_OK     *p and *n are a piece, *last set when it ends the body
+ *   TP_AGAIN  needs more input: r->on_input runs when some arrives
+ *   >= 400    an HTTP status: the body is invalid (400) or too large (413)
+ */
+int tp_body_next(struct tp_request *r, bool whole, const char **p,
+    size_t *n, bool *last);
+
+/* The last piece was written out: its buffer space can be reused. */
+void tp_body_consumed(struct tp_request *r);
+
+/* Reads more client bytes into the buffer if there is room (ET rule). */
+int tp_body_fill(struct tp_request *r);
+
+#endif /* TP_REQUEST_H */

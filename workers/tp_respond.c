@@ -1,0 +1,129 @@
+/*
+ * tp_respond.c: gateway-generated responses.  Workers only.
+ */
+#include "tp_respond.h"
+#include "tp_reqid.h"
+#include "tp_time.h"
+#include "tp_worker.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+static int
+respond_add(char *out, size_t cap, size_t *len, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(out + *len, cap - *len, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t) n >= cap - *len) {
+        return TP_ERROR;
+    }
+    *len += (size_t) n;
+    return TP_OK;
+}
+
+int
+tp_respond_common_headers(struct tp_request *r, char *out, size_t cap,
+    size_t *len)
+{
+    struct tp_client *c = r->c;
+    char shortid[17];
+    int rc;
+
+    rc = respond_add(out, cap, len, "Date: %.*s\r\n",
+        (int) tp_clock.http_date_len, tp_clock.http_date);
+    if (r->api != NULL && r->api->type == TP_API_HTTP) {
+        tp_reqid_short(r->id, shortid);
+        rc |= respond_add(out, cap, len, "apigw-requestid: %s\r\n", shortid);
+    } else {
+        rc |= respond_add(out, cap, len, "x-amzn-RequestId: %s\r\n", r->id);
+    }
+    if (c->closing || c->w->draining) {
+        rc |= respond_add(out, cap, len, "Connection: close\r\n");
+    } else if (r->msg.version == 10) {
+        rc |= respond_add(out, cap, len, "Connection: keep-alive\r\n");
+    }
+    return rc == TP_OK ? TP_OK : TP_ERROR;
+}
+
+static void
+respond_done(struct tp_request *r)
+{
+    tp_request_done(r);
+}
+
+/* Writes a complete JSON response: status line, headers, body. */
+static void
+respond_json(struct tp_request *r, int status, const char *error_type,
+    const char *message)
+{
+    char *head;
+    char body[512];
+    size_t len = 0, cap = 1024;
+    int blen;
+    struct iovec iov[2];
+
+    r->status = status;
+    blen = snprintf(body, sizeof(body), "{\"message\":\"%s\"}", message);
+    head = tp_arena_alloc(&r->c->arena, cap + sizeof(body));
+    if (head == NULL || blen < 0) {
+        tp_client_abort(r->c, "out of memory");
+        return;
+    }
+    if (respond_add(head, cap, &len, "HTTP/1.1 %d %s\r\nServer: turnpike\r\n"
+            "Content-Type: application/json\r\nContent-Length: %d\r\n",
+            status, tp_http_reason(status), blen) != TP_OK
+        || (error_type != NULL && respond_add(head, cap, &len,
+            "x-amzn-ErrorType: %s\r\n", error_type) != TP_OK)
+        || tp_respond_common_headers(r, head, cap, &len) != TP_OK
+        || respond_add(head, cap, &len, "\r\n") != TP_OK)
+    {
+        tp_client_abort(r->c, "response head too large");
+        return;
+    }
+    memcpy(head + cap, body, (size_t) blen);
+    iov[0].iov_base = head;
+    iov[0].iov_len = len;
+    iov[1].iov_base = head + cap;
+    iov[1].iov_len = r->msg.method == TP_HTTP_HEAD ? 0 : (size_t) blen;
+    tp_client_send(r, iov, 2, respond_done);
+}
+
+void
+tp_respond_gw(struct tp_request *r, enum tp_gw type, const char *message)
+{
+    const struct tp_gwresp *g = tp_gwresp_get(type);
+
+    if (r->api != NULL && r->api->type == TP_API_HTTP) {
+        /* HTTP APIs have fixed error bodies and no x-amzn-ErrorType. */
+        respond_json(r, g->http_status, NULL, g->http_message);
+        return;
+    }
+    respond_json(r, g->status, g->error_type,
+        message != NULL ? message : g->message);
+}
+
+void
+tp_respond_status(struct tp_request *r, int status)
+{
+    const char *msg;
+
+    switch (status) {
+    case 413:
+        tp_respond_gw(r, TP_GW_REQUEST_TOO_LARGE, NULL);
+        return;
+    case 400: msg = "Bad Request: malformed HTTP request"; break;
+    case 414: msg = "Request-URI Too Long"; break;
+    case 417: msg = "Expectation Failed: only 100-continue is supported";
+        break;
+    case 431: msg = "Request Header Fields Too Large"; break;
+    case 501: msg = "Not Implemented: unsupported Transfer-Encoding"; break;
+    case 505: msg = "HTTP Version Not Supported"; break;
+    default: msg = tp_http_reason(status); break;
+    }
+    respond_json(r, status, status >= 500 ? "InternalServerErrorException"
+        : "BadRequestException", msg);
+}

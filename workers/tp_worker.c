@@ -1,0 +1,294 @@
+/*
+ * tp_worker.c: the request-worker process: its event loop, accepting on the
+ * shared listening sockets, the master channel and graceful drain.
+ * Worker processes only.
+ */
+#include "tp_worker.h"
+#include "tp_channel.h"
+#include "tp_log.h"
+#include "tp_process.h"
+#include "tp_reqid.h"
+#include "tp_request.h"
+#include "tp_time.h"
+#include "tp_upstream.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define ACCEPT_BATCH     32
+#define SWEEP_MS         250
+#define CLIENT_BUF_WINDOW 16384   /* body window after the largest head */
+#define UPSTREAM_BUF     32768
+#define FREE_BUFS        256
+
+static void worker_drain(struct tp_worker *w);
+
+static void
+worker_accept(struct tp_ev *ev, uint32_t events)
+{
+    struct tp_listen_ev *le = TP_CONTAINER_OF(ev, struct tp_listen_ev, ev);
+    struct tp_worker *w = le->w;
+    struct sockaddr_storage ss;
+    socklen_t len;
+    int fd, i;
+
+    for (i = 0; i < ACCEPT_BATCH && w->accepting; i++) {
+        len = sizeof(ss);
+        fd = accept4(ev->fd, (struct sockaddr *) &ss, &len,
+            SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno == EMFILE || errno == ENFILE) {
+                tp_log(TP_LOG_ERROR, errno, "accept() on %s",
+                    le->lst->address);
+            }
+            return;                  /* EAGAIN: another worker took it */
+        }
+        tp_client_accept(w, le->lst, fd, (struct sockaddr *) &ss, len);
+        if (w->nclients >= w->conf->worker_connections) {
+            tp_worker_pause_accept(w, true);
+        }
+    }
+}
+
+void
+tp_worker_pause_accept(struct tp_worker *w, bool pause)
+{
+    unsigned i;
+
+    if (w->draining) {
+        return;
+    }
+    for (i = 0; i < w->nlistens; i++) {
+        struct tp_listen_ev *le = &w->listens[i];
+
+        if (pause && le->active) {
+            tp_loop_del(&w->loop, &le->ev);
+            le->active = false;
+        } else if (!pause && !le->active) {
+            le->active = tp_loop_add_reader(&w->loop, &le->ev, true) == TP_OK;
+        }
+    }
+    w->accepting = !pause;
+    if (pause) {
+        tp_log(TP_LOG_WARN, 0, "worker_connections (%u) reached; not "
+            "accepting until a connection closes", w->conf->worker_connections);
+    }
+}
+
+void
+tp_worker_conn_closed(struct tp_worker *w)
+{
+    if (!w->accepting && !w->draining
+        && w->nclients < w->conf->worker_connections)
+    {
+        tp_worker_pause_accept(w, false);
+    }
+}
+
+static void
+worker_channel(struct tp_ev *ev, uint32_t events)
+{
+    struct tp_worker *w = TP_CONTAINER_OF(ev, struct tp_worker, channel_ev);
+    struct tp_channel_msg msg;
+    int rc;
+    uint32_t i;
+
+    while ((rc = tp_channel_recv(ev->fd, &msg)) == TP_OK) {
+        switch (msg.cmd) {
+        case TP_CMD_QUIT:
+            worker_drain(w);
+            break;
+        case TP_CMD_TERMINATE:
+            exit(0);
+        case TP_CMD_REOPEN:
+            if (msg.nfds > 0) {
+                dup2(msg.fds[0], STDERR_FILENO);
+            }
+            break;
+        default:
+            break;
+        }
+        for (i = 0; i < msg.nfds; i++) {
+            close(msg.fds[i]);
+        }
+    }
+    if (rc == TP_DONE || rc == TP_ERROR) {
+        /* The master is gone: stop serving, finish what is in flight. */
+        tp_loop_del(&w->loop, ev);
+        ev->fd = -1;
+        worker_drain(w);
+    }
+}
+
+static void
+worker_signal(struct tp_ev *ev, uint32_t events)
+{
+    struct tp_worker *w = TP_CONTAINER_OF(ev, struct tp_worker, signal_ev);
+    struct signalfd_siginfo si;
+
+    while (read(ev->fd, &si, sizeof(si)) == (ssize_t) sizeof(si)) {
+        switch (si.ssi_signo) {
+        case SIGTERM:
+        case SIGINT:
+            exit(0);
+        case SIGQUIT:
+            worker_drain(w);
+            break;
+        default:
+            break;                   /* HUP, USR1: the master's business */
+        }
+    }
+}
+
+static void
+worker_drain_timeout(struct tp_timer *t)
+{
+    struct tp_worker *w = TP_CONTAINER_OF(t, struct tp_worker, drain_timer);
+
+    tp_log(TP_LOG_WARN, 0, "shutdown timeout: closing %u connections",
+        w->nclients);
+    tp_client_close_all(w, false);
+}
+
+static void
+worker_sweep(struct tp_timer *t)
+{
+    struct tp_worker *w = TP_CONTAINER_OF(t, struct tp_worker, idle_sweep);
+
+    tp_client_close_all(w, true);
+    (void) tp_timer_set(&w->loop.timers, &w->idle_sweep,
+        tp_clock.mono_ms + SWEEP_MS);
+}
+
+/*
+ * Stop accepting, let requests in flight finish (their responses carry
+ * Connection: close), close keep-alive connections once idle.
+ */
+static void
+worker_drain(struct tp_worker *w)
+{
+    unsigned i;
+
+    if (w->draining) {
+        return;
+    }
+    tp_log(TP_LOG_INFO, 0, "draining %u connections", w->nclients);
+    for (i = 0; i < w->nlistens; i++) {
+        if (w->listens[i].active) {
+            tp_loop_del(&w->loop, &w->listens[i].ev);
+            w->listens[i].active = false;
+        }
+        close(w->listens[i].ev.fd);
+        w->listens[i].ev.fd = -1;
+    }
+    w->accepting = false;
+    w->draining = true;
+    tp_upstream_close_idle(w);
+    tp_timer_init(&w->drain_timer, worker_drain_timeout);
+    (void) tp_timer_set(&w->loop.timers, &w->drain_timer,
+        tp_clock.mono_ms + w->conf->shutdown_timeout_ms);
+    tp_timer_init(&w->idle_sweep, worker_sweep);
+    worker_sweep(&w->idle_sweep);
+}
+
+static int
+worker_signals(struct tp_worker *w)
+{
+    sigset_t set;
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGQUIT);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+    w->signal_ev.fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+    w->signal_ev.handler = worker_signal;
+    if (w->signal_ev.fd < 0) {
+        return TP_ERROR;
+    }
+    /* The master's SIGCHLD/SIGALRM handling is not ours. */
+    signal(SIGCHLD, SIG_DFL);
+    signal(SIGALRM, SIG_IGN);
+    sigemptyset(&set);
+    sigaddset(&set, SIGCHLD);
+    sigaddset(&set, SIGALRM);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    return tp_loop_add_reader(&w->loop, &w->signal_ev, false);
+}
+
+static int
+worker_listen(struct tp_worker *w)
+{
+    const struct tp_model *m = w->model;
+    unsigned i;
+
+    w->listens = calloc(m->nlisteners > 0 ? m->nlisteners : 1,
+        sizeof(*w->listens));
+    if (w->listens == NULL) {
+        return TP_ERROR;
+    }
+    for (i = 0; i < m->nlisteners; i++) {
+        struct tp_listen_ev *le = &w->listens[i];
+
+        le->ev.handler = worker_accept;
+        le->ev.fd = m->listeners[i].fd;
+        le->w = w;
+        le->lst = &m->listeners[i];
+        if (tp_loop_add_reader(&w->loop, &le->ev, true) != TP_OK) {
+            return TP_ERROR;
+        }
+        le->active = true;
+    }
+    w->nlistens = m->nlisteners;
+    w->accepting = true;
+    return TP_OK;
+}
+
+static int
+worker_init(struct tp_worker *w)
+{
+    w->cycle = tp_proc.cycle;
+    w->model = w->cycle->model;
+    w->conf = &w->model->server;
+    tp_time_update();
+    tp_reqid_seed(w);
+    tp_bufpool_init(&w->client_bufs, w->conf->max_header_size
+        + CLIENT_BUF_WINDOW, FREE_BUFS);
+    tp_bufpool_init(&w->upstream_bufs, UPSTREAM_BUF, FREE_BUFS);
+    if (tp_loop_init(&w->loop) != TP_OK || worker_signals(w) != TP_OK
+        || tp_upstream_init(w) != TP_OK || worker_listen(w) != TP_OK)
+    {
+        tp_log(TP_LOG_ERROR, errno, "worker initialisation failed");
+        return TP_ERROR;
+    }
+    w->channel_ev.fd = tp_proc.channel;
+    w->channel_ev.handler = worker_channel;
+    return tp_loop_add_reader(&w->loop, &w->channel_ev, false);
+}
+
+void
+tp_worker_main(void)
+{
+    struct tp_worker *w = calloc(1, sizeof(*w));
+
+    if (w == NULL || tp_process_drop_privileges(
+            &tp_proc.cycle->model->server) != TP_OK
+        || worker_init(w) != TP_OK)
+    {
+        exit(2);
+    }
+    for (;;) {
+        tp_loop_once(&w->loop);
+        if (w->draining && w->nclients == 0) {
+            break;
+        }
+    }
+    tp_log(TP_LOG_INFO, 0, "drained, exiting");
+    exit(0);
+}

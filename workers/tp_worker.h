@@ -1,0 +1,61 @@
+/*
+ * tp_worker.h: the request-worker role.  Runs in worker processes only.
+ *
+ * struct tp_worker is the worker's whole mutable state: its event loop,
+ * connections, buffer pools and upstream connection pools.  It is created
+ * after fork() and reached from every connection, never through a global.
+ */
+#ifndef TP_WORKER_H
+#define TP_WORKER_H
+
+#include "tp_core.h"
+#include "tp_bufpool.h"
+#include "tp_cycle.h"
+#include "tp_loop.h"
+
+struct tp_client;
+struct tp_upstream_pool;
+
+struct tp_listen_ev {
+    struct tp_ev ev;
+    struct tp_worker *w;
+    struct tp_listener *lst;
+    bool active;                     /* registered with the loop */
+};
+
+struct tp_worker {
+    struct tp_loop loop;
+    struct tp_cycle *cycle;
+    const struct tp_model *model;
+    const struct tp_server_conf *conf;
+
+    struct tp_ev channel_ev;
+    struct tp_ev signal_ev;
+    struct tp_listen_ev *listens;
+    unsigned nlistens;
+    bool accepting;
+
+    struct tp_client *clients;       /* every open client connection */
+    unsigned nclients;
+
+    struct tp_bufpool client_bufs;   /* head + body window per request */
+    struct tp_bufpool upstream_bufs; /* response window per exchange */
+    struct tp_upstream_pool *pools;  /* [model->nbackends] */
+
+    bool draining;                   /* QUIT: no new connections, finish */
+    struct tp_timer drain_timer;     /* shutdown_timeout_ms */
+    struct tp_timer idle_sweep;      /* closes idle keep-alives while draining */
+
+    uint64_t rng[2];                 /* request ids: xorshift128+ state */
+};
+
+/* Entry point of a worker process (called by tp_process_spawn). */
+void tp_worker_main(void) __attribute__((noreturn));
+
+/* Stops (or resumes) accepting: worker_connections reached. */
+void tp_worker_pause_accept(struct tp_worker *w, bool pause);
+
+/* Re-enables accepting once a connection slot frees up. */
+void tp_worker_conn_closed(struct tp_worker *w);
+
+#endif /* TP_WORKER_H */
