@@ -225,6 +225,7 @@ listen_one(struct tp_conf_ctx *c, const config_setting_t *g)
             return TP_ERROR;
         }
         snprintf(buf, sizeof(buf), "[::]:%s", port);
+        tmpl.optional = true;
         return listen_add(c, g, &tmpl, buf);
     }
     return listen_add(c, g, &tmpl, addr);

@@ -33,6 +33,9 @@
  */
 #include "tp_http_parse.h"
 
+/* Records why a message was refused (for the error body) and returns <rc>. */
+#define FAIL(m, rc, text) ((m)->why = (text), (rc))
+
 /* Character classes: one bit each in ctype[]. */
 #define CT_TOKEN    0x01    /* tchar (RFC 9110 5.6.2) */
 #define CT_VALUE    0x02    /* field-vchar, obs-text, SP, HTAB (9110 5.5) */
@@ -326,10 +329,11 @@ check_version(struct tp_http_msg *m, const char *p, size_t n)
         || (ctype[(unsigned char) p[5]] & CT_DIGIT) == 0
         || (ctype[(unsigned char) p[7]] & CT_DIGIT) == 0)
     {
-        return TP_HTTP_E400;
+        return FAIL(m, TP_HTTP_E400, "malformed HTTP version");
     }
     if (p[5] != '1' || (p[7] != '0' && p[7] != '1')) {
-        return TP_HTTP_E505;
+        return FAIL(m, TP_HTTP_E505, "HTTP version not supported "
+            "(HTTP/1.0 and HTTP/1.1 only)");
     }
     m->version = (uint16_t) (p[7] == '1' ? 11 : 10);
     return TP_OK;
@@ -347,7 +351,7 @@ skip_empty_lines(struct tp_http_msg *m, const char *b, size_t end)
     while (i < end) {
         if (m->state == HP_RQ_EMPTY_LF) {
             if (b[i] != '\n') {
-                return TP_HTTP_E400;
+                return FAIL(m, TP_HTTP_E400, "bare CR before request line");
             }
             m->state = HP_RQ_START;
         } else if (b[i] == '\r') {
@@ -361,7 +365,8 @@ skip_empty_lines(struct tp_http_msg *m, const char *b, size_t end)
             return TP_OK;
         }
         if ((m->line_start_hi & PRIV_EMPTY_MASK) == EMPTY_LINES_MAX) {
-            return TP_HTTP_E400;
+            return FAIL(m, TP_HTTP_E400, "too many empty lines before "
+                "request line");
         }
         m->line_start_hi++;
         i++;
@@ -375,7 +380,8 @@ static int
 end_method(struct tp_http_msg *m, const char *b, size_t i)
 {
     if (b[i] != ' ' || i == m->method_off) {
-        return TP_HTTP_E400;
+        return FAIL(m, TP_HTTP_E400, "malformed request line: expected "
+            "METHOD SP target SP version");
     }
     m->method_len = (uint16_t) (i - m->method_off);
     m->method = (uint8_t) tp_http_method_from(b + m->method_off,
@@ -401,7 +407,7 @@ target_start(struct tp_http_msg *m, unsigned char c, size_t i)
     } else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') {
         m->state = HP_RQ_SCHEME;
     } else {
-        return TP_HTTP_E400;
+        return FAIL(m, TP_HTTP_E400, "malformed request target");
     }
     return TP_OK;
 }
@@ -457,7 +463,8 @@ request_line(struct tp_http_msg *m, const char *b, size_t end)
             } else if (b[i] == ' ') {
                 end_target(m, i);
             } else {
-                return TP_HTTP_E400;
+                return FAIL(m, TP_HTTP_E400, "invalid character in request "
+                    "target");
             }
             i++;
             break;
@@ -467,13 +474,14 @@ request_line(struct tp_http_msg *m, const char *b, size_t end)
                 continue;
             }
             if (b[i] != ' ') {
-                return TP_HTTP_E400;
+                return FAIL(m, TP_HTTP_E400, "invalid character in request "
+                    "target");
             }
             end_target(m, i++);
             break;
         case HP_RQ_ASTERISK:
             if (b[i] != ' ') {
-                return TP_HTTP_E400;
+                return FAIL(m, TP_HTTP_E400, "malformed request target");
             }
             end_target(m, i++);
             break;
@@ -483,7 +491,8 @@ request_line(struct tp_http_msg *m, const char *b, size_t end)
                 continue;
             }
             if (b[i] != ':' || !http_scheme(b + m->mark, i - m->mark)) {
-                return TP_HTTP_E400;
+                return FAIL(m, TP_HTTP_E400, "malformed request target "
+                    "(absolute-form needs http:// or https://)");
             }
             m->state = HP_RQ_SLASH1;
             i++;
@@ -491,7 +500,8 @@ request_line(struct tp_http_msg *m, const char *b, size_t end)
         case HP_RQ_SLASH1:
         case HP_RQ_SLASH2:
             if (b[i] != '/') {
-                return TP_HTTP_E400;
+                return FAIL(m, TP_HTTP_E400, "malformed absolute-form "
+                    "target");
             }
             m->state++;     /* to SLASH2, then to AUTHORITY */
             m->mark2 = (uint32_t) ++i;
@@ -505,7 +515,8 @@ request_line(struct tp_http_msg *m, const char *b, size_t end)
             if (b[i] != '/' || i == m->mark2
                 || !valid_host(b + m->mark2, i - m->mark2, false))
             {
-                return TP_HTTP_E400;
+                return FAIL(m, TP_HTTP_E400, "malformed absolute-form target "
+                    "(host and path required)");
             }
             m->flags |= TP_HTTP_F_ABSOLUTE_URI;
             m->target_off = (uint32_t) i;
@@ -519,7 +530,7 @@ request_line(struct tp_http_msg *m, const char *b, size_t end)
             if (b[i] != ' '
                 || !valid_host(b + m->target_off, i - m->target_off, true))
             {
-                return TP_HTTP_E400;
+                return FAIL(m, TP_HTTP_E400, "CONNECT needs host:port");
             }
             m->path_len = (uint32_t) (i - m->target_off);
             end_target(m, i++);
@@ -538,14 +549,14 @@ request_line(struct tp_http_msg *m, const char *b, size_t end)
                 return TP_OK;
             }
             if (b[i] != '\r') {
-                return TP_HTTP_E400;
+                return FAIL(m, TP_HTTP_E400, "malformed request line");
             }
             m->state = HP_RQ_LF;
             i++;
             break;
         case HP_RQ_LF:
             if (b[i] != '\n') {
-                return TP_HTTP_E400;
+                return FAIL(m, TP_HTTP_E400, "bare CR in request line");
             }
             m->state = HP_HD_START;
             m->pos = (uint32_t) (i + 1);
@@ -757,9 +768,11 @@ on_content_length(struct tp_http_msg *m, const char *v, size_t n)
     int64_t cl = parse_content_length(v, n);
 
     /* Differing lengths are the classic smuggling vector: refuse both. */
-    if (cl < 0 || ((m->flags & TP_HTTP_F_HAS_CL) && cl != m->content_length))
-    {
-        return TP_HTTP_E400;
+    if (cl < 0) {
+        return FAIL(m, TP_HTTP_E400, "invalid Content-Length");
+    }
+    if ((m->flags & TP_HTTP_F_HAS_CL) && cl != m->content_length) {
+        return FAIL(m, TP_HTTP_E400, "conflicting Content-Length values");
     }
     m->flags |= TP_HTTP_F_HAS_CL;
     m->content_length = cl;
@@ -781,7 +794,10 @@ on_transfer_encoding(struct tp_http_msg *m, const char *v, size_t n)
         m->flags |= TP_HTTP_F_CHUNKED;
         return TP_OK;
     }
-    return token_list(v, n, false, NULL) > 0 ? TP_HTTP_E501 : TP_HTTP_E400;
+    return token_list(v, n, false, NULL) > 0
+        ? FAIL(m, TP_HTTP_E501, "Transfer-Encoding not supported (only a "
+            "single chunked)")
+        : FAIL(m, TP_HTTP_E400, "malformed Transfer-Encoding");
 }
 
 static int
@@ -790,7 +806,7 @@ on_connection(struct tp_http_msg *m, const char *v, size_t n)
     uint32_t f = 0;
 
     if (token_list(v, n, true, &f) < 0) {
-        return TP_HTTP_E400;
+        return FAIL(m, TP_HTTP_E400, "malformed Connection header");
     }
     m->flags |= f;
     return TP_OK;
@@ -817,8 +833,11 @@ on_expect(struct tp_http_msg *m, const char *v, size_t n)
 static int
 on_host(struct tp_http_msg *m, const char *v, size_t n)
 {
-    if (m->host_idx >= 0 || !valid_host(v, n, false)) {
-        return TP_HTTP_E400;
+    if (m->host_idx >= 0) {
+        return FAIL(m, TP_HTTP_E400, "duplicate Host header");
+    }
+    if (!valid_host(v, n, false)) {
+        return FAIL(m, TP_HTTP_E400, "invalid Host header");
     }
     m->host_idx = (int16_t) m->nhdrs;
     return TP_OK;
@@ -891,10 +910,12 @@ field_start(struct tp_http_msg *m, char c, size_t i)
     }
     /* Covers obs-fold and whitespace after the start line (9112 5.2). */
     if ((ctype[(unsigned char) c] & CT_TOKEN) == 0) {
-        return TP_HTTP_E400;
+        return FAIL(m, TP_HTTP_E400, c == ' ' || c == '\t'
+            ? "obsolete line folding (obs-fold) in header"
+            : "invalid header field name");
     }
     if (m->nhdrs == TP_HTTP_MAX_HEADERS) {
-        return TP_HTTP_E431;
+        return FAIL(m, TP_HTTP_E431, "too many header fields");
     }
     m->hdrs[m->nhdrs].name_off = (uint32_t) i;
     m->state = HP_HD_NAME;
@@ -932,7 +953,9 @@ field_lines(struct tp_http_msg *m, const char *b, size_t end, bool req)
                 continue;
             }
             if (b[i] != ':') {
-                return TP_HTTP_E400;    /* incl. whitespace before ':' */
+                return FAIL(m, TP_HTTP_E400, b[i] == ' ' || b[i] == '\t'
+                    ? "whitespace between header name and colon"
+                    : "invalid header field name");
             }
             h->name_len = (uint16_t) (i - h->name_off);
             m->state = HP_HD_OWS;
@@ -952,7 +975,8 @@ field_lines(struct tp_http_msg *m, const char *b, size_t end, bool req)
                 continue;
             }
             if (b[i] != '\r' && b[i] != '\n') {
-                return TP_HTTP_E400;    /* a control byte */
+                return FAIL(m, TP_HTTP_E400,
+                    "control character in header value");
             }
             end_value(m, b, i);
             if (b[i++] == '\r') {
@@ -963,7 +987,7 @@ field_lines(struct tp_http_msg *m, const char *b, size_t end, bool req)
             break;
         case HP_HD_LF:
             if (b[i++] != '\n') {
-                return TP_HTTP_E400;    /* bare CR */
+                return FAIL(m, TP_HTTP_E400, "bare CR in header");
             }
             if ((rc = field_done(m, b, req)) != TP_OK) {
                 return rc;
@@ -971,7 +995,7 @@ field_lines(struct tp_http_msg *m, const char *b, size_t end, bool req)
             break;
         case HP_HD_END_LF:
             if (b[i] != '\n') {
-                return TP_HTTP_E400;
+                return FAIL(m, TP_HTTP_E400, "bare CR at end of head");
             }
             m->pos = (uint32_t) (i + 1);
             return TP_OK;
@@ -1000,15 +1024,20 @@ end_head(struct tp_http_msg *m, bool req)
         return TP_OK;
     }
     if (m->version == 11 && m->host_idx < 0) {
-        return TP_HTTP_E400;
+        return FAIL(m, TP_HTTP_E400, "missing Host header (required in "
+            "HTTP/1.1)");
     }
-    if ((m->flags & TP_HTTP_F_HAS_TE)
-        && (m->version == 10 || (m->flags & TP_HTTP_F_HAS_CL)))
-    {
-        return TP_HTTP_E400;
+    if ((m->flags & TP_HTTP_F_HAS_TE) && m->version == 10) {
+        return FAIL(m, TP_HTTP_E400, "Transfer-Encoding in an HTTP/1.0 "
+            "request");
+    }
+    if ((m->flags & TP_HTTP_F_HAS_TE) && (m->flags & TP_HTTP_F_HAS_CL)) {
+        return FAIL(m, TP_HTTP_E400, "Content-Length together with "
+            "Transfer-Encoding");
     }
     if (m->line_start_hi & PRIV_EXPECT_BAD) {
-        return TP_HTTP_E417;
+        return FAIL(m, TP_HTTP_E417, "Expect value not supported (only "
+            "100-continue)");
     }
     return TP_OK;
 }
@@ -1036,14 +1065,16 @@ parse_head(struct tp_http_msg *m, const char *b, size_t len,
         rc = req ? request_line(m, b, TP_MIN(end, line_end))
                  : status_line(m, b, TP_MIN(end, line_end));
         if (rc == TP_AGAIN && m->pos >= line_end) {
-            return TP_HTTP_E414;
+            return FAIL(m, TP_HTTP_E414, "request line too long");
         }
     }
     if (rc == TP_OK) {
         rc = field_lines(m, b, end, req);
     }
     if (rc == TP_AGAIN && m->pos >= max_head) {
-        return m->state < HP_HD_START ? TP_HTTP_E414 : TP_HTTP_E431;
+        return m->state < HP_HD_START
+            ? FAIL(m, TP_HTTP_E414, "request line too long")
+            : FAIL(m, TP_HTTP_E431, "request head too large");
     }
     return rc == TP_OK ? end_head(m, req) : rc;
 }

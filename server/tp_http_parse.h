@@ -83,6 +83,7 @@ struct tp_http_msg {
     uint16_t version;       /* 10 for HTTP/1.0, 11 for HTTP/1.1 */
     uint32_t flags;         /* TP_HTTP_F_* */
     int64_t content_length; /* -1 when absent */
+    const char *why;        /* after an error: what was wrong (static text) */
 
     /* request line (requests) */
     uint8_t method;         /* enum tp_http_method */

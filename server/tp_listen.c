@@ -19,6 +19,9 @@ listen_bind(struct tp_listener *l, char *err, size_t errlen)
 
     fd = socket(l->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
         0);
+    if (fd < 0 && l->optional && errno == EAFNOSUPPORT) {
+        return TP_DECLINED;          /* no IPv6 here: "*" means IPv4 */
+    }
     if (fd < 0) {
         snprintf(err, errlen, "socket() for %s failed: %s", l->address,
             strerror(errno));
@@ -33,6 +36,10 @@ listen_bind(struct tp_listener *l, char *err, size_t errlen)
     if (bind(fd, (struct sockaddr *) &l->addr, l->addrlen) != 0
         || listen(fd, TP_LISTEN_BACKLOG) != 0)
     {
+        if (l->optional && errno == EADDRNOTAVAIL) {
+            close(fd);
+            return TP_DECLINED;
+        }
         snprintf(err, errlen, "%s:%d: cannot listen on %s: %s", l->src.file,
             l->src.line, l->address, strerror(errno));
         close(fd);
@@ -62,7 +69,7 @@ tp_listen_open(struct tp_cycle *c, struct tp_cycle *old, char *err,
                 break;
             }
         }
-        if (l->fd < 0 && listen_bind(l, err, errlen) != TP_OK) {
+        if (l->fd < 0 && listen_bind(l, err, errlen) == TP_ERROR) {
             tp_listen_close(c, old);
             return TP_ERROR;
         }

@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <libconfig.h>
 #include <lmdb.h>
 #include <stdio.h>
@@ -147,19 +148,33 @@ main_prepare_dirs(const struct tp_server_conf *sc)
     return TP_OK;
 }
 
+/*
+ * Forks into the background.  The parent waits on <*ready> until the
+ * daemon has written its pid file (init systems read it as soon as the
+ * parent exits), and exits 0, or 1 if the daemon failed first.
+ */
 static int
-main_daemonize(int logfd)
+main_daemonize(int logfd, int *ready)
 {
-    pid_t pid = fork();
-    int null;
+    int null, p[2];
+    pid_t pid;
+    char ok;
 
+    if (pipe2(p, O_CLOEXEC) != 0) {
+        fprintf(stderr, "turnpike: pipe: %s\n", strerror(errno));
+        return TP_ERROR;
+    }
+    pid = fork();
     if (pid < 0) {
         fprintf(stderr, "turnpike: fork: %s\n", strerror(errno));
         return TP_ERROR;
     }
     if (pid > 0) {
-        _exit(0);
+        close(p[1]);
+        _exit(read(p[0], &ok, 1) == 1 ? 0 : 1);
     }
+    close(p[0]);
+    *ready = p[1];
     if (setsid() < 0 || chdir("/") != 0) {
         return TP_ERROR;
     }
@@ -195,9 +210,14 @@ main_start(void)
 {
     struct tp_cycle *c;
     const struct tp_server_conf *sc;
+    static char abs_conf[PATH_MAX];
     char err[1024];
-    int logfd = -1, rc;
+    int logfd = -1, ready = -1, rc;
 
+    /* Reloads happen after chdir("/"): remember where the config is. */
+    if (realpath(tp_proc.conf_path, abs_conf) != NULL) {
+        tp_proc.conf_path = abs_conf;
+    }
     c = tp_cycle_load(false, err, sizeof(err));
     if (c == NULL) {
         fprintf(stderr, "turnpike: %s\n", err);
@@ -227,7 +247,7 @@ main_start(void)
         fprintf(stderr, "turnpike: %s\n", err);
         return 1;
     }
-    if (!tp_proc.foreground && main_daemonize(logfd) != TP_OK) {
+    if (!tp_proc.foreground && main_daemonize(logfd, &ready) != TP_OK) {
         return 1;
     }
     if (logfd >= 0) {
@@ -240,6 +260,10 @@ main_start(void)
         tp_log(TP_LOG_ERROR, errno, "cannot write pid file \"%s\"",
             sc->pid_file);
         return 1;
+    }
+    if (ready >= 0) {
+        (void) !write(ready, "", 1);     /* the parent may exit now */
+        close(ready);
     }
     tp_master_signals();
     rc = tp_master_run();

@@ -77,6 +77,8 @@ struct tp_listener {
     struct tp_api *default_api;
     struct tp_tls_conf *tls;         /* NULL: plain HTTP */
     uint16_t port;
+    bool optional;                   /* the [::] half of "*:port": skipped
+                                        where IPv6 is unavailable */
     int fd;                          /* bound socket (master creates) */
     struct tp_src src;
 };

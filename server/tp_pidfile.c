@@ -64,23 +64,53 @@ tp_pidfile_remove(const char *path)
     }
 }
 
+/*
+ * A config with a syntax error must still be stoppable and its running
+ * master reloadable (to report the error): find `pid_file = "..."` by text.
+ */
+static const char *
+pidfile_scan(const char *conf, char *out, size_t outlen)
+{
+    char line[1024], *p, *q;
+    FILE *f = fopen(conf, "r");
+    const char *found = NULL;
+
+    if (f == NULL) {
+        return NULL;
+    }
+    while (found == NULL && fgets(line, sizeof(line), f) != NULL) {
+        p = strstr(line, "pid_file");
+        if (p == NULL || (p = strchr(p, '"')) == NULL
+            || (q = strchr(p + 1, '"')) == NULL)
+        {
+            continue;
+        }
+        *q = '\0';
+        snprintf(out, outlen, "%s", p + 1);
+        found = out;
+    }
+    fclose(f);
+    return found;
+}
+
 /* The pid file the config names (relative to its directory), or default. */
 static int
 pidfile_path(const char *conf, const char *prefix, char *out, size_t outlen)
 {
-    char real[PATH_MAX];
+    char real[PATH_MAX], scanned[PATH_MAX];
     const char *v = NULL;
     config_t cfg;
     int rc = TP_OK;
 
     config_init(&cfg);
     if (config_read_file(&cfg, conf) != CONFIG_TRUE) {
-        fprintf(stderr, "turnpike: %s:%d: %s\n", conf,
-            config_error_line(&cfg), config_error_text(&cfg));
-        config_destroy(&cfg);
-        return TP_ERROR;
-    }
-    if (config_lookup_string(&cfg, "server.pid_file", &v) != CONFIG_TRUE) {
+        fprintf(stderr, "turnpike: warning: %s:%d: %s (looking for pid_file "
+            "anyway)\n", conf, config_error_line(&cfg),
+            config_error_text(&cfg));
+        v = pidfile_scan(conf, scanned, sizeof(scanned));
+    } else if (config_lookup_string(&cfg, "server.pid_file", &v)
+        != CONFIG_TRUE)
+    {
         v = NULL;
     }
     if (v != NULL && v[0] != '/') {

@@ -57,6 +57,7 @@ body_decode(struct tp_request *r)
         rc = tp_http_chunked_parse(&r->chunked, c->buf + r->raw,
             c->len - r->raw, &used, &off, &n);
         if (rc == TP_ERROR) {
+            r->msg.why = "invalid chunked transfer coding in body";
             return 400;
         }
         if (rc == TP_OK) {
@@ -153,7 +154,8 @@ tp_body_next(struct tp_request *r, bool whole, const char **p, size_t *n,
             break;
         }
         if (c->len == c->cap) {
-            return 400;              /* framing alone fills the buffer */
+            r->msg.why = "chunk framing too large";
+            return 400;
         }
         body_continue(r);
         rc = tp_body_fill(r);
@@ -163,6 +165,7 @@ tp_body_next(struct tp_request *r, bool whole, const char **p, size_t *n,
             return TP_AGAIN;
         }
         if (rc == TP_ERROR) {
+            r->msg.why = "connection closed before the body was complete";
             return 400;
         }
     }

@@ -109,20 +109,14 @@ tp_respond_gw(struct tp_request *r, enum tp_gw type, const char *message)
 void
 tp_respond_status(struct tp_request *r, int status)
 {
-    const char *msg;
+    const char *msg = r->msg.why;
 
-    switch (status) {
-    case 413:
+    if (status == 413) {
         tp_respond_gw(r, TP_GW_REQUEST_TOO_LARGE, NULL);
         return;
-    case 400: msg = "Bad Request: malformed HTTP request"; break;
-    case 414: msg = "Request-URI Too Long"; break;
-    case 417: msg = "Expectation Failed: only 100-continue is supported";
-        break;
-    case 431: msg = "Request Header Fields Too Large"; break;
-    case 501: msg = "Not Implemented: unsupported Transfer-Encoding"; break;
-    case 505: msg = "HTTP Version Not Supported"; break;
-    default: msg = tp_http_reason(status); break;
+    }
+    if (msg == NULL) {
+        msg = tp_http_reason(status);
     }
     respond_json(r, status, status >= 500 ? "InternalServerErrorException"
         : "BadRequestException", msg);
