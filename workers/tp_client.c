@@ -123,6 +123,7 @@ tp_client_accept(struct tp_worker *w, struct tp_listener *lst, int fd,
     c->sock.fd = fd;
     c->w = w;
     c->lst = lst;
+    c->wr_ready = true;              /* a new socket's buffer is empty */
     c->accepted_ms = tp_clock.mono_ms;
     tp_timer_init(&c->timer, client_timeout);
     tp_arena_init(&c->arena, 8192);

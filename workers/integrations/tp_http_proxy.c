@@ -107,6 +107,14 @@ px_fail(struct px *px, enum tp_gw gw, const char *msg, const char *why)
     tp_respond_gw(r, gw, msg);
 }
 
+/* (Re)starts the integration timeout: the backend must answer within it. */
+static void
+px_arm(struct px *px)
+{
+    (void) tp_timer_set(&px->r->c->w->loop.timers, &px->timer,
+        tp_clock.mono_ms + px->timeout_ms);
+}
+
 static void
 px_timeout(struct tp_timer *t)
 {
@@ -291,6 +299,7 @@ px_client_drained(struct tp_request *r)
         px_finish(px);
         return;
     }
+    px_arm(px);                      /* the backend's turn again */
     px_compact(px);
     px_read_response(px);
 }
@@ -322,6 +331,8 @@ px_forward(struct px *px)
         }
         return;
     }
+    /* While the client is slow, its send timeout applies, not ours. */
+    tp_timer_del(&px->r->c->w->loop.timers, &px->timer);
     px->client_busy = true;
     tp_client_send(px->r, iov, n, px_client_drained);
 }
@@ -364,6 +375,9 @@ px_read_response(struct px *px)
         }
         px->ulen += (uint32_t) n;
         px->resp_any = true;
+        if (px->resp_head) {
+            px_arm(px);              /* idle limit between body reads */
+        }
         if (!px->resp_head) {
             int rc = px_parse_head(px);
 
@@ -467,12 +481,12 @@ tp_http_proxy_start(struct tp_request *r)
     px->attempts = 1;
     px->up_keep = true;
     tp_timer_init(&px->timer, px_timeout);
+    px->timeout_ms = in->timeout_ms != 0 ? in->timeout_ms
+                                         : w->conf->integration_timeout_ms;
     r->integ = px;
     r->on_input = px_on_input;
     r->on_abort = px_on_client_abort;
-    (void) tp_timer_set(&w->loop.timers, &px->timer, tp_clock.mono_ms
-        + (in->timeout_ms != 0 ? in->timeout_ms
-                               : w->conf->integration_timeout_ms));
+    px_arm(px);
     if (px_connect(px, false) == TP_OK) {
         px_try_send(px);             /* buffers the body while connecting */
     }

@@ -26,6 +26,7 @@ struct px {
     struct tp_backend *be;
     struct tp_upconn *up;
     struct tp_timer timer;           /* integration timeout */
+    uint32_t timeout_ms;
     int attempts;
 
     /* request pump */
