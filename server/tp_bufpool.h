@@ -12,7 +12,7 @@ struct tp_bufpool {
     void *free;                      /* singly linked through the first word */
     uint32_t size;                   /* bytes per buffer */
     uint32_t nfree;
-    uint32_t max_free;               /* beyond this, buffers go back to malloc */
+    uint32_t max_free;               /* more go back to malloc */
 };
 
 void tp_bufpool_init(struct tp_bufpool *p, uint32_t size, uint32_t max_free);

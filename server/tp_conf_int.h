@@ -23,7 +23,7 @@ enum tp_conf_type {
     TP_CT_INT = 0,                   /* non-negative integer in [min, max] */
     TP_CT_SIZE,                      /* integer bytes or "10M" */
     TP_CT_STR,
-    TP_CT_PATH,                      /* string, resolved against the config dir */
+    TP_CT_PATH,                      /* string, relative to the config dir */
     TP_CT_BOOL,
     TP_CT_GROUP,
     TP_CT_LIST,

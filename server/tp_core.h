@@ -24,7 +24,7 @@ enum tp_rc {
     TP_DONE = -5        /* finished, nothing more to do */
 };
 
-/* A byte slice that does not own its memory; never NUL-terminated by contract. */
+/* A byte slice that does not own its memory; not NUL-terminated. */
 struct tp_str {
     const char *p;
     size_t len;
@@ -42,9 +42,13 @@ struct tp_str {
 #define TP_CONTAINER_OF(ptr, type, member) \
     ((type *) (void *) ((char *) (ptr) - offsetof(type, member)))
 
-/* Logs file:line and aborts, in every build: impossible states must not go on. */
+/* Logs file:line and aborts, in every build: impossible states stop. */
 #define tp_assert(expr) \
-    do { if (TP_UNLIKELY(!(expr))) tp_assert_fail(#expr, __FILE__, __LINE__); } while (0)
+    do { \
+        if (TP_UNLIKELY(!(expr))) { \
+            tp_assert_fail(#expr, __FILE__, __LINE__); \
+        } \
+    } while (0)
 
 void tp_assert_fail(const char *expr, const char *file, int line)
     __attribute__((noreturn));

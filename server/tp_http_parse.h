@@ -32,10 +32,10 @@ enum tp_http_method {
 
 /* Parse outcomes besides TP_OK (head complete) and TP_AGAIN (need more). */
 enum tp_http_err {
-    TP_HTTP_E400 = 400,     /* malformed: bad syntax, bad bytes, obs-fold, CL+TE */
+    TP_HTTP_E400 = 400,     /* malformed: syntax, bytes, obs-fold, CL+TE */
     TP_HTTP_E414 = 414,     /* request line longer than limits.max_line */
     TP_HTTP_E417 = 417,     /* Expect other than 100-continue */
-    TP_HTTP_E431 = 431,     /* head longer than limits.max_head / too many headers */
+    TP_HTTP_E431 = 431,     /* head over max_head / too many headers */
     TP_HTTP_E501 = 501,     /* Transfer-Encoding other than "chunked" */
     TP_HTTP_E505 = 505,     /* HTTP version other than 1.0 / 1.1 */
     TP_HTTP_E502 = 502      /* (responses only) malformed upstream response */
@@ -89,7 +89,7 @@ struct tp_http_msg {
     uint8_t method;         /* enum tp_http_method */
     uint32_t method_off;
     uint16_t method_len;
-    uint32_t target_off;    /* the path begins here (for absolute-form: the path part) */
+    uint32_t target_off;    /* where the path begins (any form) */
     uint32_t target_len;    /* path + '?' + query */
     uint32_t path_len;      /* bytes of the path, before '?' */
     int16_t host_idx;       /* index into hdrs of Host, -1 if absent */
@@ -135,7 +135,7 @@ const char *tp_http_method_name(enum tp_http_method m);
 /*
  * Chunked transfer coding decoder (RFC 9112 7.1).  Zero it before the body.
  * Each call consumes bytes from <buf>/<len>:
- *   TP_OK     a data span was found: *data_off and *data_len inside buf; *consumed
+ *   TP_OK     a data span was found (*data_off, *data_len in buf); *consumed
  *             is the number of bytes up to the end of that span (call again
  *             with buf + *consumed)
  *   TP_AGAIN  all of buf consumed (*consumed == len), no data in it

@@ -41,7 +41,7 @@ void tp_log_write(int level, int err, const char *fmt, ...)
 int tp_log_level_from(const char *name);
 const char *tp_log_level_name(int level);
 
-/* Sets the "role#slot" tag printed on every line (e.g. "master", "worker#1"). */
+/* Sets the tag printed on every line ("master", "worker#1"). */
 void tp_log_set_tag(const char *role, int slot);
 
 #endif /* TP_LOG_H */

@@ -55,7 +55,7 @@ struct tp_server_conf {
     uint32_t max_header_size;        /* bytes of request line + headers */
     uint32_t max_uri_length;         /* bytes of the request line */
     uint32_t keepalive_requests;
-    uint32_t upstream_keepalive;     /* idle conns kept per backend, per worker */
+    uint32_t upstream_keepalive;     /* idle conns per backend+worker */
     uint32_t upstream_keepalive_timeout_ms;
     uint32_t shutdown_timeout_ms;
     uint32_t worker_connections;
@@ -117,7 +117,7 @@ struct tp_tmpl_part {
 
 /* An integration target for one stage: stage variables already expanded. */
 struct tp_target {
-    struct tp_backend *backend;      /* NULL: the uri is unusable (msg says why) */
+    struct tp_backend *backend;      /* NULL: unusable (error says why) */
     struct tp_tmpl_part *parts;      /* path (+ query) template */
     unsigned nparts;
     bool has_query;                  /* the template carries a '?' */

@@ -32,11 +32,14 @@ tp_time_update(void)
     struct timespec ts;
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    tp_clock.mono_ms = (uint64_t) ts.tv_sec * 1000 + (uint64_t) ts.tv_nsec / 1000000;
+    tp_clock.mono_ms = (uint64_t) ts.tv_sec * 1000
+        + (uint64_t) ts.tv_nsec / 1000000;
     clock_gettime(CLOCK_REALTIME, &ts);
-    tp_clock.real_ms = (uint64_t) ts.tv_sec * 1000 + (uint64_t) ts.tv_nsec / 1000000;
+    tp_clock.real_ms = (uint64_t) ts.tv_sec * 1000
+        + (uint64_t) ts.tv_nsec / 1000000;
     if (ts.tv_sec != tp_clock.sec) {
         tp_clock.sec = ts.tv_sec;
-        tp_clock.http_date_len = tp_time_http_date(ts.tv_sec, tp_clock.http_date);
+        tp_clock.http_date_len = tp_time_http_date(ts.tv_sec,
+            tp_clock.http_date);
     }
 }

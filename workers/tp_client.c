@@ -26,7 +26,7 @@
 #include <openssl/ssl.h>
 
 #define LINGER_MS        2000     /* drain input before close after errors */
-#define DRAIN_IDLE_MS    1000     /* while draining: close keep-alives idle this long */
+#define DRAIN_IDLE_MS    1000     /* draining: close keep-alives this idle */
 #define MAX_PIPELINE_DEPTH 4      /* synchronous responses before posting */
 
 static void client_handler(struct tp_ev *ev, uint32_t events);

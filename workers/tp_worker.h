@@ -44,7 +44,7 @@ struct tp_worker {
 
     bool draining;                   /* QUIT: no new connections, finish */
     struct tp_timer drain_timer;     /* shutdown_timeout_ms */
-    struct tp_timer idle_sweep;      /* closes idle keep-alives while draining */
+    struct tp_timer idle_sweep;      /* draining: closes idle keep-alives */
 
     uint64_t rng[2];                 /* request ids: xorshift128+ state */
 };
