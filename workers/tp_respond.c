@@ -35,11 +35,12 @@ tp_respond_common_headers(struct tp_request *r, char *out, size_t cap,
 
     rc = respond_add(out, cap, len, "Date: %.*s\r\n",
         (int) tp_clock.http_date_len, tp_clock.http_date);
+    /* Every response carries x-amzn-RequestId; HTTP APIs add AWS's short
+     * apigw-requestid as well. */
+    rc |= respond_add(out, cap, len, "x-amzn-RequestId: %s\r\n", r->id);
     if (r->api != NULL && r->api->type == TP_API_HTTP) {
         tp_reqid_short(r->id, shortid);
         rc |= respond_add(out, cap, len, "apigw-requestid: %s\r\n", shortid);
-    } else {
-        rc |= respond_add(out, cap, len, "x-amzn-RequestId: %s\r\n", r->id);
     }
     if (c->closing || c->w->draining) {
         rc |= respond_add(out, cap, len, "Connection: close\r\n");
