@@ -189,7 +189,9 @@ route_child(struct tp_arena *a, struct tp_route_node *n, const char *seg,
             break;
         }
     }
-    memcpy(c, n->lits, sizeof(*c) * i);
+    if (i > 0) {
+        memcpy(c, n->lits, sizeof(*c) * i);
+    }
     c[i].seg = seg;
     c[i].len = len;
     c[i].node = tp_arena_calloc(a, sizeof(struct tp_route_node));

@@ -107,7 +107,9 @@ upstream_backend(struct tp_conf_ctx *c, bool tls, const char *host,
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    memcpy(grown, m->backends, sizeof(*grown) * m->nbackends);
+    if (m->nbackends > 0) {
+        memcpy(grown, m->backends, sizeof(*grown) * m->nbackends);
+    }
     b->id = m->nbackends;
     b->tls = tls;
     b->port = port;

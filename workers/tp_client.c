@@ -162,49 +162,63 @@ tp_client_accept(struct tp_worker *w, struct tp_listener *lst, int fd,
 
 /* ---- output ---- */
 
-static void
-client_flush(struct tp_client *c)
+/* Writes queued output.  TP_OK: all written; TP_AGAIN: wait for the socket;
+ * TP_ERROR: the connection was aborted (and freed). */
+static int
+client_write(struct tp_client *c)
 {
-    struct tp_request *r = c->req;
     ssize_t n;
 
     while (c->out_i < c->nout) {
+        if (!c->wr_ready && c->sock.ssl == NULL) {
+            break;
+        }
         n = tp_sock_writev(&c->sock, &c->out[c->out_i], c->nout - c->out_i);
         if (n == TP_AGAIN) {
             c->wr_ready = false;
-            tp_client_timer(c, c->w->conf->send_timeout_ms);
-            return;
+            break;
         }
         if (n < 0) {
             tp_client_abort(c, "write error");
-            return;
+            return TP_ERROR;
         }
         c->out_i += tp_iov_advance(&c->out[c->out_i], c->nout - c->out_i,
             (size_t) n);
         if (c->out_i < c->nout && c->sock.ssl == NULL) {
-            c->wr_ready = false;     /* short write: the edge will come */
-            tp_client_timer(c, c->w->conf->send_timeout_ms);
-            return;
+            c->wr_ready = false;     /* short write: an edge will come */
         }
     }
-    c->nout = c->out_i = 0;
-    if (tp_timer_armed(&c->timer)) {
-        tp_timer_del(&c->w->loop.timers, &c->timer);
+    if (c->out_i < c->nout) {
+        tp_client_timer(c, c->w->conf->send_timeout_ms);
+        return TP_AGAIN;
     }
-    if (c->on_drain != NULL) {
-        tp_drain_fn fn = c->on_drain;
+    c->nout = c->out_i = 0;
+    return TP_OK;
+}
 
-        c->on_drain = NULL;
-        fn(r);
+/* EPOLLOUT on a connection with queued output. */
+static void
+client_flush(struct tp_client *c)
+{
+    tp_drain_fn fn;
+
+    if (client_write(c) != TP_OK) {
+        return;
+    }
+    tp_client_timer(c, 0);
+    fn = c->on_drain;
+    c->on_drain = NULL;
+    if (fn != NULL) {
+        fn(c->req);
     }
 }
 
-void
+int
 tp_client_send(struct tp_request *r, const struct iovec *iov, int n,
     tp_drain_fn done)
 {
     struct tp_client *c = r->c;
-    int i, k = 0;
+    int i, k = 0, rc;
 
     tp_assert(c->nout == 0 && n <= TP_CLIENT_IOV);
     for (i = 0; i < n; i++) {
@@ -214,12 +228,11 @@ tp_client_send(struct tp_request *r, const struct iovec *iov, int n,
     }
     c->nout = k;
     c->out_i = 0;
-    c->on_drain = done;
-    if (c->wr_ready || c->sock.ssl != NULL) {
-        client_flush(c);
-    } else {
-        tp_client_timer(c, c->w->conf->send_timeout_ms);
+    rc = client_write(c);
+    if (rc == TP_AGAIN) {
+        c->on_drain = done;          /* runs from the EPOLLOUT handler */
     }
+    return rc;
 }
 
 /* ---- request lifecycle ---- */

@@ -119,11 +119,14 @@ void tp_client_accept(struct tp_worker *w, struct tp_listener *lst, int fd,
     const struct sockaddr *sa, socklen_t salen);
 
 /*
- * Queues <iov> for the client and writes as much as possible now.  When all
- * is written <done> runs (possibly before this returns).  The memory must
- * stay valid until then.
+ * Writes <iov> to the client now, as far as the socket takes it.
+ *   TP_OK     everything was written; <done> is not called
+ *   TP_AGAIN  the rest is queued (the memory must stay valid); <done> runs
+ *             from the event loop once it is written
+ *   TP_ERROR  the connection failed and was closed: <r> is gone
+ * Never calls <done> before returning, so callers decide what follows.
  */
-void tp_client_send(struct tp_request *r, const struct iovec *iov, int n,
+int tp_client_send(struct tp_request *r, const struct iovec *iov, int n,
     tp_drain_fn done);
 
 /* The request is over (response fully written): keep-alive or close. */

@@ -90,7 +90,9 @@ respond_json(struct tp_request *r, int status, const char *error_type,
     iov[0].iov_len = len;
     iov[1].iov_base = head + cap;
     iov[1].iov_len = r->msg.method == TP_HTTP_HEAD ? 0 : (size_t) blen;
-    tp_client_send(r, iov, 2, respond_done);
+    if (tp_client_send(r, iov, 2, respond_done) == TP_OK) {
+        tp_request_done(r);
+    }
 }
 
 void

@@ -7,7 +7,11 @@
  *   response: upstream socket -> upstream buffer -> client socket
  * Each stops when its destination would block and resumes on that side's
  * next event.  Errors before the response head reaches the client become
- * gateway responses (502, 504); later ones can only close the connection.
+ * gateway responses (502, 504); later ones can only cut the connection.
+ *
+ * Lifetime rule: the exchange lives in the request arena.  Any function
+ * that can end the request returns TP_DONE when it did; the caller must
+ * then return without touching <px> again.
  */
 #include "tp_http_proxy.h"
 #include "tp_proxy_int.h"
@@ -20,7 +24,9 @@
 #include <errno.h>
 #include <stdio.h>
 
-static void px_try_send(struct px *px);
+#define NETWORK_ERROR "Network error communicating with endpoint"
+
+static int px_try_send(struct px *px);
 static void px_read_response(struct px *px);
 static void px_up_event(void *owner, int what, uint32_t events);
 
@@ -75,9 +81,10 @@ px_finish(struct px *px)
 /*
  * The backend failed (<why> for the log).  Before the response started:
  * retry once on a fresh connection when that is safe, else a gateway
- * response.  After: the client connection is cut.
+ * response.  After: the client connection is cut.  Always TP_DONE for the
+ * caller's purposes except when a retry keeps the exchange going (TP_OK).
  */
-void
+int
 px_fail(struct px *px, enum tp_gw gw, const char *msg, const char *why)
 {
     struct tp_request *r = px->r;
@@ -90,21 +97,21 @@ px_fail(struct px *px, enum tp_gw gw, const char *msg, const char *why)
         px->up = NULL;
     }
     if (retry) {
-        px_restart(px);
-        return;
+        return px_restart(px);
     }
     tp_log(TP_LOG_WARN, 0, "%s %.*s: backend %s: %s", r->id,
         (int) r->path.len, r->path.p, px->be->hostport, why);
     if (px->resp_started) {
         px_detach(px);
         tp_client_abort(r->c, "backend failed mid-response");
-        return;
+        return TP_DONE;
     }
     if (!r->body_done) {
         r->c->closing = true;
     }
     px_detach(px);
     tp_respond_gw(r, gw, msg);
+    return TP_DONE;
 }
 
 /* (Re)starts the integration timeout: the backend must answer within it. */
@@ -120,7 +127,7 @@ px_timeout(struct tp_timer *t)
 {
     struct px *px = TP_CONTAINER_OF(t, struct px, timer);
 
-    px_fail(px, TP_GW_INTEGRATION_TIMEOUT, NULL,
+    (void) px_fail(px, TP_GW_INTEGRATION_TIMEOUT, NULL,
         px->resp_head ? "read timed out" : "timed out");
 }
 
@@ -183,7 +190,7 @@ px_queue_piece(struct px *px, const char *p, size_t n, bool last)
  * The client's body is invalid (400) or too large (413).  The backend got at
  * most a partial message, which the RST makes it discard.
  */
-static void
+static int
 px_bad_body(struct px *px, int status)
 {
     struct tp_request *r = px->r;
@@ -195,6 +202,7 @@ px_bad_body(struct px *px, int status)
     }
     px_detach(px);
     tp_respond_status(r, status);
+    return TP_DONE;
 }
 
 /* First write: the head with its framing, plus the first body piece. */
@@ -209,15 +217,13 @@ px_start_request(struct px *px)
 
     if (r->body_kind != TP_BODY_NONE) {
         rc = tp_body_next(r, true, &p, &n, &last);
-        if (rc == TP_AGAIN) {
-            return TP_AGAIN;
-        }
         if (rc != TP_OK) {
-            return rc;               /* an HTTP status */
+            return rc;               /* TP_AGAIN or an HTTP status */
         }
     }
     if (px_build_head(px, n, last) != TP_OK) {
-        return 500;
+        r->msg.why = "request too large to forward";
+        return 431;
     }
     px->niov = px->iov_i = 0;
     px->iov[px->niov++] = (struct iovec) { px->head, px->head_len };
@@ -230,7 +236,8 @@ px_start_request(struct px *px)
     return TP_OK;
 }
 
-static void
+/* Moves the request forward.  TP_OK while the exchange lives. */
+static int
 px_try_send(struct px *px)
 {
     struct tp_request *r = px->r;
@@ -241,13 +248,13 @@ px_try_send(struct px *px)
 
     for (;;) {
         if (px->up == NULL || px->req_sent) {
-            return;
+            return TP_OK;
         }
         if (px->niov == 0 && px->piece_out) {
             px->piece_out = false;   /* the queued piece is fully written */
             if (px->piece_last) {
                 px->req_sent = true;
-                return;
+                return TP_OK;
             }
             tp_body_consumed(r);
         }
@@ -256,27 +263,25 @@ px_try_send(struct px *px)
             rc = first ? px_start_request(px)
                        : tp_body_next(r, false, &p, &n, &last);
             if (rc == TP_AGAIN) {
-                return;              /* r->on_input resumes us */
+                return TP_OK;        /* r->on_input resumes us */
             }
             if (rc != TP_OK) {
-                px_bad_body(px, rc);
-                return;
+                return px_bad_body(px, rc);
             }
             if (!first) {
                 px_queue_piece(px, p, n, last);
             }
         }
         if (px->up->connecting) {
-            return;                  /* TP_UP_READY resumes us */
+            return TP_OK;            /* TP_UP_READY resumes us */
         }
         rc = px_write(px);
         if (rc == TP_AGAIN) {
-            return;
+            return TP_OK;
         }
         if (rc == TP_ERROR) {
-            px_fail(px, TP_GW_INTEGRATION_FAILURE,
-                "Network error communicating with endpoint", strerror(errno));
-            return;
+            return px_fail(px, TP_GW_INTEGRATION_FAILURE, NETWORK_ERROR,
+                strerror(errno));
         }
     }
 }
@@ -284,10 +289,17 @@ px_try_send(struct px *px)
 static void
 px_on_input(struct tp_request *r)
 {
-    px_try_send(r->integ);
+    (void) px_try_send(r->integ);
 }
 
 /* ---- response pump ---- */
+
+/*
+ * Sends what the buffer holds: the head once, then body data.
+ * TP_OK: written, read on; TP_AGAIN: queued, the drain callback resumes;
+ * TP_DONE: the exchange is over.
+ */
+static int px_forward(struct px *px);
 
 static void
 px_client_drained(struct tp_request *r)
@@ -304,37 +316,55 @@ px_client_drained(struct tp_request *r)
     px_read_response(px);
 }
 
-/* Sends what the buffer holds: the head once, then body data. */
-static void
+static int
 px_forward(struct px *px)
 {
     struct iovec iov[TP_CLIENT_IOV];
     const char *data = NULL;
     size_t dlen = 0;
-    int n = 0;
+    int n = 0, rc;
 
     if (px_body_take(px, &data, &dlen) != TP_OK) {
-        px_fail(px, TP_GW_INTEGRATION_FAILURE, NULL,
+        return px_fail(px, TP_GW_INTEGRATION_FAILURE, NULL,
             "malformed response body");
-        return;
     }
     if (!px->resp_started) {
         iov[n++] = (struct iovec) { px->chead, px->chead_len };
         px->resp_started = true;
     }
     n += px_frame_out(px, data, dlen, &iov[n]);
-    if (n == 0) {
-        if (px->resp_done) {
-            px_finish(px);
-        } else {
-            px_compact(px);
+    if (n > 0) {
+        /* While the client is slow, its send timeout applies, not ours. */
+        tp_timer_del(&px->r->c->w->loop.timers, &px->timer);
+        rc = tp_client_send(px->r, iov, n, px_client_drained);
+        if (rc == TP_AGAIN) {
+            px->client_busy = true;
+            return TP_AGAIN;
         }
-        return;
+        if (rc == TP_ERROR) {
+            return TP_DONE;          /* the client is gone, and us with it */
+        }
+        px_arm(px);
     }
-    /* While the client is slow, its send timeout applies, not ours. */
-    tp_timer_del(&px->r->c->w->loop.timers, &px->timer);
-    px->client_busy = true;
-    tp_client_send(px->r, iov, n, px_client_drained);
+    if (px->resp_done) {
+        px_finish(px);
+        return TP_DONE;
+    }
+    px_compact(px);
+    return TP_OK;
+}
+
+/* The backend closed (or reset) the connection. */
+int
+px_on_eof(struct px *px, const char *why)
+{
+    if (px->resp_head && px->resp_kind == TP_PX_EOF) {
+        px->resp_done = true;        /* close-delimited body complete */
+        px->up_keep = false;
+        return px_forward(px) == TP_AGAIN ? TP_OK : TP_DONE;
+    }
+    return px_fail(px, TP_GW_INTEGRATION_FAILURE,
+        px->resp_any ? NULL : NETWORK_ERROR, why);
 }
 
 static void
@@ -342,8 +372,9 @@ px_read_response(struct px *px)
 {
     struct tp_upconn *u;
     ssize_t n;
+    int rc;
 
-    while (px->up != NULL && !px->client_busy && !px->resp_done) {
+    while (px->up != NULL && !px->client_busy) {
         u = px->up;
         if (!u->rd_ready && u->sock.ssl == NULL) {
             return;
@@ -352,14 +383,9 @@ px_read_response(struct px *px)
             px->ubuf = tp_bufpool_get(&px->r->c->w->upstream_bufs);
             px->ucap = px->r->c->w->upstream_bufs.size;
             if (px->ubuf == NULL) {
-                px_fail(px, TP_GW_INTERNAL, NULL, "out of memory");
+                (void) px_fail(px, TP_GW_INTERNAL, NULL, "out of memory");
                 return;
             }
-        }
-        if (px->ulen == px->ucap) {
-            px_fail(px, TP_GW_INTEGRATION_FAILURE, NULL,
-                "response head too large");
-            return;
         }
         n = tp_sock_read(&u->sock, px->ubuf + px->ulen, px->ucap - px->ulen);
         if (n == TP_AGAIN) {
@@ -367,7 +393,8 @@ px_read_response(struct px *px)
             return;
         }
         if (n <= 0) {
-            px_on_eof(px, n == 0 ? "connection closed" : strerror(errno));
+            (void) px_on_eof(px, n == 0 ? "connection closed"
+                                        : strerror(errno));
             return;
         }
         if ((size_t) n < px->ucap - px->ulen && u->sock.ssl == NULL) {
@@ -375,12 +402,8 @@ px_read_response(struct px *px)
         }
         px->ulen += (uint32_t) n;
         px->resp_any = true;
-        if (px->resp_head) {
-            px_arm(px);              /* idle limit between body reads */
-        }
         if (!px->resp_head) {
-            int rc = px_parse_head(px);
-
+            rc = px_parse_head(px);
             if (rc == TP_AGAIN) {
                 continue;
             }
@@ -388,22 +411,10 @@ px_read_response(struct px *px)
                 return;              /* px_parse_head answered */
             }
         }
-        px_forward(px);
+        if (px_forward(px) != TP_OK) {
+            return;
+        }
     }
-}
-
-/* The backend closed (or reset) the connection. */
-void
-px_on_eof(struct px *px, const char *why)
-{
-    if (px->resp_head && px->resp_kind == TP_PX_EOF) {
-        px->resp_done = true;        /* close-delimited body complete */
-        px->up_keep = false;
-        px_forward(px);
-        return;
-    }
-    px_fail(px, TP_GW_INTEGRATION_FAILURE, px->resp_any ? NULL
-        : "Network error communicating with endpoint", why);
 }
 
 static void
@@ -412,16 +423,14 @@ px_up_event(void *owner, int what, uint32_t events)
     struct px *px = owner;
 
     if (what == TP_UP_FAILED) {
-        px_fail(px, TP_GW_INTEGRATION_FAILURE,
-            "Network error communicating with endpoint",
+        (void) px_fail(px, TP_GW_INTEGRATION_FAILURE, NETWORK_ERROR,
             strerror(px->up->error));
         return;
     }
-    if (what == TP_UP_READY || (events & EPOLLOUT)) {
-        px_try_send(px);
-        if (px->up == NULL || px->r->integ != px) {
-            return;
-        }
+    if ((what == TP_UP_READY || (events & EPOLLOUT))
+        && px_try_send(px) != TP_OK)
+    {
+        return;
     }
     if (what == TP_UP_IO && (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP
             | EPOLLERR)))
@@ -437,15 +446,14 @@ px_connect(struct px *px, bool fresh)
 {
     px->up = tp_upstream_get(px->r->c->w, px->be, fresh, px, px_up_event);
     if (px->up == NULL) {
-        px_fail(px, TP_GW_INTEGRATION_FAILURE,
-            "Network error communicating with endpoint", strerror(errno));
-        return TP_ERROR;
+        return px_fail(px, TP_GW_INTEGRATION_FAILURE, NETWORK_ERROR,
+            strerror(errno));
     }
-    return TP_OK;
+    return px_try_send(px);          /* buffers the body while connecting */
 }
 
 /* Second attempt after a pooled connection turned out to be dead. */
-void
+int
 px_restart(struct px *px)
 {
     px->attempts++;
@@ -453,9 +461,7 @@ px_restart(struct px *px)
     px->niov = px->iov_i = 0;
     px->iov[px->niov++] = (struct iovec) { px->head, px->head_len };
     px_queue_piece(px, px->body_p, px->body_n, true);
-    if (px_connect(px, true) == TP_OK) {
-        px_try_send(px);
-    }
+    return px_connect(px, true);
 }
 
 void
@@ -487,7 +493,5 @@ tp_http_proxy_start(struct tp_request *r)
     r->on_input = px_on_input;
     r->on_abort = px_on_client_abort;
     px_arm(px);
-    if (px_connect(px, false) == TP_OK) {
-        px_try_send(px);             /* buffers the body while connecting */
-    }
+    (void) px_connect(px, false);
 }

@@ -75,10 +75,11 @@ int px_frame_out(struct px *px, const char *data, size_t len,
     struct iovec *iov);
 void px_compact(struct px *px);
 
-/* tp_http_proxy.c */
-void px_on_eof(struct px *px, const char *why);
-void px_restart(struct px *px);
-void px_fail(struct px *px, enum tp_gw gw, const char *msg, const char *why);
+/* tp_http_proxy.c: TP_DONE from these means the exchange is over and
+ * <px> must not be touched again. */
+int px_on_eof(struct px *px, const char *why);
+int px_restart(struct px *px);
+int px_fail(struct px *px, enum tp_gw gw, const char *msg, const char *why);
 void px_finish(struct px *px);
 
 #endif /* TP_PROXY_INT_H */

@@ -314,7 +314,7 @@ px_parse_head(struct px *px)
         rc = tp_http_parse_response(px->resp, px->ubuf, px->ulen, &lim);
         if (rc == TP_AGAIN) {
             if (px->ulen >= lim.max_head) {
-                px_fail(px, TP_GW_INTEGRATION_FAILURE, NULL,
+                (void) px_fail(px, TP_GW_INTEGRATION_FAILURE, NULL,
                     "response head too large");
                 return TP_ERROR;
             }
