@@ -183,10 +183,12 @@ class _Reader:
 class Backend:
     """A threaded HTTP/1.1 server recording everything it receives."""
 
-    def __init__(self, ssl_context=None, host="127.0.0.1", verbose=False):
+    def __init__(self, ssl_context=None, host="127.0.0.1", verbose=False,
+                 idle_timeout=IDLE_TIMEOUT):
         self.ssl_context = ssl_context
         self.host = host
         self.verbose = verbose
+        self.idle_timeout = idle_timeout    # an idle keep-alive connection is closed after it
         self.port = None
         self._lock = threading.Lock()
         self._cond = threading.Condition(self._lock)
@@ -292,7 +294,7 @@ class Backend:
 
     def _serve(self, sock, conn):
         try:
-            sock.settimeout(IDLE_TIMEOUT)
+            sock.settimeout(self.idle_timeout)
             if self.ssl_context is not None:
                 try:
                     tls = self.ssl_context.wrap_socket(sock, server_side=True)

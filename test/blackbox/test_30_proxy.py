@@ -441,3 +441,17 @@ def test_idle_upstream_connection_closed_after_timeout(turnpike, backend):
     assert wait_until(lambda: all(c.closed for c in backend.connections), 3), \
         "idle upstream connection still open 3 s after upstream_keepalive_timeout_ms 500"
     assert requests.get(gw.url + "/prod/again", timeout=10).status_code == 200
+
+
+def test_backend_closing_idle_keepalive_connection_is_retried(turnpike, backend_factory):
+    """The backend drops an idle pooled connection (after 300 ms); the next request
+    must not fail with 502 because of it."""
+    b = backend_factory(idle_timeout=0.3)
+    gw = turnpike(base_config(b.port, workers=1))
+    from helpers import wait_until
+    for i in range(3):
+        assert requests.get(gw.url + "/prod/first/%d" % i, timeout=10).status_code == 200
+        assert wait_until(lambda: all(c.closed for c in b.connections), 5)
+        r = requests.get(gw.url + "/prod/after-idle-close/%d" % i, timeout=10)
+        assert r.status_code == 200, "request after the backend closed its idle " \
+                                     "connection: %d %r" % (r.status_code, r.text)
