@@ -212,7 +212,8 @@ def test_default_api_naming_unknown_api(workdir):
 
 
 @pytest.mark.parametrize("address", ["127.0.0.1:notaport", "127.0.0.1:70000",
-                                     "not an address"])
+                                     "not an address"],
+                         ids=["port_not_a_number", "port_out_of_range", "no_port"])
 def test_bad_listener_address(workdir, address):
     assert_config_error(workdir, config_text(workdir, address=address),
                         'address = "%s"' % address, "address")
