@@ -30,6 +30,7 @@ struct tp_cycle {
     struct tp_arena arena;           /* owns the model and everything in it */
     struct tp_model *model;
     unsigned generation;             /* 1, 2, ... one per successful load */
+    int data_fd;                     /* data_dir, opened by the master */
     unsigned live_children;          /* master: children of this generation */
 };
 

@@ -4,6 +4,7 @@
  * short-lived processes of -t, -s and -v).
  */
 #include "tp_cycle.h"
+#include "tp_dirs.h"
 #include "tp_listen.h"
 #include "tp_log.h"
 #include "tp_master.h"
@@ -80,70 +81,6 @@ main_args(int argc, char **argv, struct main_opts *o)
             argv[optind]);
         main_usage(stderr);
         return TP_ERROR;
-    }
-    return TP_OK;
-}
-
-/* mkdir -p for the directory part of <path> (or <path> itself). */
-static int
-main_mkdirs(const char *path, bool is_dir)
-{
-    char buf[4096];
-    size_t i, len = strlen(path);
-
-    if (len >= sizeof(buf)) {
-        return TP_ERROR;
-    }
-    memcpy(buf, path, len + 1);
-    if (!is_dir) {
-        char *slash = strrchr(buf, '/');
-
-        if (slash == NULL || slash == buf) {
-            return TP_OK;
-        }
-        *slash = '\0';
-        len = strlen(buf);
-    }
-    for (i = 1; i <= len; i++) {
-        if (buf[i] == '/' || buf[i] == '\0') {
-            char c = buf[i];
-
-            buf[i] = '\0';
-            if (mkdir(buf, 0755) != 0 && errno != EEXIST) {
-                return TP_ERROR;
-            }
-            buf[i] = c;
-        }
-    }
-    return TP_OK;
-}
-
-/* Directories for pid file, log and data; the data dir belongs to the
- * unprivileged worker user, who writes it. */
-static int
-main_prepare_dirs(const struct tp_server_conf *sc)
-{
-    uid_t uid;
-    gid_t gid;
-
-    if (main_mkdirs(sc->pid_file, false) != TP_OK
-        || (!tp_proc.foreground && main_mkdirs(sc->error_log, false) != TP_OK)
-        || main_mkdirs(sc->data_dir, true) != TP_OK)
-    {
-        fprintf(stderr, "turnpike: cannot create directories for %s, %s, "
-            "%s: %s\n", sc->pid_file, sc->error_log, sc->data_dir,
-            strerror(errno));
-        return TP_ERROR;
-    }
-    if (geteuid() == 0) {
-        if (tp_process_worker_ids(sc, &uid, &gid) != TP_OK) {
-            return TP_ERROR;
-        }
-        if (chown(sc->data_dir, uid, gid) != 0) {
-            fprintf(stderr, "turnpike: chown %s: %s\n", sc->data_dir,
-                strerror(errno));
-            return TP_ERROR;
-        }
     }
     return TP_OK;
 }
@@ -226,7 +163,8 @@ main_start(void)
     c->generation = 1;
     sc = &c->model->server;
     tp_log_level = sc->log_level;
-    if (main_prepare_dirs(sc) != TP_OK) {
+    if (tp_dirs_prepare(c, err, sizeof(err)) != TP_OK) {
+        fprintf(stderr, "turnpike: %s\n", err);
         return 1;
     }
     if (!tp_proc.foreground) {

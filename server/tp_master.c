@@ -7,6 +7,7 @@
  */
 #include "tp_master.h"
 #include "tp_channel.h"
+#include "tp_dirs.h"
 #include "tp_listen.h"
 #include "tp_log.h"
 #include "tp_process.h"
@@ -250,7 +251,9 @@ master_reload(struct master *ms)
             "%u: %s", old->generation, err);
         return;
     }
-    if (tp_listen_open(c, old, err, sizeof(err)) != TP_OK) {
+    if (tp_dirs_prepare(c, err, sizeof(err)) != TP_OK
+        || tp_listen_open(c, old, err, sizeof(err)) != TP_OK)
+    {
         tp_log(TP_LOG_ERROR, 0, "reload failed, still serving generation "
             "%u: %s", old->generation, err);
         tp_cycle_free(c);

@@ -4,12 +4,24 @@
  * The body is read into the client buffer right after the head (which stays
  * at offset 0).  Content-Length bodies are read exactly; chunked bodies are
  * decoded in place (data moved down over the chunk framing), so consumers
- * always see plain decoded bytes at [head_len, dend).  A body that fits the
- * buffer is handed out whole, so invalid input is rejected before anything
- * reaches a backend; a larger one is streamed piece by piece.
+ * always see plain decoded bytes at [head_len, dend).
+ *
+ * A Content-Length body that fits the buffer is handed out whole; a larger
+ * one streams piece by piece (its size was checked against the limit up
+ * front).  A chunked body has no declared size, so it is kept until its end
+ * (the part beyond the buffer in an unlinked file under data_dir, "the
+ * spool"): a too large or malformed one never reaches a backend, and a
+ * complete one is forwarded with a Content-Length.
  */
 #include "tp_client_int.h"
+#include "tp_log.h"
 #include "tp_worker.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 static const char continue_100[] = "HTTP/1.1 100 Continue\r\n\r\n";
 
@@ -21,6 +33,7 @@ tp_body_init(struct tp_request *r)
     uint64_t avail = c->len - m->head_len;
 
     r->dend = r->raw = r->next_off = m->head_len;
+    r->spool_fd = -1;
     if (m->flags & TP_HTTP_F_CHUNKED) {
         r->body_kind = TP_BODY_CHUNKED;
         return 0;
@@ -76,6 +89,79 @@ body_decode(struct tp_request *r)
     return 0;
 }
 
+static void
+body_spool_close(void *data)
+{
+    struct tp_request *r = data;
+
+    if (r->spool_fd >= 0) {
+        close(r->spool_fd);
+        r->spool_fd = -1;
+    }
+}
+
+static int
+body_spool_open(struct tp_request *r)
+{
+    const char *dir = r->c->w->conf->data_dir;
+    int dfd = r->c->w->cycle->data_fd;
+    char name[64];
+    int fd;
+
+    /* Relative to the master's descriptor: no path lookup above it. */
+    fd = openat(dfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        /* Filesystems without O_TMPFILE: create, then unlink at once. */
+        snprintf(name, sizeof(name), "body.%d.%s", (int) getpid(), r->id);
+        fd = openat(dfd, name, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600);
+        if (fd >= 0) {
+            unlinkat(dfd, name, 0);
+        }
+    }
+    if (fd < 0) {
+        tp_log(TP_LOG_ERROR, errno, "cannot create a body spool file in "
+            "\"%s\"", dir);
+        return TP_ERROR;
+    }
+    r->spool_fd = fd;
+    if (tp_arena_cleanup_add(&r->c->arena, body_spool_close, r) != TP_OK) {
+        close(fd);
+        r->spool_fd = -1;
+        return TP_ERROR;
+    }
+    return TP_OK;
+}
+
+/* The buffer is full of decoded chunked data: move it to the spool. */
+static int
+body_spill(struct tp_request *r)
+{
+    struct tp_client *c = r->c;
+    uint32_t start = r->msg.head_len;
+    size_t n = r->dend - start, off = 0;
+    ssize_t w;
+
+    if (r->spool_fd < 0 && body_spool_open(r) != TP_OK) {
+        return 500;
+    }
+    while (off < n) {
+        w = pwrite(r->spool_fd, c->buf + start + off, n - off,
+            (off_t) (r->spool_len + off));
+        if (w <= 0) {
+            tp_log(TP_LOG_ERROR, errno, "writing a body spool file");
+            r->msg.why = "cannot buffer the request body";
+            return 500;
+        }
+        off += (size_t) w;
+    }
+    r->spool_len += n;
+    /* Undecoded bytes (a partial chunk header) move down. */
+    memmove(c->buf + start, c->buf + r->raw, c->len - r->raw);
+    c->len = start + (c->len - r->raw);
+    r->raw = r->dend = start;
+    return 0;
+}
+
 int
 tp_body_fill(struct tp_request *r)
 {
@@ -100,7 +186,7 @@ tp_body_fill(struct tp_request *r)
     if (n <= 0) {
         return TP_ERROR;             /* client went away mid-body */
     }
-    if ((size_t) n < room && c->sock.ssl == NULL) {
+    if ((size_t) n < room && c->sock.ssl == NULL && !c->rd_eof) {
         c->rd_ready = false;
     }
     c->len += (uint32_t) n;
@@ -148,14 +234,20 @@ tp_body_next(struct tp_request *r, bool whole, const char **p, size_t *n,
         {
             return status;
         }
-        if (r->body_done || (r->dend > start && (!whole
-                || c->len == c->cap)))
+        if (r->body_done || (r->body_kind == TP_BODY_LENGTH
+                && r->dend > start && (!whole || c->len == c->cap)))
         {
             break;
         }
         if (c->len == c->cap) {
-            r->msg.why = "chunk framing too large";
-            return 400;
+            if (r->body_kind != TP_BODY_CHUNKED || r->dend == start) {
+                r->msg.why = "chunk framing too large";
+                return 400;
+            }
+            if ((status = body_spill(r)) != 0) {
+                return status;
+            }
+            continue;
         }
         body_continue(r);
         rc = tp_body_fill(r);

@@ -280,9 +280,7 @@ tp_request_done(struct tp_request *r)
 
     c->req = NULL;
     c->nrequests++;
-    if (c->closing || end == 0 || c->w->draining
-        || c->nrequests >= c->w->conf->keepalive_requests)
-    {
+    if (c->closing || end == 0 || c->w->draining) {
         tp_arena_reset(&c->arena);
         if (end == 0 || end < c->len) {
             client_linger(c);        /* unread input: avoid an RST */
@@ -322,9 +320,10 @@ client_dispatch(struct tp_client *c)
     c->state = TP_CL_ACTIVE;
     tp_timer_del(&c->w->loop.timers, &c->timer);
     if ((r->msg.version == 10 && !(r->msg.flags & TP_HTTP_F_CONN_KEEP))
-        || (r->msg.flags & TP_HTTP_F_CONN_CLOSE))
+        || (r->msg.flags & TP_HTTP_F_CONN_CLOSE)
+        || c->nrequests + 1 >= c->w->conf->keepalive_requests)
     {
-        c->closing = true;
+        c->closing = true;           /* and the response says so */
     }
     status = tp_body_init(r);
     if (status != 0) {
@@ -403,7 +402,9 @@ client_read_head(struct tp_client *c)
             tp_client_free(c);       /* EOF or error before a full head */
             return;
         }
-        if ((size_t) n < c->cap - c->len && c->sock.ssl == NULL) {
+        if ((size_t) n < c->cap - c->len && c->sock.ssl == NULL
+            && !c->rd_eof)
+        {
             c->rd_ready = false;
         }
         if (c->state == TP_CL_IDLE) {
@@ -450,6 +451,9 @@ client_handler(struct tp_ev *ev, uint32_t events)
     }
     if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
         c->rd_ready = true;
+    }
+    if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
+        c->rd_eof = true;            /* no further edge will announce it */
     }
     if (events & (EPOLLOUT | EPOLLHUP | EPOLLERR)) {
         c->wr_ready = true;

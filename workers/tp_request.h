@@ -53,6 +53,7 @@ struct tp_client {
     bool closing;                    /* close after the current response */
     bool want_read;                  /* the request owner waits for input */
     bool rd_ready;                   /* input may be pending (edge seen) */
+    bool rd_eof;                     /* the peer's FIN/RST has been seen */
     bool wr_ready;                   /* output space may be free */
 
     char *buf;                       /* head (at 0) + body window */
@@ -97,6 +98,8 @@ struct tp_request {
     uint32_t dend;                   /* end of decoded, unconsumed bytes */
     uint32_t next_off;               /* body_done: the next message starts */
     struct tp_http_chunked chunked;
+    int spool_fd;                    /* chunked body beyond the buffer, or -1 */
+    uint64_t spool_len;              /* bytes in the spool (before the piece) */
 
     void *integ;                     /* the integration's exchange state */
     void (*on_input)(struct tp_request *r);  /* more body bytes may be ready */
@@ -147,7 +150,9 @@ int tp_body_init(struct tp_request *r);
 
 /*
  * Hands out the next piece of decoded body in c->buf.  With <whole>, waits
- * until the entire body is buffered or the buffer is full.
+ * until the entire body is buffered or the buffer is full; a chunked body is
+ * always returned whole: when r->spool_len > 0, the spool file r->spool_fd
+ * holds the bytes that come before the piece.
  *   TP_OK     *p and *n are a piece, *last set when it ends the body
  *   TP_AGAIN  needs more input: r->on_input runs when some arrives
  *   >= 400    an HTTP status: the body is invalid (400) or too large (413)

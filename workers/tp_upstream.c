@@ -161,7 +161,8 @@ tp_upstream_release(struct tp_upconn *u, bool reusable)
     u->owner = NULL;
     u->on_event = NULL;
     u->nrequests++;
-    if (!reusable || w->draining || p->nidle >= w->conf->upstream_keepalive
+    if (!reusable || u->rd_eof || w->draining
+        || p->nidle >= w->conf->upstream_keepalive
         || u->sock.fd < 0)
     {
         tp_sock_close(&u->sock);
@@ -247,6 +248,9 @@ upstream_handler(struct tp_ev *ev, uint32_t events)
     }
     if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
         u->rd_ready = true;
+    }
+    if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
+        u->rd_eof = true;
     }
     if (events & (EPOLLOUT | EPOLLHUP | EPOLLERR)) {
         u->wr_ready = true;

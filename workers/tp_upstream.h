@@ -36,6 +36,7 @@ struct tp_upconn {
     bool connecting;                 /* TCP or TLS setup in progress */
     bool reused;                     /* came from the idle pool */
     bool rd_ready;
+    bool rd_eof;                     /* FIN/RST seen: reads go on to EOF */
     bool wr_ready;
     int error;                       /* errno of a failed connect */
     uint32_t nrequests;

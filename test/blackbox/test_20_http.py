@@ -203,6 +203,27 @@ def test_big_request_body_streams_intact(turnpike, backend):
     assert doc["body_sha256"] == sha256(body), "5 MB request body corrupted on the way"
 
 
+def test_big_chunked_request_body_is_buffered_then_forwarded_with_length(turnpike, backend):
+    """A chunked body larger than the connection buffer is kept (spooled) until
+    its end, then forwarded whole with a Content-Length: its size was unknown, so
+    this is the only way a too large one never reaches the backend."""
+    gw = turnpike()
+    body = pattern(3 * 1000 * 1000)
+
+    def pieces():
+        for i in range(0, len(body), 100000):
+            yield body[i:i + 100000]
+
+    r = requests.post(gw.url + "/prod/upload", data=pieces(), timeout=60)
+    assert r.status_code == 200, r.text[:300]
+    doc = echo(r)
+    assert doc["body_len"] == len(body)
+    assert doc["body_sha256"] == sha256(body), "spooled chunked body corrupted"
+    got = backend.requests[-1]
+    assert got.header("Content-Length") == str(len(body))
+    assert got.header("Transfer-Encoding") is None
+
+
 def test_big_response_body_streams_intact(turnpike):
     gw = turnpike()
     r = requests.get(gw.url + "/prod/big?n=5000000", timeout=60)

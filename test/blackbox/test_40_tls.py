@@ -298,6 +298,25 @@ def test_https_backend_trusted_via_tls_ca(turnpike, tls_backend, certs, workdir)
     assert b.requests[-1].header("Host") == "localhost:%d" % b.port
 
 
+def test_https_backend_gets_spooled_chunked_body(turnpike, tls_backend, certs, workdir):
+    """A big chunked upload is spooled, then written to an HTTPS backend intact."""
+    b = tls_backend("backend-ca")
+    certs.copy_to(workdir, "ca.pem")
+    api = demo_api(b.port, routes=[
+        proxy_route("https://localhost:%d/{proxy}" % b.port, tls_ca="ca.pem")])
+    gw = turnpike(base_config(b.port, apis=[api]))
+    body = pattern(1500 * 1000)
+
+    def pieces():
+        for i in range(0, len(body), 65536):
+            yield body[i:i + 65536]
+
+    r = requests.post(gw.url + "/prod/up", data=pieces(), timeout=60)
+    assert r.status_code == 200, r.text[:300]
+    assert r.json()["body_sha256"] == sha256(body)
+    assert b.requests[-1].header("Content-Length") == str(len(body))
+
+
 def test_https_backend_wrong_ca_502(turnpike, tls_backend, certs, workdir):
     """tls_ca that did not sign the backend's certificate: 502."""
     b = tls_backend("backend-self")

@@ -23,6 +23,9 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <sys/sendfile.h>
+#include <unistd.h>
+
 
 #define NETWORK_ERROR "Network error communicating with endpoint"
 
@@ -221,18 +224,77 @@ px_start_request(struct px *px)
             return rc;               /* TP_AGAIN or an HTTP status */
         }
     }
-    if (px_build_head(px, n, last) != TP_OK) {
+    if (px_build_head(px, r->spool_len + n, last) != TP_OK) {
         r->msg.why = "request too large to forward";
         return 431;
     }
     px->niov = px->iov_i = 0;
     px->iov[px->niov++] = (struct iovec) { px->head, px->head_len };
-    px_queue_piece(px, p, n, last);
+    px->body_p = p;
+    px->body_n = n;
+    if (r->spool_len == 0) {
+        px_queue_piece(px, p, n, last);
+    }                                /* else: head, spool, then the piece */
     px->head_queued = true;
     /* All of it in hand: a stale pooled connection can be retried. */
     px->retryable = last;
-    px->body_p = p;
-    px->body_n = n;
+    return TP_OK;
+}
+
+/* Sends the spooled part of a chunked body.  TP_OK when all of it went. */
+static int
+px_write_spool(struct px *px)
+{
+    struct tp_request *r = px->r;
+    struct tp_upconn *u = px->up;
+    struct iovec iov;
+    ssize_t n;
+    off_t off;
+
+    while (px->spool_sent < r->spool_len) {
+        if (!u->wr_ready && u->sock.ssl == NULL) {
+            return TP_AGAIN;
+        }
+        if (u->sock.ssl == NULL) {
+            off = (off_t) px->spool_sent;
+            n = sendfile(u->sock.fd, r->spool_fd, &off,
+                (size_t) TP_MIN(r->spool_len - px->spool_sent, 1u << 20));
+            if (n < 0 && errno == EAGAIN) {
+                u->wr_ready = false;
+                return TP_AGAIN;
+            }
+            if (n <= 0) {
+                return TP_ERROR;
+            }
+            px->spool_sent += (uint64_t) n;
+            continue;
+        }
+        if (px->sbuf_off == px->sbuf_len) {
+            /* TLS retries need the same bytes: refill only when empty. */
+            if (px->sbuf == NULL) {
+                px->sbuf = tp_arena_alloc(&r->c->arena, 16384);
+            }
+            n = px->sbuf == NULL ? -1 : pread(r->spool_fd, px->sbuf,
+                (size_t) TP_MIN(r->spool_len - px->spool_sent, 16384u),
+                (off_t) px->spool_sent);
+            if (n <= 0) {
+                return TP_ERROR;
+            }
+            px->sbuf_len = (uint32_t) n;
+            px->sbuf_off = 0;
+        }
+        iov.iov_base = px->sbuf + px->sbuf_off;
+        iov.iov_len = px->sbuf_len - px->sbuf_off;
+        n = tp_sock_writev(&u->sock, &iov, 1);
+        if (n == TP_AGAIN) {
+            return TP_AGAIN;
+        }
+        if (n < 0) {
+            return TP_ERROR;
+        }
+        px->sbuf_off += (uint32_t) n;
+        px->spool_sent += (uint64_t) n;
+    }
     return TP_OK;
 }
 
@@ -249,6 +311,21 @@ px_try_send(struct px *px)
     for (;;) {
         if (px->up == NULL || px->req_sent) {
             return TP_OK;
+        }
+        if (px->niov == 0 && px->head_queued && !px->piece_out
+            && r->spool_len > 0)
+        {
+            /* Head written; the spooled body, then the buffered tail. */
+            rc = px->up->connecting ? TP_AGAIN : px_write_spool(px);
+            if (rc == TP_AGAIN) {
+                return TP_OK;
+            }
+            if (rc == TP_ERROR) {
+                return px_fail(px, TP_GW_INTEGRATION_FAILURE, NETWORK_ERROR,
+                    strerror(errno));
+            }
+            px_queue_piece(px, px->body_p, px->body_n, true);
+            continue;
         }
         if (px->niov == 0 && px->piece_out) {
             px->piece_out = false;   /* the queued piece is fully written */
@@ -397,7 +474,9 @@ px_read_response(struct px *px)
                                         : strerror(errno));
             return;
         }
-        if ((size_t) n < px->ucap - px->ulen && u->sock.ssl == NULL) {
+        if ((size_t) n < px->ucap - px->ulen && u->sock.ssl == NULL
+            && !u->rd_eof)
+        {
             u->rd_ready = false;
         }
         px->ulen += (uint32_t) n;
@@ -458,9 +537,14 @@ px_restart(struct px *px)
 {
     px->attempts++;
     px->req_sent = false;
+    px->piece_out = false;
     px->niov = px->iov_i = 0;
+    px->spool_sent = 0;
+    px->sbuf_len = px->sbuf_off = 0;
     px->iov[px->niov++] = (struct iovec) { px->head, px->head_len };
-    px_queue_piece(px, px->body_p, px->body_n, true);
+    if (px->r->spool_len == 0) {
+        px_queue_piece(px, px->body_p, px->body_n, true);
+    }
     return px_connect(px, true);
 }
 

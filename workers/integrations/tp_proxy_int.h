@@ -40,6 +40,10 @@ struct px {
     bool retryable;                  /* whole request still in hand */
     const char *body_p;              /* that whole body, for a retry */
     size_t body_n;
+    uint64_t spool_sent;             /* bytes of r->spool_fd written */
+    char *sbuf;                      /* TLS: spool bytes on their way */
+    uint32_t sbuf_len;
+    uint32_t sbuf_off;
     struct iovec iov[5];
     int niov;
     int iov_i;
