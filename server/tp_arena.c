@@ -167,16 +167,23 @@ tp_arena_reset(struct tp_arena *a)
     struct tp_arena_block *b, *keep = NULL;
 
     arena_run_cleanups(a);
+    /* Keep the oldest regular block (the last one in the list): the common
+     * request fits in it. */
+    for (b = a->head; b != NULL && !TP_SANITIZERS; b = b->next) {
+        if (b->size == a->block_size) {
+            keep = b;
+        }
+    }
     for (b = a->head; b != NULL; ) {
         struct tp_arena_block *next = b->next;
 
-        /* Keep the oldest regular block: the common request fits in it. */
-        if (next == NULL && b->size == a->block_size && !TP_SANITIZERS) {
-            keep = b;
-        } else {
+        if (b != keep) {
             free(b);
         }
         b = next;
+    }
+    if (keep != NULL) {
+        keep->next = NULL;
     }
     a->head = keep;
     a->total = 0;

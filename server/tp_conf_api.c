@@ -289,8 +289,18 @@ api_one(struct tp_conf_ctx *c, const config_setting_t *g, struct tp_api *api)
             *api->default_route = r;
         }
     }
-    if (tp_route_compile(c->a, api, msg, sizeof(msg)) != TP_OK) {
-        return tp_conf_error(c, s, "%s", msg);
+    /* Route by route, so a conflict names the line of the route. */
+    for (i = 0; i < (int) api->nroutes; i++) {
+        if (tp_route_add(c->a, api, &api->routes[i], msg, sizeof(msg))
+            != TP_OK)
+        {
+            return tp_conf_error_at(c, api->routes[i].src, "%s", msg);
+        }
+    }
+    if (api->trie == NULL && tp_route_compile(c->a, api, msg, sizeof(msg))
+        != TP_OK)
+    {
+        return tp_conf_error(c, g, "%s", msg);   /* no routes: empty trie */
     }
     return TP_OK;
 }

@@ -73,7 +73,7 @@ route_parse_segment(struct tp_arena *a, struct tp_route *r, const char *s,
         }
         return TP_OK;
     }
-    plus = len > 3 && s[len - 2] == '+';
+    plus = len >= 3 && s[len - 2] == '+';
     if (s[len - 1] != '}' || len < 3 + (plus ? 1 : 0)) {
         return route_err(err, errlen, "malformed {parameter} in route '%s'",
             r->key);
@@ -203,20 +203,32 @@ route_child(struct tp_arena *a, struct tp_route_node *n, const char *seg,
     return c[i].node;
 }
 
-static int
-route_insert(struct tp_arena *a, struct tp_route_node *root,
-    struct tp_route *r, char *err, size_t errlen)
+int
+tp_route_add(struct tp_arena *a, struct tp_api *api, struct tp_route *r,
+    char *err, size_t errlen)
 {
-    struct tp_route_node *n = root;
+    struct tp_route_node *n;
+    char why[256];
     const char *p = r->path + 1, *end = r->path + strlen(r->path), *slash;
 
+    if (api->trie == NULL) {
+        api->trie = tp_arena_calloc(a, sizeof(*api->trie));
+        if (api->trie == NULL) {
+            snprintf(err, errlen, "out of memory");
+            return TP_ERROR;
+        }
+    }
+    n = api->trie;
     while (p < end) {
         slash = memchr(p, '/', (size_t) (end - p));
         if (slash == NULL) {
             slash = end;
         }
-        n = route_child(a, n, p, (size_t) (slash - p), err, errlen);
+        why[0] = '\0';
+        n = route_child(a, n, p, (size_t) (slash - p), why, sizeof(why));
         if (n == NULL) {
+            snprintf(err, errlen, "route '%s': %s", r->key,
+                why[0] != '\0' ? why : "out of memory");
             return TP_ERROR;
         }
         p = slash + 1;
@@ -235,19 +247,16 @@ tp_route_compile(struct tp_arena *a, struct tp_api *api, char *err,
 {
     unsigned i;
 
-    api->trie = tp_arena_calloc(a, sizeof(*api->trie));
-    if (api->trie == NULL) {
-        snprintf(err, errlen, "out of memory");
-        return TP_ERROR;
-    }
+    api->trie = NULL;
     for (i = 0; i < api->nroutes; i++) {
-        if (route_insert(a, api->trie, &api->routes[i], err, errlen)
-            != TP_OK)
-        {
+        if (tp_route_add(a, api, &api->routes[i], err, errlen) != TP_OK) {
             return TP_ERROR;
         }
     }
-    return TP_OK;
+    if (api->trie == NULL) {
+        api->trie = tp_arena_calloc(a, sizeof(*api->trie));
+    }
+    return api->trie != NULL ? TP_OK : TP_ERROR;
 }
 
 static const struct tp_route_node *

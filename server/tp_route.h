@@ -28,6 +28,13 @@ int tp_route_parse_key(struct tp_arena *a, const char *key,
     struct tp_route *r, char *err, size_t errlen);
 
 /*
+ * Adds <r> to api->trie (created on first use).  TP_ERROR with <err>
+ * naming the route on a conflict.
+ */
+int tp_route_add(struct tp_arena *a, struct tp_api *api, struct tp_route *r,
+    char *err, size_t errlen);
+
+/*
  * Builds api->trie from api->routes.  TP_ERROR with <err> set on a conflict
  * (the same method and path twice, two different names for one {param}).
  */

@@ -13,10 +13,14 @@ tp_units_size(const char *s, uint64_t *out)
         return TP_ERROR;
     }
     while (*p >= '0' && *p <= '9') {
-        if (v > (UINT64_MAX - 9) / 10) {
+        uint64_t d = (uint64_t) (*p++ - '0');
+
+        if (v > UINT64_MAX / 10 || (v == UINT64_MAX / 10
+                && d > UINT64_MAX % 10))
+        {
             return TP_ERROR;
         }
-        v = v * 10 + (uint64_t) (*p++ - '0');
+        v = v * 10 + d;
     }
     switch (*p) {
     case 'k': case 'K': mul = 1024ULL; p++; break;

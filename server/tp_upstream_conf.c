@@ -38,7 +38,9 @@ tp_upstream_expand_vars(struct tp_arena *a, const char *in,
             return NULL;
         }
         if (len + n + strlen(val) >= sizeof(out)) {
-            break;
+            snprintf(err, errlen, "expanded uri longer than %zu bytes: \"%s\"",
+                sizeof(out), in);
+            return NULL;
         }
         memcpy(out + len, p, n);
         memcpy(out + len + n, val, strlen(val));
@@ -215,6 +217,9 @@ upstream_tmpl(struct tp_conf_ctx *c, const struct tp_route *r,
         return TP_ERROR;
     }
     t->has_query = strchr(p, '?') != NULL;
+    if (*p == '?') {
+        parts[n++] = (struct tp_tmpl_part) { TP_TMPL_LIT, 0, 1, "/" };
+    }
     while (*p != '\0') {
         open = strchr(p, '{');
         if (open == NULL) {

@@ -45,6 +45,9 @@ tp_shm_zone(struct tp_shm *shm, const char *name, size_t size)
     uint32_t i;
 
     tp_assert(shm->magic == TP_SHM_MAGIC);
+    if (size > shm->size) {
+        return NULL;                 /* also keeps TP_ALIGN from wrapping */
+    }
     size = TP_ALIGN(size, TP_CACHELINE);
     for (i = 0; i < shm->nzones; i++) {
         z = &shm->zones[i];

@@ -104,7 +104,7 @@ tp_http_proxy_path(const struct tp_request *r, const struct tp_target *t,
         struct tp_str v = pt->kind == TP_TMPL_LIT
             ? (struct tp_str) { pt->p, pt->len }
             : (pt->param < r->match.nparams ? r->match.params[pt->param]
-                                            : TP_NULL_STR);
+                                            : TP_STR(""));
 
         if (len + v.len >= cap) {
             return -1;
