@@ -1,0 +1,557 @@
+#!/usr/bin/python3
+"""Helpers for scripts/bench (python3 standard library only).
+
+Sub-commands:
+  freeport N                       print N distinct free TCP ports on 127.0.0.1
+  wrk FILE                         parse `wrk --latency` output into one TSV line
+  seq PORT PATH N                  N sequential GETs on one keep-alive connection
+  idle PORT PATH K1 K2 DIR TIMEOUT hold K1, then K2 idle keep-alive connections
+  cgsum FILE...                    sum the Ir totals of callgrind output files
+  strace FILE                      print "total N" and "<syscall> N" from strace -c
+  report DIR [DOC]                 print the results table; replace the results
+                                   section of DOC (docs/BENCHMARKS.md) if given
+
+The shell script owns processes and timing; this file owns parsing and
+arithmetic, which are clumsy and error-prone in sh.
+"""
+
+import os
+import re
+import socket
+import statistics
+import sys
+import time
+
+HOST = "127.0.0.1"
+
+
+# ---------------------------------------------------------------- ports
+
+def cmd_freeport(argv):
+    # Bind all sockets before closing any, so the kernel cannot hand the
+    # same ephemeral port out twice within one call.
+    n = int(argv[0]) if argv else 1
+    socks = []
+    for _ in range(n):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.bind((HOST, 0))
+        socks.append(s)
+    print(" ".join(str(s.getsockname()[1]) for s in socks))
+    for s in socks:
+        s.close()
+
+
+# ---------------------------------------------------------------- wrk
+
+_UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def _to_ms(text):
+    m = re.fullmatch(r"([0-9.]+)(us|ms|s|m)", text)
+    if not m:
+        raise ValueError("unparsable wrk latency %r" % text)
+    return float(m.group(1)) * _UNIT_MS[m.group(2)]
+
+
+def parse_wrk(text):
+    """Return dict rps, p50_ms, p99_ms, requests, non2xx, sockerr."""
+    out = {"non2xx": 0, "sockerr": 0}
+    m = re.search(r"^Requests/sec:\s+([0-9.]+)", text, re.M)
+    if not m:
+        raise ValueError("no Requests/sec line in wrk output")
+    out["rps"] = float(m.group(1))
+    m = re.search(r"^\s*(\d+) requests in ", text, re.M)
+    if not m:
+        raise ValueError("no 'N requests in' line in wrk output")
+    out["requests"] = int(m.group(1))
+    for pct, key in (("50", "p50_ms"), ("99", "p99_ms")):
+        m = re.search(r"^\s*%s%%\s+(\S+)" % pct, text, re.M)
+        if not m:
+            raise ValueError("no %s%% latency line (was --latency given?)" % pct)
+        out[key] = _to_ms(m.group(1))
+    m = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+    if m:
+        out["non2xx"] = int(m.group(1))
+    m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), "
+                  r"timeout (\d+)", text)
+    if m:
+        out["sockerr"] = sum(int(x) for x in m.groups())
+    return out
+
+
+def cmd_wrk(argv):
+    with open(argv[0]) as f:
+        r = parse_wrk(f.read())
+    print("%.2f\t%.4f\t%.4f\t%d\t%d\t%d" % (r["rps"], r["p50_ms"], r["p99_ms"],
+                                            r["requests"], r["non2xx"],
+                                            r["sockerr"]))
+
+
+# ---------------------------------------------------------------- HTTP client
+
+def request_bytes(port, path):
+    # The same minimal request wrk sends, so every client costs the proxy
+    # the same header parsing work.
+    return ("GET %s HTTP/1.1\r\nHost: %s:%d\r\n\r\n" % (path, HOST, port)).encode()
+
+
+class Conn:
+    """A keep-alive HTTP/1.1 connection that reads whole responses."""
+
+    def __init__(self, port, timeout=10.0):
+        self.sock = socket.create_connection((HOST, port), timeout=timeout)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.buf = b""
+
+    def _fill(self):
+        chunk = self.sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("server closed the connection mid-response")
+        self.buf += chunk
+
+    def _take_line(self):
+        while b"\r\n" not in self.buf:
+            self._fill()
+        line, self.buf = self.buf.split(b"\r\n", 1)
+        return line
+
+    def _take(self, n):
+        while len(self.buf) < n:
+            self._fill()
+        data, self.buf = self.buf[:n], self.buf[n:]
+        return data
+
+    def get(self, req):
+        """Send one request; return (status, body, keep_alive)."""
+        self.sock.sendall(req)
+        while b"\r\n\r\n" not in self.buf:
+            self._fill()
+        head, self.buf = self.buf.split(b"\r\n\r\n", 1)
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split()[1])
+        headers = {}
+        for line in lines[1:]:
+            k, _, v = line.partition(":")
+            headers[k.strip().lower()] = v.strip()
+        keep = headers.get("connection", "").lower() != "close"
+        if "chunked" in headers.get("transfer-encoding", "").lower():
+            body = b""
+            while True:
+                size = int(self._take_line().split(b";")[0], 16)
+                if size == 0:
+                    while self._take_line():   # trailers, then the empty line
+                        pass
+                    break
+                body += self._take(size)
+                self._take(2)
+        elif "content-length" in headers:
+            body = self._take(int(headers["content-length"]))
+        else:
+            raise ConnectionError("response has neither Content-Length nor "
+                                  "chunked encoding: cannot keep alive")
+        return status, body, keep
+
+    def close(self):
+        self.sock.close()
+
+
+def cmd_seq(argv):
+    """N sequential requests on one connection; fail on any non-200."""
+    port, path, n = int(argv[0]), argv[1], int(argv[2])
+    req = request_bytes(port, path)
+    c = Conn(port, timeout=120.0)     # generous: the server may run under valgrind
+    for i in range(n):
+        status, _, keep = c.get(req)
+        if status != 200:
+            sys.exit("seq: request %d got status %d" % (i + 1, status))
+        if not keep and i + 1 < n:
+            sys.exit("seq: server closed keep-alive after %d requests" % (i + 1))
+    c.close()
+    print(n)
+
+
+def cmd_idle(argv):
+    """Hold idle keep-alive connections, in two steps, for memory sampling.
+
+    Opens K1 connections with one request on each, writes DIR/ready1, waits
+    for DIR/go, opens more up to K2 in all, writes DIR/ready2, waits for
+    DIR/stop (or TIMEOUT seconds at each wait). Then writes DIR/result: how
+    many of the K2 were still open, so a server that silently dropped idle
+    connections is caught.
+    """
+    port, path, k1, k2, d, timeout = (int(argv[0]), argv[1], int(argv[2]),
+                                      int(argv[3]), argv[4], float(argv[5]))
+    req = request_bytes(port, path)
+    conns = []
+
+    def open_up_to(k):
+        while len(conns) < k:
+            c = Conn(port)
+            status, _, keep = c.get(req)
+            if status != 200 or not keep:
+                sys.exit("idle: connection %d: status %d keep-alive %s"
+                         % (len(conns) + 1, status, keep))
+            conns.append(c)
+
+    def signal_and_wait(mine, theirs):
+        open(os.path.join(d, mine), "w").close()
+        deadline = time.monotonic() + timeout
+        while not os.path.exists(os.path.join(d, theirs)):
+            if time.monotonic() > deadline:
+                sys.exit("idle: nobody created %s in time" % theirs)
+            time.sleep(0.05)
+
+    try:
+        open_up_to(k1)
+        signal_and_wait("ready1", "go")
+        open_up_to(k2)
+        signal_and_wait("ready2", "stop")
+        still_open = 0
+        for c in conns:
+            c.sock.setblocking(False)
+            try:
+                if c.sock.recv(1, socket.MSG_PEEK):
+                    continue      # unsolicited bytes: not idle, count as lost
+            except BlockingIOError:
+                still_open += 1   # nothing to read and no EOF: still open
+            except OSError:
+                pass
+        with open(os.path.join(d, "result"), "w") as f:
+            f.write("%d\n" % still_open)
+    finally:
+        for c in conns:
+            c.close()
+
+
+# ---------------------------------------------------------------- counters
+
+def cmd_cgsum(argv):
+    # "summary:" is the whole-run total; older callgrind wrote "totals:".
+    total = 0
+    for name in argv:
+        found = None
+        with open(name) as f:
+            for line in f:
+                if line.startswith("summary:") or (found is None and
+                                                   line.startswith("totals:")):
+                    found = int(line.split()[1])
+        if found is None:
+            sys.exit("cgsum: no summary/totals line in %s" % name)
+        total += found
+    print(total)
+
+
+def parse_strace(path):
+    """{syscall: calls} plus 'total' from an `strace -c` table."""
+    calls = {}
+    with open(path) as f:
+        for line in f:
+            fields = line.split()
+            # data rows: % time, seconds, usecs/call, calls, [errors], name
+            if len(fields) < 5 or not re.fullmatch(r"[0-9.]+", fields[0]):
+                continue
+            try:
+                calls[fields[-1]] = int(fields[3])
+            except ValueError:
+                continue
+    if "total" not in calls:
+        raise ValueError("no total line in strace summary %s" % path)
+    return calls
+
+
+def cmd_strace(argv):
+    calls = parse_strace(argv[0])
+    for name, n in sorted(calls.items(), key=lambda kv: -kv[1]):
+        print("%s %d" % (name, n))
+
+
+# ---------------------------------------------------------------- report
+
+TARGETS = ("direct", "nginx", "turnpike")
+PAGE_TOLERANCE_KIB = 8
+SIZES = ("small", "big")
+SIZE_LABEL = {"small": "~20-byte response (/prod/small)",
+              "big": "16 KiB response (/prod/big)"}
+
+
+def read_meta(d):
+    meta = {}
+    with open(os.path.join(d, "meta")) as f:
+        for line in f:
+            k, _, v = line.rstrip("\n").partition("=")
+            meta[k] = v
+    return meta
+
+
+def read_tsv(path):
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        rows = [line.rstrip("\n").split("\t") for line in f if line.strip()]
+    head, body = rows[0], rows[1:]
+    return [dict(zip(head, r)) for r in body]
+
+
+def fmt(x, digits=None):
+    if x is None or x != x:          # None or NaN: nothing was measured
+        return "—"
+    if digits is None:
+        ax = abs(x)
+        digits = 0 if ax >= 1000 else 1 if ax >= 100 else 2 if ax >= 1 else 3
+    return "{:,.{}f}".format(x, digits)
+
+
+def ratio(a, b):
+    if a is None or b is None or b <= 0:
+        return None
+    return a / b
+
+
+def mark(r, op, limit):
+    if r is None:
+        return "—"
+    ok = r <= limit + 1e-9 if op == "<=" else r >= limit - 1e-9
+    return "PASS" if ok else "MISS"
+
+
+def fmt_ratio(r):
+    return "—" if r is None else "%.2f×" % r
+
+
+def per_request_counts(d, meta):
+    """{(target, size, tool): per-request} by the two-point difference."""
+    n1, n2 = int(meta["count_n1"]), int(meta["count_n2"])
+    out = {}
+    for row in read_tsv(os.path.join(d, "counts.tsv")):
+        out.setdefault((row["target"], row["size"], row["tool"]), {})[
+            int(row["n"])] = int(row["total"])
+    res = {}
+    for key, by_n in out.items():
+        if n1 in by_n and n2 in by_n:
+            res[key] = (by_n[n2] - by_n[n1]) / (n2 - n1)
+    return res
+
+
+def syscall_breakdown(d, meta, target, size):
+    n1, n2 = int(meta["count_n1"]), int(meta["count_n2"])
+    p1 = os.path.join(d, "st-%s-%s-%d.txt" % (target, size, n1))
+    p2 = os.path.join(d, "st-%s-%s-%d.txt" % (target, size, n2))
+    if not (os.path.exists(p1) and os.path.exists(p2)):
+        return {}
+    a, b = parse_strace(p1), parse_strace(p2)
+    return {k: (b.get(k, 0) - a.get(k, 0)) / (n2 - n1)
+            for k in set(a) | set(b) if k != "total"}
+
+
+def build_report(d):
+    meta = read_meta(d)
+    runs = read_tsv(os.path.join(d, "runs.tsv"))
+    idle = {r["target"]: r for r in read_tsv(os.path.join(d, "idle.tsv"))}
+    counts = per_request_counts(d, meta)
+    L = []
+    w = L.append
+
+    flagged = [r for r in runs if r["flag"] != "ok"]
+    idle_bad = [t for t, r in idle.items() if r["flag"] != "ok"]
+    if meta.get("quick") == "1":
+        w("> **QUICK SMOKE RUN (`--quick`): one short round. These numbers are "
+          "NOT a valid measurement.**")
+        w("")
+    if flagged or idle_bad:
+        w("> **WARNING: %d load run(s) had errors or lost a process%s. The "
+          "figures below include them; see the raw table.**"
+          % (len(flagged), " and the idle test failed for " +
+             ", ".join(idle_bad) if idle_bad else ""))
+        w("")
+
+    w("Run on %s; commit `%s`." % (meta["date"], meta["commit"]))
+    w("")
+    w("| setting | value |")
+    w("| --- | --- |")
+    for k, label in (("machine", "machine"), ("kernel", "kernel"),
+                     ("nginx", "nginx"), ("wrk", "wrk"),
+                     ("valgrind", "valgrind"), ("strace", "strace"),
+                     ("turnpike", "turnpike")):
+        w("| %s | %s |" % (label, meta.get(k, "?")))
+    w("| workers (turnpike = nginx) | %s |" % meta["workers"])
+    w("| load | `wrk -t%s -c%s -d%ss --latency`, %s interleaved rounds |"
+      % (meta["threads"], meta["connections"], meta["duration"],
+         meta["rounds"]))
+    w("| idle connections | (memory with %s − memory with %s) / %d per proxy |"
+      % (meta["idle_conns"], meta["idle_k1"],
+         int(meta["idle_conns"]) - int(meta["idle_k1"])))
+    w("| instruction / syscall counts | 1 worker, (count(%s) − count(%s)) / %d "
+      "sequential keep-alive requests |"
+      % (meta["count_n2"], meta["count_n1"],
+         int(meta["count_n2"]) - int(meta["count_n1"])))
+    w("")
+
+    def med(target, size, key):
+        vals = [float(r[key]) for r in runs
+                if r["target"] == target and r["size"] == size
+                and r[key] not in ("", "nan")]
+        return statistics.median(vals) if vals else None
+
+    def spread(target, size):
+        vals = [float(r["rps"]) for r in runs
+                if r["target"] == target and r["size"] == size]
+        if len(vals) < 2:
+            return None
+        return (max(vals) - min(vals)) / statistics.median(vals) * 100
+
+    def idle_growth(t):
+        """(KiB added from K1 to K2 connections, connections added)."""
+        r = idle.get(t)
+        if not r:
+            return None, None
+        return (float(r["pss_k2_kib"]) - float(r["pss_k1_kib"]),
+                int(r["k2"]) - int(r["k1"]))
+
+    for size in SIZES:
+        w("### %s" % SIZE_LABEL[size])
+        w("")
+        w("| metric | backend direct | nginx | turnpike | turnpike / nginx "
+          "| target | |")
+        w("| --- | ---: | ---: | ---: | ---: | --- | --- |")
+        rps = {t: med(t, size, "rps") for t in TARGETS}
+        r = ratio(rps["turnpike"], rps["nginx"])
+        w("| req/s, median | %s | %s | %s | %s | ≥ 1.10× | %s |"
+          % (fmt(rps["direct"], 0), fmt(rps["nginx"], 0),
+             fmt(rps["turnpike"], 0), fmt_ratio(r), mark(r, ">=", 1.10)))
+        sp = {t: spread(t, size) for t in TARGETS}
+        w("| req/s spread (max−min)/median | %s | %s | %s | | | |"
+          % tuple("—" if sp[t] is None else "%.0f %%" % sp[t]
+                  for t in TARGETS))
+        for key, label, target_txt, op, lim in (
+                ("p50_ms", "p50 latency, ms", "", None, None),
+                ("p99_ms", "p99 latency, ms", "≤ 1.00×", "<=", 1.00),
+                ("cpu_us", "CPU µs per request ¹", "≤ 0.90×", "<=", 0.90)):
+            v = {t: med(t, size, key) for t in TARGETS}
+            r = ratio(v["turnpike"], v["nginx"])
+            w("| %s | %s | %s | %s | %s | %s | %s |"
+              % (label, fmt(v["direct"]), fmt(v["nginx"]), fmt(v["turnpike"]),
+                 fmt_ratio(r), target_txt,
+                 mark(r, op, lim) if op else ""))
+        for tool, label in (("callgrind", "instructions per request ²"),
+                            ("strace", "system calls per request ²")):
+            v = {t: counts.get((t, size, tool)) for t in ("nginx", "turnpike")}
+            r = ratio(v["turnpike"], v["nginx"])
+            w("| %s | — | %s | %s | %s | (no target) | |"
+              % (label, fmt(v["nginx"], 0 if tool == "callgrind" else 2),
+                 fmt(v["turnpike"], 0 if tool == "callgrind" else 2),
+                 fmt_ratio(r)))
+        w("")
+
+    w("### Idle keep-alive connections")
+    w("")
+    w("| metric | nginx | turnpike | turnpike / nginx | target | |")
+    w("| --- | ---: | ---: | ---: | --- | --- |")
+    (gn, nn), (gt, nt) = idle_growth("nginx"), idle_growth("turnpike")
+    kn = gn / nn if gn is not None else None
+    kt = gt / nt if gt is not None else None
+    r = ratio(kt, kn)
+    # Pss moves in 4 KiB pages: growths within two pages of each other are
+    # equal as far as this measurement can tell.
+    verdict = "—" if gn is None or gt is None else (
+        "PASS" if gt <= gn + PAGE_TOLERANCE_KIB else "MISS")
+    w("| memory per idle connection, KiB ³ | %s | %s | %s | ≤ 1.00× | %s |"
+      % (fmt(kn, 3), fmt(kt, 3), fmt_ratio(r), verdict))
+    w("")
+    for t in ("nginx", "turnpike"):
+        if t in idle:
+            i = idle[t]
+            w("- %s: Pss %s KiB idle, %s KiB with %s connections, %s KiB with "
+              "%s; %s of %s still open at the end%s."
+              % (t, i["pss_base_kib"], i["pss_k1_kib"], i["k1"],
+                 i["pss_k2_kib"], i["k2"], i["still_open"], i["k2"],
+                 "" if i["flag"] == "ok" else " — **" + i["flag"] + "**"))
+    w("")
+
+    w("¹ user + system CPU time of all the server's processes (master and "
+      "every child) during the wrk run, divided by the requests wrk "
+      "completed. In the *backend direct* column it is the backend's own "
+      "cost.  ")
+    w("² deterministic, one worker, small numbers of sequential requests; "
+      "see *Method*.  ")
+    w("³ growth of the anonymous + shared-memory Pss of all the proxy's "
+      "processes between the two idle-connection counts, per connection added; "
+      "kernel socket buffers are not included. PASS allows %d KiB in total "
+      "(two pages) for page granularity." % PAGE_TOLERANCE_KIB)
+    w("")
+
+    for size in SIZES:
+        br = {t: syscall_breakdown(d, meta, t, size)
+              for t in ("nginx", "turnpike")}
+        if not any(br.values()):
+            continue
+        top = set()
+        for t in br:
+            top |= {k for k, v in sorted(br[t].items(),
+                                         key=lambda kv: -kv[1])[:8] if v > 0.005}
+        if not top:
+            continue
+        w("System calls per request by name, %s:" % SIZE_LABEL[size])
+        w("")
+        w("| syscall | nginx | turnpike |")
+        w("| --- | ---: | ---: |")
+        for k in sorted(top, key=lambda k: -(br["nginx"].get(k, 0) +
+                                            br["turnpike"].get(k, 0))):
+            w("| %s | %.2f | %.2f |" % (k, br["nginx"].get(k, 0),
+                                        br["turnpike"].get(k, 0)))
+        w("")
+
+    w("<details><summary>Every load run, in the order it ran</summary>")
+    w("")
+    w("| round | # | server | size | req/s | p50 ms | p99 ms | CPU µs/req "
+      "| requests | errors |")
+    w("| ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |")
+    for r in runs:
+        errs = "non-2xx %s, socket %s" % (r["non2xx"], r["sockerr"])
+        if r["flag"] != "ok":
+            errs = "**%s: %s**" % (r["flag"], errs)
+        w("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |"
+          % (r["round"], r["seq"], r["target"], r["size"],
+             fmt(float(r["rps"]), 0), fmt(float(r["p50_ms"])),
+             fmt(float(r["p99_ms"])),
+             fmt(float(r["cpu_us"])) if r["cpu_us"] not in ("", "nan") else "—",
+             r["requests"], errs))
+    w("")
+    w("</details>")
+    return "\n".join(L) + "\n", bool(flagged or idle_bad)
+
+
+BEGIN = "<!-- bench:results:begin (written by scripts/bench; do not edit) -->"
+END = "<!-- bench:results:end -->"
+
+
+def cmd_report(argv):
+    d = argv[0]
+    text, bad = build_report(d)
+    sys.stdout.write(text)
+    if len(argv) > 1:
+        doc = argv[1]
+        with open(doc) as f:
+            old = f.read()
+        if BEGIN not in old or END not in old:
+            sys.exit("report: %s lacks the results markers; not updated" % doc)
+        head, rest = old.split(BEGIN, 1)
+        _, tail = rest.split(END, 1)
+        with open(doc + ".tmp", "w") as f:
+            f.write(head + BEGIN + "\n\n" + text + "\n" + END + tail)
+        os.replace(doc + ".tmp", doc)
+        sys.stderr.write("bench: results written to %s\n" % doc)
+    sys.exit(1 if bad else 0)
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    cmd = sys.argv[1]
+    fn = globals().get("cmd_" + cmd)
+    if fn is None:
+        sys.exit("unknown sub-command %r\n%s" % (cmd, __doc__))
+    fn(sys.argv[2:])
+
+
+if __name__ == "__main__":
+    main()
