@@ -28,13 +28,39 @@ tp_arena_init(struct tp_arena *a, size_t block_size)
     a->block_size = block_size < 256 ? 256 : block_size;
 }
 
+size_t
+tp_arena_pool_size(size_t usable)
+{
+    return BLOCK_HDR + usable;
+}
+
+void
+tp_arena_init_pool(struct tp_arena *a, struct tp_bufpool *pool)
+{
+    memset(a, 0, sizeof(*a));
+    a->pool = pool;
+    a->block_size = pool->size - BLOCK_HDR;
+}
+
+static void
+arena_block_free(struct tp_arena *a, struct tp_arena_block *b)
+{
+    if (a->pool != NULL && b->size == a->block_size) {
+        tp_bufpool_put(a->pool, (char *) b);
+    } else {
+        free(b);
+    }
+}
+
 static void *
 arena_new_block(struct tp_arena *a, size_t size)
 {
     struct tp_arena_block *b;
     size_t want = size > a->block_size ? size : a->block_size;
 
-    b = malloc(BLOCK_HDR + want);
+    b = a->pool != NULL && want == a->block_size
+        ? (struct tp_arena_block *) (void *) tp_bufpool_get(a->pool)
+        : malloc(BLOCK_HDR + want);
     if (b == NULL) {
         return NULL;
     }
@@ -178,7 +204,7 @@ tp_arena_reset(struct tp_arena *a)
         struct tp_arena_block *next = b->next;
 
         if (b != keep) {
-            free(b);
+            arena_block_free(a, b);
         }
         b = next;
     }
@@ -203,7 +229,7 @@ tp_arena_free(struct tp_arena *a)
     arena_run_cleanups(a);
     while ((b = a->head) != NULL) {
         a->head = b->next;
-        free(b);
+        arena_block_free(a, b);
     }
     a->pos = a->end = NULL;
     a->total = 0;

@@ -11,6 +11,7 @@
 #define TP_ARENA_H
 
 #include "tp_core.h"
+#include "tp_bufpool.h"
 
 typedef void (*tp_cleanup_fn)(void *data);
 
@@ -24,9 +25,21 @@ struct tp_arena {
     char *end;
     size_t block_size;               /* default size of new blocks */
     size_t total;                    /* bytes handed out since reset */
+    struct tp_bufpool *pool;         /* regular blocks come from / go back
+                                        to it; NULL: malloc */
 };
 
 void tp_arena_init(struct tp_arena *a, size_t block_size);
+
+/*
+ * An arena whose regular blocks live in <pool> (shared by many arenas of
+ * one process): freeing the arena returns them, so an idle owner keeps no
+ * memory and the next request reuses a warm block without malloc.
+ */
+void tp_arena_init_pool(struct tp_arena *a, struct tp_bufpool *pool);
+
+/* Block size to give a pool so its buffers hold <usable> bytes. */
+size_t tp_arena_pool_size(size_t usable);
 
 /* Aligned to 16 bytes.  NULL on out-of-memory. */
 void *tp_arena_alloc(struct tp_arena *a, size_t size);

@@ -126,7 +126,7 @@ tp_client_accept(struct tp_worker *w, struct tp_listener *lst, int fd,
     c->wr_ready = true;              /* a new socket's buffer is empty */
     c->accepted_ms = tp_clock.mono_ms;
     tp_timer_init(&c->timer, client_timeout);
-    tp_arena_init(&c->arena, 8192);
+    tp_arena_init_pool(&c->arena, &w->arena_blocks);
     if (sa->sa_family == AF_INET) {
         inet_ntop(AF_INET, &((const struct sockaddr_in *) sa)->sin_addr,
             c->peer, sizeof(c->peer));
@@ -281,7 +281,7 @@ tp_request_done(struct tp_request *r)
     c->req = NULL;
     c->nrequests++;
     if (c->closing || end == 0 || c->w->draining) {
-        tp_arena_reset(&c->arena);
+        tp_arena_free(&c->arena);     /* blocks back to the pool */
         if (end == 0 || end < c->len) {
             client_linger(c);        /* unread input: avoid an RST */
         } else {
@@ -294,7 +294,7 @@ tp_request_done(struct tp_request *r)
         memmove(c->buf, c->buf + end, c->len - end);
     }
     c->len -= end;
-    tp_arena_reset(&c->arena);
+    tp_arena_free(&c->arena);     /* blocks back to the pool */
     c->state = TP_CL_IDLE;
     c->idle_since = tp_clock.mono_ms;
     tp_client_timer(c, c->w->conf->keepalive_timeout_ms);

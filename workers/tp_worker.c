@@ -261,6 +261,8 @@ worker_init(struct tp_worker *w)
     tp_bufpool_init(&w->client_bufs, w->conf->max_header_size
         + CLIENT_BUF_WINDOW, FREE_BUFS);
     tp_bufpool_init(&w->upstream_bufs, UPSTREAM_BUF, FREE_BUFS);
+    tp_bufpool_init(&w->arena_blocks, (uint32_t) tp_arena_pool_size(8192),
+        FREE_BUFS);
     if (tp_loop_init(&w->loop) != TP_OK || worker_signals(w) != TP_OK
         || tp_upstream_init(w) != TP_OK || worker_listen(w) != TP_OK)
     {

@@ -40,6 +40,7 @@ struct tp_worker {
 
     struct tp_bufpool client_bufs;   /* head + body window per request */
     struct tp_bufpool upstream_bufs; /* response window per exchange */
+    struct tp_bufpool arena_blocks;  /* request arenas' blocks */
     struct tp_upstream_pool *pools;  /* [model->nbackends] */
 
     bool draining;                   /* QUIT: no new connections, finish */
