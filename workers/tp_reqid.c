@@ -59,18 +59,27 @@ tp_reqid_short(const char *uuid, char out[17])
 {
     static const char b64[] =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    uint64_t h = 1469598103934665603ULL;   /* FNV-1a over the UUID text */
-    uint64_t g;
-    int i;
+    uint64_t hi = 0, lo = 0, x;
+    int n = 0, i;
 
+    /* The UUID's 128 bits, folded into the 90 that 15 characters hold so
+     * that every bit of the UUID matters. */
     for (i = 0; uuid[i] != '\0'; i++) {
-        h = (h ^ (uint8_t) uuid[i]) * 1099511628211ULL;
-    }
-    g = h * 0x9e3779b97f4a7c15ULL + 1;
-    for (i = 0; i < 15; i++) {
-        uint64_t v = i < 10 ? h >> (i * 6) : g >> ((i - 10) * 6);
+        char ch = uuid[i];
 
-        out[i] = b64[v & 63];
+        if (ch == '-') {
+            continue;
+        }
+        hi = (hi << 4) | (lo >> 60);
+        lo = (lo << 4) | (uint64_t) (ch <= '9' ? ch - '0'
+            : (ch | 0x20) - 'a' + 10);
+    }
+    x = hi ^ (lo * 0x9e3779b97f4a7c15ULL);
+    for (n = 0; n < 10; n++) {
+        out[n] = b64[(x >> (n * 6)) & 63];
+    }
+    for (; n < 15; n++) {
+        out[n] = b64[(lo >> ((n - 10) * 6)) & 63];
     }
     out[15] = '=';
     out[16] = '\0';

@@ -25,6 +25,20 @@ respond_add(char *out, size_t cap, size_t *len, const char *fmt, ...)
     return TP_OK;
 }
 
+/* Appends <n> bytes; the hot path avoids the printf family. */
+static int
+respond_put(char *out, size_t cap, size_t *len, const char *p, size_t n)
+{
+    if (n > cap - *len) {
+        return TP_ERROR;
+    }
+    memcpy(out + *len, p, n);
+    *len += n;
+    return TP_OK;
+}
+
+#define RPUTS(lit) respond_put(out, cap, len, lit, sizeof(lit) - 1)
+
 int
 tp_respond_common_headers(struct tp_request *r, char *out, size_t cap,
     size_t *len)
@@ -33,19 +47,24 @@ tp_respond_common_headers(struct tp_request *r, char *out, size_t cap,
     char shortid[17];
     int rc;
 
-    rc = respond_add(out, cap, len, "Date: %.*s\r\n",
-        (int) tp_clock.http_date_len, tp_clock.http_date);
+    rc = RPUTS("Date: ");
+    rc |= respond_put(out, cap, len, tp_clock.http_date,
+        tp_clock.http_date_len);
     /* Every response carries x-amzn-RequestId; HTTP APIs add AWS's short
      * apigw-requestid as well. */
-    rc |= respond_add(out, cap, len, "x-amzn-RequestId: %s\r\n", r->id);
+    rc |= RPUTS("\r\nx-amzn-RequestId: ");
+    rc |= respond_put(out, cap, len, r->id, 36);
+    rc |= RPUTS("\r\n");
     if (r->api != NULL && r->api->type == TP_API_HTTP) {
         tp_reqid_short(r->id, shortid);
-        rc |= respond_add(out, cap, len, "apigw-requestid: %s\r\n", shortid);
+        rc |= RPUTS("apigw-requestid: ");
+        rc |= respond_put(out, cap, len, shortid, 16);
+        rc |= RPUTS("\r\n");
     }
     if (c->closing || c->w->draining) {
-        rc |= respond_add(out, cap, len, "Connection: close\r\n");
+        rc |= RPUTS("Connection: close\r\n");
     } else if (r->msg.version == 10) {
-        rc |= respond_add(out, cap, len, "Connection: keep-alive\r\n");
+        rc |= RPUTS("Connection: keep-alive\r\n");
     }
     return rc == TP_OK ? TP_OK : TP_ERROR;
 }

@@ -3,6 +3,7 @@
  * request head, the client response head, and body framing in both
  * directions.  Workers only.
  */
+#include "tp_hdr.h"
 #include "tp_http_proxy.h"
 #include "tp_proxy_int.h"
 #include "tp_respond.h"
@@ -28,18 +29,9 @@ put(char *out, size_t *len, const char *p, size_t n)
 bool
 tp_http_proxy_hop_by_hop(const char *name, size_t len)
 {
-    static const char *const hop[] = {
-        "connection", "keep-alive", "proxy-connection", "te", "trailer",
-        "transfer-encoding", "upgrade", "content-length",
-    };
-    size_t i;
+    enum tp_hdr_id id = tp_hdr_lookup(name, len);
 
-    for (i = 0; i < TP_NELEM(hop); i++) {
-        if (tp_str_caseeq((struct tp_str) { name, len }, hop[i])) {
-            return true;
-        }
-    }
-    return false;
+    return TP_HDR_IS_HOP(id);
 }
 
 /* True when a Connection header of <m> names <name> (it is hop-by-hop). */
@@ -71,23 +63,31 @@ px_conn_named(const struct tp_http_msg *m, const char *buf, const char *name,
     return false;
 }
 
+/* Headers not copied through; <id> is tp_hdr_lookup(<name>). */
 static bool
 px_skip_header(const struct tp_http_msg *m, const char *buf,
-    struct tp_str name, bool request)
+    struct tp_str name, enum tp_hdr_id id, bool request)
 {
-    if (tp_http_proxy_hop_by_hop(name.p, name.len)) {
+    if (TP_HDR_IS_HOP(id)) {
         return true;
     }
-    if (request && (tp_str_caseeq(name, "host")
-            || tp_str_caseeq(name, "expect")
-            || tp_str_caseeq(name, "x-forwarded-for")
-            || tp_str_caseeq(name, "x-forwarded-proto")
-            || tp_str_caseeq(name, "x-forwarded-port")))
-    {
-        return true;
-    }
-    if (!request && tp_str_caseeq(name, "date")) {
-        return true;                 /* the gateway's own Date is sent */
+    switch (id) {
+    case TP_HDR_HOST:
+    case TP_HDR_EXPECT:
+    case TP_HDR_X_FORWARDED_FOR:
+    case TP_HDR_X_FORWARDED_PROTO:
+    case TP_HDR_X_FORWARDED_PORT:
+        if (request) {
+            return true;             /* replaced by the gateway's own */
+        }
+        break;
+    case TP_HDR_DATE:
+        if (!request) {
+            return true;             /* the gateway's own Date is sent */
+        }
+        break;
+    default:
+        break;
     }
     return (m->flags & TP_HTTP_F_CONN_OTHER)
         && px_conn_named(m, buf, name.p, name.len);
@@ -133,9 +133,10 @@ px_build_head(struct px *px, size_t body_len, bool whole)
     struct tp_client *c = r->c;
     const struct tp_http_msg *m = &r->msg;
     size_t cap, len = 0, xff_len = 0, i;
-    char *out, num[32];
+    char *out;
     const char *xff = NULL;
-    int plen, n;
+    enum tp_hdr_id id;
+    int plen;
 
     cap = m->head_len + m->target_len * 2 + strlen(px->be->hostport) + 1024
         + TP_MAX(m->target_len, 256u);
@@ -158,11 +159,12 @@ px_build_head(struct px *px, size_t body_len, bool whole)
         struct tp_str name = tp_req_header(r, (unsigned) i, false);
         struct tp_str val = tp_req_header(r, (unsigned) i, true);
 
-        if (tp_str_caseeq(name, "x-forwarded-for") && xff == NULL) {
+        id = tp_hdr_lookup(name.p, name.len);
+        if (id == TP_HDR_X_FORWARDED_FOR && xff == NULL) {
             xff = val.p;             /* appended to below (first one) */
             xff_len = val.len;
         }
-        if (px_skip_header(m, c->buf, name, true)) {
+        if (px_skip_header(m, c->buf, name, id, true)) {
             continue;
         }
         put(out, &len, name.p, name.len);
@@ -176,7 +178,6 @@ px_build_head(struct px *px, size_t body_len, bool whole)
         PUTS(out, &len, ", ");
     }
     put(out, &len, c->peer, strlen(c->peer));
-    n = snprintf(num, sizeof(num), "%u", c->lst->port);
     PUTS(out, &len, "\r\nX-Forwarded-Proto: ");
     if (c->lst->tls != NULL) {
         PUTS(out, &len, "https");
@@ -184,17 +185,17 @@ px_build_head(struct px *px, size_t body_len, bool whole)
         PUTS(out, &len, "http");
     }
     PUTS(out, &len, "\r\nX-Forwarded-Port: ");
-    put(out, &len, num, (size_t) n);
+    len = (size_t) (tp_fmt_u64(out + len, c->lst->port) - out);
     PUTS(out, &len, "\r\n");
     if (r->body_kind == TP_BODY_NONE) {
         if (m->flags & TP_HTTP_F_HAS_CL) {
             PUTS(out, &len, "Content-Length: 0\r\n");
         }
     } else if (whole || r->body_kind == TP_BODY_LENGTH) {
-        n = snprintf(num, sizeof(num), "Content-Length: %llu\r\n",
-            whole ? (unsigned long long) body_len
-                  : (unsigned long long) m->content_length);
-        put(out, &len, num, (size_t) n);
+        PUTS(out, &len, "Content-Length: ");
+        len = (size_t) (tp_fmt_u64(out + len, whole ? (uint64_t) body_len
+            : (uint64_t) m->content_length) - out);
+        PUTS(out, &len, "\r\n");
     } else {
         PUTS(out, &len, "Transfer-Encoding: chunked\r\n");
         px->chunked_out = true;
@@ -247,16 +248,15 @@ px_client_head(struct px *px)
     struct tp_request *r = px->r;
     size_t cap = m->head_len + 512, len = 0, i;
     char *out = tp_arena_alloc(&r->c->arena, cap);
-    char line[64];
     const char *reason;
-    int n;
 
     if (out == NULL) {
         return TP_ERROR;
     }
     reason = m->reason_len > 0 ? NULL : tp_http_reason(m->status);
-    n = snprintf(line, sizeof(line), "HTTP/1.1 %03u ", m->status);
-    put(out, &len, line, (size_t) n);
+    PUTS(out, &len, "HTTP/1.1 ");
+    len = (size_t) (tp_fmt_u64(out + len, m->status) - out);
+    out[len++] = ' ';
     if (reason != NULL) {
         put(out, &len, reason, strlen(reason));
     } else {
@@ -266,10 +266,11 @@ px_client_head(struct px *px)
     for (i = 0; i < m->nhdrs; i++) {
         const struct tp_http_hdr *h = &m->hdrs[i];
         struct tp_str name = { px->ubuf + h->name_off, h->name_len };
+        enum tp_hdr_id id = tp_hdr_lookup(name.p, name.len);
         bool keep_cl = px->resp_kind == TP_PX_NONE
-            && tp_str_caseeq(name, "content-length");
+            && id == TP_HDR_CONTENT_LENGTH;
 
-        if (!keep_cl && px_skip_header(m, px->ubuf, name, false)) {
+        if (!keep_cl && px_skip_header(m, px->ubuf, name, id, false)) {
             continue;
         }
         put(out, &len, name.p, name.len);
@@ -278,9 +279,10 @@ px_client_head(struct px *px)
         PUTS(out, &len, "\r\n");
     }
     if (px->out_kind == TP_PX_LENGTH) {
-        n = snprintf(line, sizeof(line), "Content-Length: %llu\r\n",
-            (unsigned long long) m->content_length);
-        put(out, &len, line, (size_t) n);
+        PUTS(out, &len, "Content-Length: ");
+        len = (size_t) (tp_fmt_u64(out + len, (uint64_t) m->content_length)
+            - out);
+        PUTS(out, &len, "\r\n");
     } else if (px->out_kind == TP_PX_CHUNKED) {
         PUTS(out, &len, "Transfer-Encoding: chunked\r\n");
     }
@@ -425,7 +427,11 @@ px_frame_out(struct px *px, const char *data, size_t len, struct iovec *iov)
         return n;
     }
     if (len > 0) {
-        k = snprintf(px->out_chunk, sizeof(px->out_chunk), "%zx\r\n", len);
+        char *e = tp_fmt_hex(px->out_chunk, len);
+
+        *e++ = '\r';
+        *e++ = '\n';
+        k = (int) (e - px->out_chunk);
         iov[n++] = (struct iovec) { px->out_chunk, (size_t) k };
         iov[n++] = (struct iovec) { (void *) data, len };
         iov[n++] = (struct iovec) { (void *) "\r\n", 2 };
