@@ -59,21 +59,23 @@ tp_reqid_short(const char *uuid, char out[17])
 {
     static const char b64[] =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    uint64_t hi = 0, lo = 0, x;
-    int n = 0, i;
+    uint64_t half[2] = { 0, 0 }, hi, lo, x;
+    int n = 0, i, k = 0;
 
     /* The UUID's 128 bits, folded into the 90 that 15 characters hold so
      * that every bit of the UUID matters. */
-    for (i = 0; uuid[i] != '\0'; i++) {
+    for (i = 0; uuid[i] != '\0' && k < 32; i++) {
         char ch = uuid[i];
 
         if (ch == '-') {
             continue;
         }
-        hi = (hi << 4) | (lo >> 60);
-        lo = (lo << 4) | (uint64_t) (ch <= '9' ? ch - '0'
-            : (ch | 0x20) - 'a' + 10);
+        half[k >> 4] = (half[k >> 4] << 4) | (uint64_t) (ch <= '9'
+            ? ch - '0' : (ch | 0x20) - 'a' + 10);
+        k++;
     }
+    hi = half[0];
+    lo = half[1];
     x = hi ^ (lo * 0x9e3779b97f4a7c15ULL);
     for (n = 0; n < 10; n++) {
         out[n] = b64[(x >> (n * 6)) & 63];
