@@ -275,6 +275,30 @@ def tls_backend(backend_factory, certs):
     return make
 
 
+def test_certificate_reloaded_on_hup(tls_gateway, certs, workdir):
+    """Replace the listener's certificate files and send HUP: new handshakes get the
+    new certificate, with no restart."""
+    import os
+    import shutil
+    gw = tls_gateway()
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+
+    def peer_cn():
+        with handshake(gw.port, ctx) as s:
+            der = s.getpeercert(binary_form=True)
+        out = subprocess.run(["openssl", "x509", "-inform", "DER", "-noout", "-subject"],
+                             input=der, stdout=subprocess.PIPE, check=True).stdout
+        return out.decode()
+
+    assert "localhost" in peer_cn()
+    shutil.copy(certs.path("domain.pem"), os.path.join(workdir, "server.pem"))
+    shutil.copy(certs.path("domain.key"), os.path.join(workdir, "server.key"))
+    gw.reload()
+    assert "api.example.com" in peer_cn(), "HUP did not load the new certificate"
+
+
 def test_https_backend_untrusted_certificate_502(turnpike, tls_backend):
     b = tls_backend("backend-self")
     api = demo_api(b.port, routes=[proxy_route("https://localhost:%d/{proxy}" % b.port)])

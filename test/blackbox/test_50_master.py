@@ -61,6 +61,66 @@ def test_killed_worker_is_replaced(turnpike):
         get_ok(gw, "/prod/after-kill/%d" % i)
 
 
+def test_worker_dying_at_once_is_respawned_with_backoff(turnpike, backend):
+    """A worker that dies right after it starts is replaced after a growing delay,
+    so a crash loop does not spin: kill each new worker as soon as it appears."""
+    gw = turnpike(base_config(backend.port, workers=1))
+    seen = set()
+    for _ in range(4):
+        pids = wait_until(lambda: [p for p in gw.worker_pids() if p not in seen], 15)
+        assert pids, "no replacement worker appeared (log:\n%s)" % gw.log_tail()
+        for p in pids:
+            seen.add(p)
+            os.kill(p, signal.SIGKILL)
+    delays = [int(d) for d in re.findall(r"respawning in (\d+) ms", gw.log_text())]
+    assert len(delays) >= 3, "no back-off logged:\n" + gw.log_tail()
+    assert delays[:3] == sorted(delays[:3]) and delays[2] > delays[0], \
+        "respawn delays do not grow: %r" % delays
+    # And it recovers: the next worker, left alone, serves.
+    assert wait_until(lambda: len(gw.worker_pids()) == 1, 15)
+    assert wait_until(lambda: _serves(gw), 15), "no worker serving after the crash loop"
+
+
+def _serves(gw):
+    try:
+        return requests.get(gw.url + "/prod/back", timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to bind a privileged port")
+def test_root_binds_privileged_port_then_workers_drop_privileges(turnpike, backend):
+    """Started as root: the master binds a port below 1024, the workers run as the
+    unprivileged user (default nobody) and still serve it."""
+    import pwd
+    import socket as so
+    port = None
+    for cand in range(900, 1000):
+        s = so.socket()
+        try:
+            s.bind(("127.0.0.1", cand))
+            port = cand
+            break
+        except OSError:
+            continue
+        finally:
+            s.close()
+    assert port is not None, "no free privileged port"
+    cfg = base_config(backend.port, listeners=[
+        {"address": "127.0.0.1:%d" % port, "default_api": "demo"}])
+    gw = turnpike(cfg)
+    nobody = pwd.getpwnam("nobody").pw_uid
+    workers = gw.wait_workers(2)
+    for p in workers:
+        with open("/proc/%d/status" % p) as f:
+            uid = [l.split()[1:] for l in f if l.startswith("Uid:")][0]
+        assert all(int(u) == nobody for u in uid), "worker %d runs as uid %r" % (p, uid)
+    with open("/proc/%d/status" % gw.pid) as f:
+        assert [l for l in f if l.startswith("Uid:")][0].split()[1] == "0"
+    r = requests.get("http://127.0.0.1:%d/prod/low" % port, timeout=10)
+    assert r.status_code == 200
+
+
 def test_reload_serves_new_config_from_new_workers(turnpike, backend_factory):
     old_b, new_b = backend_factory(), backend_factory()
     gw = turnpike(base_config(old_b.port))
