@@ -36,7 +36,13 @@ static const struct tp_conf_field domain_fields[] = {
     { "key", TP_CT_ANY, 0, 0, 0, NULL },
     { "policy", TP_CT_ANY, 0, 0, 0, NULL },
     { "truststore", TP_CT_UNSUPPORTED, 0, 0, 0, "mutual TLS" },
-    { "mappings", TP_CT_UNSUPPORTED, 0, 0, 0, "base path mappings" },
+    { "mappings", TP_CT_LIST, 0, 0, 0, NULL },
+};
+
+static const struct tp_conf_field mapping_fields[] = {
+    { "base_path", TP_CT_ANY, 0, 0, 0, NULL },
+    { "api", TP_CT_ANY, 0, 0, 0, NULL },
+    { "stage", TP_CT_ANY, 0, 0, 0, NULL },
 };
 
 /* Parses "ip:port", "[v6]:port", "*:port" or "port" ("*" is handled by
@@ -251,6 +257,100 @@ tp_conf_listeners(struct tp_conf_ctx *c, const config_setting_t *s)
     return TP_OK;
 }
 
+static const char *
+domain_member(const config_setting_t *g, const char *name)
+{
+    const config_setting_t *s = config_setting_get_member(g, name);
+
+    return s != NULL ? config_setting_get_string(s) : NULL;
+}
+
+/* One base path mapping: "" (the empty mapping) or "v1", "v1/orders". */
+static int
+domain_mapping(struct tp_conf_ctx *c, const config_setting_t *g,
+    struct tp_domain *d, struct tp_base_mapping *bm)
+{
+    const char *bp = domain_member(g, "base_path");
+    const char *api = domain_member(g, "api"), *stage;
+    size_t len;
+    unsigned i;
+
+    bm->src = tp_conf_src(c, g);
+    if (!config_setting_is_group(g) || tp_conf_apply(c, g, mapping_fields,
+            TP_NELEM(mapping_fields), NULL) != TP_OK)
+    {
+        return tp_conf_error(c, g, "each mapping is { base_path = \"v1\"; "
+            "api = \"ID\"; stage = \"NAME\"; }");
+    }
+    if (bp == NULL) {
+        bp = "";
+    }
+    while (*bp == '/') {
+        bp++;
+    }
+    len = strlen(bp);
+    while (len > 0 && bp[len - 1] == '/') {
+        len--;
+    }
+    bm->base_path = tp_arena_strndup(c->a, bp, len);
+    bm->len = len;
+    bm->api = api != NULL ? tp_model_find_api(c->m, api, strlen(api)) : NULL;
+    if (bm->api == NULL) {
+        return tp_conf_error(c, g, "domain \"%s\": mapping names api \"%s\", "
+            "which no apis entry defines", d->name, api != NULL ? api : "");
+    }
+    stage = domain_member(g, "stage");
+    bm->stage = stage != NULL ? tp_model_find_stage(bm->api, stage,
+        strlen(stage)) : NULL;
+    if (bm->stage == NULL) {
+        return tp_conf_error(c, g, "domain \"%s\": mapping names stage "
+            "\"%s\", which api \"%s\" does not have", d->name,
+            stage != NULL ? stage : "", api);
+    }
+    for (i = 0; &d->mappings[i] != bm; i++) {
+        if (d->mappings[i].len == len
+            && memcmp(d->mappings[i].base_path, bm->base_path, len) == 0)
+        {
+            return tp_conf_error(c, g, "domain \"%s\": base path \"%s\" is "
+                "mapped twice", d->name, bm->base_path);
+        }
+    }
+    return TP_OK;
+}
+
+static int
+mapping_cmp(const void *a, const void *b)
+{
+    const struct tp_base_mapping *x = a, *y = b;
+
+    return x->len < y->len ? 1 : x->len > y->len ? -1 : 0;
+}
+
+static int
+domain_mappings(struct tp_conf_ctx *c, const config_setting_t *g,
+    struct tp_domain *d)
+{
+    const config_setting_t *l = config_setting_get_member(g, "mappings");
+    int i, n = l != NULL ? config_setting_length(l) : 0;
+
+    d->mappings = tp_arena_calloc(c->a, sizeof(*d->mappings)
+        * (size_t) (n + 1));
+    if (d->mappings == NULL) {
+        return tp_conf_error(c, g, "out of memory");
+    }
+    for (i = 0; i < n; i++) {
+        if (domain_mapping(c, config_setting_get_elem(l, (unsigned) i), d,
+                &d->mappings[i]) != TP_OK)
+        {
+            return TP_ERROR;
+        }
+    }
+    d->nmappings = (unsigned) n;
+    /* Longest base path first: the most specific mapping wins. */
+    qsort(d->mappings, d->nmappings, sizeof(*d->mappings), mapping_cmp);
+    return TP_OK;
+}
+
 static int
 domain_one(struct tp_conf_ctx *c, const config_setting_t *g,
     struct tp_domain *d)
@@ -282,7 +382,7 @@ domain_one(struct tp_conf_ctx *c, const config_setting_t *g,
             return TP_ERROR;
         }
     }
-    return TP_OK;
+    return domain_mappings(c, g, d);
 }
 
 int

@@ -5,6 +5,7 @@
 #include "tp_conf_int.h"
 #include "tp_log.h"
 
+#include <stdlib.h>
 #include <unistd.h>
 
 #define S_OFF(f) offsetof(struct tp_server_conf, f)
@@ -42,7 +43,53 @@ static const struct tp_conf_field server_fields[] = {
         0, MAX_MS, NULL },
     { "worker_connections", TP_CT_INT, S_OFF(worker_connections),
         16, 1000000, NULL },
+    { "resolve", TP_CT_LIST, 0, 0, 0, NULL },
 };
+
+static const struct tp_conf_field resolve_fields[] = {
+    { "host", TP_CT_STR, offsetof(struct tp_resolve, host), 0, 0, NULL },
+    { "port", TP_CT_ANY, 0, 0, 0, NULL },
+    { "address", TP_CT_STR, offsetof(struct tp_resolve, address), 0, 0,
+        NULL },
+};
+
+/* resolve = ( { host = "api.example.com"; port = 443;
+ *               address = "127.0.0.1:8443"; } ): like curl --resolve. */
+static int
+server_resolve(struct tp_conf_ctx *c, const config_setting_t *l)
+{
+    int i, n = config_setting_length(l);
+    const config_setting_t *g, *p;
+    const char *colon;
+
+    c->m->resolve = tp_arena_calloc(c->a, sizeof(*c->m->resolve)
+        * (size_t) (n + 1));
+    for (i = 0; i < n; i++) {
+        struct tp_resolve *r = &c->m->resolve[i];
+
+        g = config_setting_get_elem(l, (unsigned) i);
+        if (!config_setting_is_group(g) || tp_conf_apply(c, g, resolve_fields,
+                TP_NELEM(resolve_fields), r) != TP_OK)
+        {
+            return tp_conf_error(c, g, "each resolve entry is { host = ...; "
+                "port = 80; address = \"ip:port\"; }");
+        }
+        p = config_setting_get_member(g, "port");
+        colon = r->address != NULL ? strrchr(r->address, ':') : NULL;
+        if (r->host == NULL || p == NULL
+            || config_setting_type(p) != CONFIG_TYPE_INT
+            || config_setting_get_int(p) < 1
+            || config_setting_get_int(p) > 65535 || colon == NULL
+            || atoi(colon + 1) < 1 || atoi(colon + 1) > 65535)
+        {
+            return tp_conf_error(c, g, "a resolve entry needs host, port "
+                "(1-65535) and address \"ip:port\"");
+        }
+        r->port = (uint16_t) config_setting_get_int(p);
+    }
+    c->m->nresolve = (unsigned) n;
+    return TP_OK;
+}
 
 static void
 server_defaults(struct tp_server_conf *sc)
@@ -143,6 +190,10 @@ tp_conf_server(struct tp_conf_ctx *c, const config_setting_t *s)
         }
         v = config_setting_get_member(s, "log_level");
         if (v != NULL && server_log_level(c, v) != TP_OK) {
+            return TP_ERROR;
+        }
+        v = config_setting_get_member(s, "resolve");
+        if (v != NULL && server_resolve(c, v) != TP_OK) {
             return TP_ERROR;
         }
     }

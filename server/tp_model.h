@@ -27,6 +27,13 @@ enum tp_integ_type {
     TP_INTEG_AWS
 };
 
+/* How a request body without a matching template is handled (REST). */
+enum tp_passthrough {
+    TP_PASS_WHEN_NO_MATCH = 0,
+    TP_PASS_WHEN_NO_TEMPLATES,
+    TP_PASS_NEVER
+};
+
 enum tp_tls_policy {
     TP_TLS_1_0 = 0,          /* AWS "TLS_1_0": TLS 1.0 - 1.3 */
     TP_TLS_1_2               /* AWS "TLS_1_2": TLS 1.2 - 1.3 */
@@ -87,7 +94,16 @@ struct tp_listener {
 struct tp_domain {
     const char *name;
     struct tp_tls_conf *tls;
+    struct tp_base_mapping *mappings;    /* longest base_path first */
+    unsigned nmappings;
     struct tp_src src;
+};
+
+/* server.resolve: a backend host:port answered with another address. */
+struct tp_resolve {
+    const char *host;
+    uint16_t port;
+    const char *address;             /* "ip:port" */
 };
 
 /* One upstream origin: scheme + host + port (+ trust store). */
@@ -105,14 +121,98 @@ struct tp_backend {
 
 enum tp_tmpl_kind {
     TP_TMPL_LIT = 0,
-    TP_TMPL_PARAM                    /* a path parameter of the route */
+    TP_TMPL_PARAM,                   /* a path parameter of the route */
+    TP_TMPL_MAPPED                   /* integ.req_params[param] (path target) */
 };
 
 struct tp_tmpl_part {
     uint8_t kind;
-    uint8_t param;                   /* index into route->params */
+    uint8_t param;                   /* route->params / integ.req_params */
     uint32_t len;
     const char *p;
+};
+
+/*
+ * A value expression of a parameter mapping, compiled by server/tp_expr.c:
+ * a concatenation of parts.  REST sources are whole-value
+ * ("method.request.header.X", "'static'", "context.requestId",
+ * "stageVariables.x"); HTTP API sources may mix literals and
+ * "$request.header.x" / "${request.path.id}".
+ */
+enum tp_expr_kind {
+    TP_EX_STATIC = 0,                /* name = the literal text */
+    TP_EX_REQ_PATH,                  /* a path parameter */
+    TP_EX_REQ_PATH_WHOLE,            /* HTTP API $request.path (no stage) */
+    TP_EX_REQ_QUERY,
+    TP_EX_REQ_MULTI_QUERY,           /* every value, comma-joined */
+    TP_EX_REQ_HEADER,
+    TP_EX_REQ_MULTI_HEADER,
+    TP_EX_REQ_BODY,                  /* name = JSONPath ("" = whole body) */
+    TP_EX_CONTEXT,                   /* name = "requestId", "identity.sourceIp" */
+    TP_EX_STAGEVAR,
+    TP_EX_RESP_HEADER,               /* integration.response.header.x */
+    TP_EX_RESP_MULTI_HEADER,
+    TP_EX_RESP_BODY                  /* name = JSONPath ("" = whole body) */
+};
+
+struct tp_expr_part {
+    uint8_t kind;                    /* enum tp_expr_kind */
+    uint32_t len;
+    const char *name;
+};
+
+struct tp_expr {
+    struct tp_expr_part *parts;
+    unsigned nparts;
+};
+
+enum tp_map_target {
+    TP_MT_PATH = 0,                  /* a path parameter of the uri */
+    TP_MT_QUERY,
+    TP_MT_HEADER,
+    TP_MT_PATH_WHOLE,                /* HTTP API overwrite:path */
+    TP_MT_STATUS                     /* HTTP API overwrite:statuscode */
+};
+
+enum tp_map_action {
+    TP_MA_SET = 0,                   /* REST: target = source */
+    TP_MA_APPEND,                    /* HTTP APIs */
+    TP_MA_OVERWRITE,
+    TP_MA_REMOVE
+};
+
+/* One parameter mapping: <action> <target>.<name> from <value>. */
+struct tp_mapping {
+    uint8_t target;                  /* enum tp_map_target */
+    uint8_t action;                  /* enum tp_map_action */
+    const char *name;                /* parameter or header name */
+    struct tp_expr value;
+    struct tp_src src;
+};
+
+/* A mapping template: content type -> text, compiled by the engine. */
+struct tp_template {
+    const char *content_type;        /* "application/json" */
+    const char *text;
+    void *compiled;                  /* engine-private (server/tp_tmpl.c) */
+};
+
+/* REST integration response, chosen by its selection pattern. */
+struct tp_int_response {
+    const char *pattern;             /* NULL or "": the default response */
+    void *re;                        /* pcre2_code *, anchored full match */
+    uint16_t status;                 /* the method response status */
+    struct tp_mapping *params;       /* method.response.header.X <- ... */
+    unsigned nparams;
+    struct tp_template *templates;
+    unsigned ntemplates;
+};
+
+/* HTTP API responseParameters for one integration status code. */
+struct tp_resp_params {
+    uint16_t status;
+    struct tp_mapping *maps;
+    unsigned nmaps;
 };
 
 /* An integration target for one stage: stage variables already expanded. */
@@ -127,19 +227,46 @@ struct tp_target {
 struct tp_integration {
     enum tp_integ_type type;
     const char *uri;
+    const char *http_method;         /* toward the backend; NULL/"ANY": same */
     uint32_t timeout_ms;             /* 0: server.integration_timeout_ms */
     const char *tls_ca;
     struct tp_target *targets;       /* one per stage of the API */
+    enum tp_passthrough passthrough;
+    struct tp_mapping *req_params;   /* integration.request.* (REST) or
+                                        append:/overwrite:/remove: (HTTP) */
+    unsigned nreq_params;
+    struct tp_template *req_templates;
+    unsigned nreq_templates;
+    struct tp_int_response *responses;   /* REST HTTP/MOCK/AWS */
+    unsigned nresponses;
+    struct tp_resp_params *resp_params;  /* HTTP APIs */
+    unsigned nresp_params;
+    const char *function;            /* AWS_PROXY: local function (later) */
+    const char *payload_format;      /* "1.0" | "2.0" */
     struct tp_src src;
 };
 
 #define TP_ROUTE_ANY        15       /* method slot for ANY */
 #define TP_ROUTE_MAX_PARAMS 16
 
+enum tp_authz {
+    TP_AUTHZ_NONE = 0,
+    TP_AUTHZ_AWS_IAM,
+    TP_AUTHZ_CUSTOM,                 /* Lambda authorizer */
+    TP_AUTHZ_COGNITO,
+    TP_AUTHZ_JWT
+};
+
 struct tp_route {
     const char *key;                 /* "GET /pets/{petId}" */
     uint8_t method;                  /* enum tp_http_method or TP_ROUTE_ANY */
     bool greedy;                     /* ends in {name+} */
+    bool imported;                   /* from the API's OpenAPI file */
+    bool api_key_required;
+    uint8_t authorization;           /* enum tp_authz (enforced later) */
+    const char *authorizer;          /* authorizer name */
+    const char **scopes;
+    unsigned nscopes;
     const char *path;
     const char *params[TP_ROUTE_MAX_PARAMS];
     unsigned nparams;
@@ -152,14 +279,46 @@ struct tp_kv {
     const char *value;
 };
 
+/* A stage's access log: one line per request, format of $context vars. */
+struct tp_access_log {
+    const char *path;
+    const char *format;              /* as configured ("CLF" etc. expanded) */
+    void *compiled;                  /* workers/tp_accesslog.c */
+    int fd;                          /* opened by the master, O_APPEND */
+};
+
 struct tp_stage {
     const char *name;
     size_t name_len;
     struct tp_kv *vars;
     unsigned nvars;
     unsigned idx;                    /* index in api->stages */
+    struct tp_access_log *access_log;    /* NULL: none */
     struct tp_src src;
 };
+
+/* A customised gateway response (x-amazon-apigateway-gateway-responses). */
+struct tp_gw_custom {
+    uint16_t status;                 /* 0: the type's own */
+    struct tp_mapping *headers;      /* gatewayresponse.header.X <- value */
+    unsigned nheaders;
+    struct tp_template *templates;
+    unsigned ntemplates;
+    struct tp_src src;
+};
+
+/* HTTP API CORS configuration; lists joined with ", " for the headers. */
+struct tp_cors {
+    const char **origins;            /* "*" allowed */
+    unsigned norigins;
+    bool credentials;
+    const char *methods;             /* NULL: not sent */
+    const char *headers;
+    const char *expose;
+    int max_age;                     /* -1: not sent */
+};
+
+#define TP_GW_TYPES 32               /* >= enum tp_gw's count (tp_gwresp.h) */
 
 struct tp_route_node;
 
@@ -170,15 +329,34 @@ struct tp_api {
     enum tp_api_type type;
     struct tp_route *routes;
     unsigned nroutes;
+    unsigned routes_cap;
     struct tp_route *default_route;  /* HTTP APIs: "$default" */
     struct tp_stage *stages;
     unsigned nstages;
     struct tp_route_node *trie;      /* compiled from routes */
+    struct tp_gw_custom *gw[TP_GW_TYPES];    /* by enum tp_gw; NULL: default */
+    struct tp_cors *cors;            /* HTTP APIs */
+    bool disable_execute_api;        /* no {id}.execute-api.* addressing */
+    const char *api_key_source;      /* "HEADER" | "AUTHORIZER" (later) */
+    const char **binary_types;
+    unsigned nbinary_types;
+    const char *openapi;             /* the imported file, if any */
+    struct tp_src src;
+};
+
+/* A custom domain's base path mapping ("" is the empty mapping). */
+struct tp_base_mapping {
+    const char *base_path;           /* no leading or trailing '/' */
+    size_t len;
+    struct tp_api *api;
+    struct tp_stage *stage;
     struct tp_src src;
 };
 
 struct tp_model {
     struct tp_server_conf server;
+    struct tp_resolve *resolve;
+    unsigned nresolve;
     struct tp_listener *listeners;
     unsigned nlisteners;
     struct tp_api *apis;
@@ -189,6 +367,8 @@ struct tp_model {
     unsigned nbackends;
 };
 
+struct tp_domain *tp_model_find_domain(const struct tp_model *m,
+    const char *host, size_t len);
 struct tp_api *tp_model_find_api(const struct tp_model *m, const char *id,
     size_t len);
 struct tp_stage *tp_model_find_stage(const struct tp_api *api,

@@ -56,13 +56,32 @@ tp_upstream_expand_vars(struct tp_arena *a, const char *in,
     return tp_arena_strdup(a, out);
 }
 
-/* Resolves <host> at load time; IPv4 first (backends commonly bind it). */
+/* Resolves <host> at load time; IPv4 first (backends commonly bind it).
+ * server.resolve entries answer first, like curl's --resolve. */
 static int
-upstream_resolve(const char *host, uint16_t port, struct tp_backend *b)
+upstream_resolve(const struct tp_model *m, const char *host, uint16_t port,
+    struct tp_backend *b)
 {
     struct addrinfo hints, *res = NULL, *ai, *pick = NULL;
-    char sport[8];
+    char sport[8], addr[300];
+    const char *colon;
+    unsigned i;
 
+    for (i = 0; i < m->nresolve; i++) {
+        if (m->resolve[i].port == port
+            && strcasecmp(m->resolve[i].host, host) == 0)
+        {
+            colon = strrchr(m->resolve[i].address, ':');
+            snprintf(addr, sizeof(addr), "%.*s",
+                (int) (colon - m->resolve[i].address), m->resolve[i].address);
+            host = addr[0] == '[' ? addr + 1 : addr;
+            if (addr[0] == '[') {
+                addr[strlen(addr) - 1] = '\0';
+            }
+            port = (uint16_t) atoi(colon + 1);
+            break;
+        }
+    }
     memset(&hints, 0, sizeof(hints));
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_flags = AI_NUMERICSERV;
@@ -123,9 +142,13 @@ upstream_backend(struct tp_conf_ctx *c, bool tls, const char *host,
     if (b->host[0] == '[') {
         b->host = tp_arena_strndup(c->a, host + 1, hlen - 2);
     }
-    if (upstream_resolve(b->host, port, b) != TP_OK) {
-        snprintf(err, errlen, "cannot resolve backend host \"%s\"", b->host);
-        return NULL;
+    if (upstream_resolve(m, b->host, port, b) != TP_OK) {
+        /* Not fatal: the host may exist where the gateway runs later (or
+         * after a reload); until then its requests get 502. */
+        tp_conf_warn(c, NULL, "cannot resolve backend host \"%s\"; requests "
+            "to it answer 502 until a reload resolves it (server.resolve "
+            "can point it elsewhere)", b->host);
+        b->addrlen = 0;
     }
     if (tls && tp_tls_client_ctx(c->a, b, err, errlen) != TP_OK) {
         return NULL;
@@ -182,15 +205,29 @@ upstream_origin(struct tp_conf_ctx *c, const char *uri, const char *ca,
         ca, err, errlen);
 }
 
+/* {name} in a uri: a path mapping of the integration (REST
+ * integration.request.path.NAME) wins over the route's own parameter. */
 static int
-upstream_param_index(const struct tp_route *r, const char *name, size_t len)
+upstream_param_index(const struct tp_route *r, const char *name, size_t len,
+    uint8_t *kind)
 {
+    const struct tp_integration *in = &r->integ;
     unsigned i;
 
+    for (i = 0; i < in->nreq_params && i < 256; i++) {
+        if (in->req_params[i].target == TP_MT_PATH
+            && strlen(in->req_params[i].name) == len
+            && memcmp(in->req_params[i].name, name, len) == 0)
+        {
+            *kind = TP_TMPL_MAPPED;
+            return (int) i;
+        }
+    }
     for (i = 0; i < r->nparams; i++) {
         if (strlen(r->params[i]) == len
             && memcmp(r->params[i], name, len) == 0)
         {
+            *kind = TP_TMPL_PARAM;
             return (int) i;
         }
     }
@@ -205,6 +242,7 @@ upstream_tmpl(struct tp_conf_ctx *c, const struct tp_route *r,
     struct tp_tmpl_part *parts;
     const char *p = *path == '\0' ? "/" : path, *open, *close;
     unsigned n = 0;
+    uint8_t kind = TP_TMPL_PARAM;
     int idx;
 
     if (*p != '/' && *p != '?') {
@@ -234,16 +272,18 @@ upstream_tmpl(struct tp_conf_ctx *c, const struct tp_route *r,
         }
         close = strchr(open, '}');
         idx = close != NULL ? upstream_param_index(r, open + 1,
-            (size_t) (close - open - 1)) : -1;
+            (size_t) (close - open - 1), &kind) : -1;
         if (idx < 0) {
-            snprintf(err, errlen, "uri refers to {%.*s}, which is not a path "
-                "parameter of route '%s'", close != NULL
+            snprintf(err, errlen, "uri refers to {%.*s}, which is neither a "
+                "path parameter of route '%s' nor mapped by "
+                "integration.request.path.%.*s", close != NULL
                 ? (int) (close - open - 1) : (int) strlen(open + 1),
-                open + 1, r->key);
+                open + 1, r->key, close != NULL
+                ? (int) (close - open - 1) : (int) strlen(open + 1),
+                open + 1);
             return TP_ERROR;
         }
-        parts[n++] = (struct tp_tmpl_part) { TP_TMPL_PARAM, (uint8_t) idx,
-            0, NULL };
+        parts[n++] = (struct tp_tmpl_part) { kind, (uint8_t) idx, 0, NULL };
         p = close + 1;
     }
     t->parts = parts;
@@ -270,9 +310,16 @@ tp_upstream_conf_targets(struct tp_conf_ctx *c, struct tp_api *api,
 
         uri = tp_upstream_expand_vars(c->a, in->uri, &api->stages[i], err,
             sizeof(err));
-        if (uri == NULL) {
+        if (uri == NULL && strstr(err, "unterminated") != NULL) {
             return tp_conf_error_at(c, in->src, "route '%s': %s", r->key,
                 err);
+        }
+        if (uri == NULL) {
+            /* As on AWS: the stage answers 500 (API_CONFIGURATION_ERROR). */
+            tp_conf_warn(c, NULL, "%s:%d: route '%s': %s; the stage answers "
+                "500 for it", in->src.file, in->src.line, r->key, err);
+            t->error = tp_arena_strdup(c->a, err);
+            continue;
         }
         t->backend = upstream_origin(c, uri, in->tls_ca, &path, err,
             sizeof(err));

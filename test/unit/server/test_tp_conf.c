@@ -650,10 +650,8 @@ test_server__tp_conf__unsupported_sections(void **state)
     assert_int_equal(m->napis, 1);
     assert_non_null(strstr(logbuf, "'private'"));
     assert_non_null(strstr(logbuf, "'policy'"));
-    assert_non_null(strstr(logbuf, "'access_log'"));
-    assert_non_null(strstr(logbuf, "'authorizer'"));
-    assert_non_null(strstr(logbuf, "'function'"));
-    assert_non_null(strstr(logbuf, "integration type MOCK"));
+    assert_non_null(strstr(logbuf,
+        "not supported yet: CUSTOM authorization of route 'GET /'"));
 }
 
 /* ---- listeners ---- */
@@ -1033,12 +1031,12 @@ test_server__tp_conf__route_errors(void **state)
     /* $default is only for HTTP APIs. */
     load_err(API1("    { route = \"$default\";\n"
         "      integration = { type = \"MOCK\"; }; }"),
-        "$default", "route '$default' must be \"METHOD /path\"");
+        "$default", "route '$default' exists only in HTTP APIs");
     load_err(API1("    { integration = { type = \"MOCK\"; }; }"),
         "{ integration", "a route needs 'route' = \"METHOD /path\"");
     load_err(API1("    { route = 5;\n"
         "      integration = { type = \"MOCK\"; }; }"),
-        "route = 5", "a route needs 'route'");
+        "route = 5", "'route' must be a string, not an integer");
     load_err(API1("    { route = \"GET /a\"; }"), "{ route",
         "route 'GET /a' needs an 'integration'");
     load_err("apis = ( { id = \"a\";\n  routes = (\n"
@@ -1081,7 +1079,8 @@ test_server__tp_conf__http_default_route(void **state)
     m = load_ok("apis = ( { id = \"h\"; type = \"HTTP\";\n"
         "  stages = ( { name = \"$default\"; } );\n"
         "  routes = (\n"
-        "    { route = \"GET /x\"; integration = { type = \"MOCK\"; }; },\n"
+        "    { route = \"GET /x\"; integration = { type = \"HTTP_PROXY\";\n"
+        "      uri = \"http://127.0.0.1:9001\"; }; },\n"
         "    { route = \"$default\";\n"
         "      integration = { type = \"HTTP_PROXY\";\n"
         "                      uri = \"http://127.0.0.1:9000\"; }; }\n"
@@ -1099,9 +1098,11 @@ test_server__tp_conf__http_default_route(void **state)
 
     load_err("apis = ( { id = \"h\"; type = \"HTTP\";\n"
         "  routes = (\n"
-        "    { route = \"$default\"; integration = { type = \"MOCK\"; }; },\n"
+        "    { route = \"$default\"; integration = { type = \"HTTP_PROXY\";\n"
+        "      uri = \"http://127.0.0.1:9000\"; }; },\n"
         "    { route = \"$default\";\n"
-        "      integration = { type = \"MOCK\"; }; }\n"
+        "      integration = { type = \"HTTP_PROXY\";\n"
+        "      uri = \"http://127.0.0.1:9000\"; }; }\n"
         "  ); } );\n" LISTEN, "{ route = \"$default\";\n",
         "route '$default' is defined twice");
 }
@@ -1399,8 +1400,8 @@ test_server__tp_conf__uri_unknown_param(void **state)
         "      integration = { type = \"HTTP_PROXY\";\n"
         "        uri = \"http://127.0.0.1:9000/a/{idd}\"; }; }"),
         "integration",
-        "uri refers to {idd}, which is not a path parameter of route "
-        "'GET /a/{id}'");
+        "uri refers to {idd}, which is neither a path parameter of route "
+        "'GET /a/{id}' nor mapped by integration.request.path.idd");
     load_err(API1("    { route = \"ANY /{proxy+}\";\n"
         "      integration = { type = \"HTTP_PROXY\";\n"
         "        uri = \"http://127.0.0.1:9000/{proxy+}\"; }; }"),
@@ -1411,11 +1412,19 @@ test_server__tp_conf__uri_unknown_param(void **state)
         "integration", "uri refers to {open");
 }
 
+/*
+ * A stage without a variable the uri uses loads with a warning naming the
+ * route, stage and variable; that stage's target is unusable (it answers
+ * 500 at run time, as on AWS) while the other stage works.
+ */
 static void
 test_server__tp_conf__stage_variable_undefined(void **state)
 {
+    struct tp_model *m;
+    const struct tp_route *r;
+
     (void) state;
-    load_err("apis = ( { id = \"demo\";\n"
+    m = load_log("apis = ( { id = \"demo\";\n"
         "  stages = (\n"
         "    { name = \"prod\";\n"
         "      variables = { backend = \"http://127.0.0.1:1\"; }; },\n"
@@ -1425,9 +1434,16 @@ test_server__tp_conf__stage_variable_undefined(void **state)
         "  routes = ( { route = \"GET /\";\n"
         "    integration = { type = \"HTTP_PROXY\";\n"
         "      uri = \"${stageVariables.backend}/\"; }; } );\n"
-        "} );\n" LISTEN, "integration",
-        "route 'GET /': stage \"dev\" does not define the variable "
-        "'backend'");
+        "} );\n" LISTEN);
+    if (m == NULL) {
+        fail_msg("config rejected: %s", err);
+    }
+    r = &m->apis[0].routes[0];
+    assert_non_null(r->integ.targets[0].backend);
+    assert_null(r->integ.targets[1].backend);
+    assert_non_null(r->integ.targets[1].error);
+    assert_non_null(strstr(logbuf, "route 'GET /': stage \"dev\" does not "
+        "define the variable 'backend'"));
     load_err("apis = ( { id = \"demo\";\n"
         "  stages = ( { name = \"prod\"; } );\n"
         "  routes = ( { route = \"GET /\";\n"
@@ -1453,7 +1469,8 @@ test_server__tp_conf__stage_variable_too_long(void **state)
         "    integration = { type = \"HTTP_PROXY\";\n"
         "      uri = \"${stageVariables.big}\"; }; } );\n"
         "} );\n" LISTEN, big);
-    load_err(text, "integration", "expanded uri longer than");
+    assert_non_null(load_log(text));
+    assert_non_null(strstr(logbuf, "expanded uri longer than"));
 }
 
 int

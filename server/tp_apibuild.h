@@ -1,0 +1,110 @@
+/*
+ * tp_apibuild.h: building API objects (routes, integrations, gateway
+ * responses, CORS) from source-neutral descriptions.  The config file
+ * reader (tp_conf_api.c) and the OpenAPI importer (tp_openapi.c) fill the
+ * same structs, so both sources get the same validation and the same
+ * compiled result.  Master only.
+ */
+#ifndef TP_APIBUILD_H
+#define TP_APIBUILD_H
+
+#include "tp_conf_int.h"
+
+/* A key/value string pair (mappings, templates). */
+struct tp_pair {
+    const char *key;
+    const char *value;
+    struct tp_src src;
+};
+
+struct tp_build_response {               /* REST integration response */
+    const char *pattern;                 /* NULL or "default": default */
+    const char *status;                  /* "200" */
+    struct tp_pair *params;              /* method.response.header.X, value */
+    unsigned nparams;
+    struct tp_pair *templates;           /* content type, template */
+    unsigned ntemplates;
+    struct tp_src src;
+};
+
+struct tp_build_resp_params {            /* HTTP API responseParameters */
+    const char *status;
+    struct tp_pair *params;
+    unsigned nparams;
+    struct tp_src src;
+};
+
+struct tp_build_integ {
+    const char *type;                    /* case-insensitive */
+    struct tp_src type_src;              /* where <type> was written */
+    const char *uri;
+    const char *http_method;
+    int64_t timeout_ms;                  /* 0: default */
+    const char *tls_ca;                  /* absolute path or NULL */
+    const char *passthrough;             /* when_no_match ... */
+    struct tp_pair *params;              /* requestParameters */
+    unsigned nparams;
+    struct tp_pair *templates;           /* requestTemplates */
+    unsigned ntemplates;
+    struct tp_build_response *responses;
+    unsigned nresponses;
+    struct tp_build_resp_params *resp_params;
+    unsigned nresp_params;
+    const char *function;
+    const char *payload_format;
+    struct tp_src src;
+};
+
+struct tp_build_route {
+    const char *key;                     /* "GET /pets/{id}", "$default" */
+    bool api_key_required;
+    const char *authorization;           /* NONE AWS_IAM CUSTOM ... or NULL */
+    const char *authorizer;
+    const char **scopes;
+    unsigned nscopes;
+    struct tp_build_integ integ;
+    struct tp_src src;
+};
+
+struct tp_build_gw {
+    const char *type;                    /* "DEFAULT_4XX" ... */
+    const char *status;                  /* NULL: the type's own */
+    struct tp_pair *headers;             /* gatewayresponse.header.X */
+    unsigned nheaders;
+    struct tp_pair *templates;
+    unsigned ntemplates;
+    struct tp_src src;
+};
+
+struct tp_build_cors {
+    const char **origins;
+    unsigned norigins;
+    const char **methods;
+    unsigned nmethods;
+    const char **headers;
+    unsigned nheaders;
+    const char **expose;
+    unsigned nexpose;
+    int64_t max_age;                     /* -1: unset */
+    bool credentials;
+    struct tp_src src;
+};
+
+/*
+ * Adds a route to <api> (before its trie is compiled).  <imported>: it
+ * comes from an OpenAPI file.  A config route replaces an imported one with
+ * the same key; any other duplicate is an error.  Errors name <b->src>.
+ */
+int tp_build_route(struct tp_conf_ctx *c, struct tp_api *api,
+    const struct tp_build_route *b, bool imported);
+
+int tp_build_gw(struct tp_conf_ctx *c, struct tp_api *api,
+    const struct tp_build_gw *b);
+
+int tp_build_cors(struct tp_conf_ctx *c, struct tp_api *api,
+    const struct tp_build_cors *b);
+
+/* Compiles the per-stage targets of every route (after stages are known). */
+int tp_build_targets(struct tp_conf_ctx *c, struct tp_api *api);
+
+#endif /* TP_APIBUILD_H */
