@@ -8,7 +8,7 @@
 
 #include "tp_conf_int.h"
 
-/* access_log = { path = "..."; format = "CLF" | "JSON" | ... | "$context..."; } */
+/* access_log = { path = "..."; format = "CLF" | "JSON" | "$context..."; } */
 int tp_accesslog_conf(struct tp_conf_ctx *c, const config_setting_t *g,
     struct tp_stage *st);
 

@@ -12,7 +12,7 @@
 
 enum tp_map_dialect {
     TP_MAP_REST_REQUEST = 0,  /* integration.request.X.n  <- method.request.* */
-    TP_MAP_REST_RESPONSE,     /* method.response.header.n <- integration.response.* */
+    TP_MAP_REST_RESPONSE,     /* method.response.header.n <- integration.* */
     TP_MAP_GW_RESPONSE,       /* gatewayresponse.header.n <- method.request.* */
     TP_MAP_HTTP_REQUEST,      /* append:header.n <- "$request.header.x ..." */
     TP_MAP_HTTP_RESPONSE      /* overwrite:statuscode <- "$response.header.x" */

@@ -1,6 +1,7 @@
 /*
  * tp_gwresp.c: the gateway response table and HTTP reason phrases.
- * Used by the master (config) and workers (answers).  Values from ../shared/reference/errors.md.
+ * Used by the master (config) and workers (answers).
+ * Values from ../shared/reference/errors.md.
  */
 #include "tp_gwresp.h"
 

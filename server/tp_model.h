@@ -148,7 +148,7 @@ enum tp_expr_kind {
     TP_EX_REQ_HEADER,
     TP_EX_REQ_MULTI_HEADER,
     TP_EX_REQ_BODY,                  /* name = JSONPath ("" = whole body) */
-    TP_EX_CONTEXT,                   /* name = "requestId", "identity.sourceIp" */
+    TP_EX_CONTEXT,                   /* "requestId", "identity.sourceIp" */
     TP_EX_STAGEVAR,
     TP_EX_RESP_HEADER,               /* integration.response.header.x */
     TP_EX_RESP_MULTI_HEADER,
