@@ -8,6 +8,7 @@
  * epoll events and cleared when a read or write comes up short, so the hot
  * path never makes a system call just to learn that it would block.
  */
+#include "tp_accesslog.h"
 #include "tp_client_int.h"
 #include "tp_log.h"
 #include "tp_pipeline.h"
@@ -278,6 +279,9 @@ tp_request_done(struct tp_request *r)
     struct tp_client *c = r->c;
     uint32_t end = r->body_done ? r->next_off : 0;
 
+    if (r->stage != NULL && r->stage->access_log != NULL) {
+        tp_accesslog_write(r);       /* the line, before the arena goes */
+    }
     c->req = NULL;
     c->nrequests++;
     if (c->closing || end == 0 || c->w->draining) {
@@ -354,6 +358,8 @@ client_parse(struct tp_client *c)
         memset(&r->id, 0, sizeof(*r) - offsetof(struct tp_request, id));
         r->c = c;
         r->start_ms = tp_clock.real_ms;
+        r->start_mono = tp_clock.mono_ms;
+        r->error_type = -1;
         tp_reqid_new(c->w, r->id);
         c->req = r;
     }

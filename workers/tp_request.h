@@ -83,9 +83,21 @@ struct tp_request {
     /* resolved by the pipeline */
     struct tp_api *api;
     struct tp_stage *stage;
+    struct tp_domain *domain;        /* custom domain matched, or NULL */
+    struct tp_str base_path;         /* its base path mapping matched */
     struct tp_str path;              /* resource path, no stage, no query */
     struct tp_str query;             /* after '?', may be empty */
     struct tp_route_match match;
+
+    /* outcome, for $context and access logs */
+    uint64_t start_mono;             /* tp_clock.mono_ms when the head was in */
+    uint64_t integ_start;            /* mono ms; 0: no integration call */
+    uint64_t integ_end;
+    int integ_status;                /* backend status, 0: none */
+    const char *integ_error;         /* why the integration failed */
+    int error_type;                  /* enum tp_gw of a gateway response, -1 */
+    const char *error_message;
+    uint64_t resp_bytes;             /* response body bytes sent */
 
     /* request body reader (tp_body.c) */
     uint8_t body_kind;               /* enum tp_body_kind */

@@ -1,0 +1,243 @@
+/*
+ * tp_context.c: $context variable values.  Workers only.
+ */
+#include "tp_context.h"
+#include "tp_gwresp.h"
+#include "tp_hdr.h"
+#include "tp_http_parse.h"
+#include "tp_reqid.h"
+#include "tp_time.h"
+#include "tp_worker.h"
+
+#include <stdio.h>
+#include <time.h>
+
+static const char months[12][4] = {
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+};
+
+struct tp_str
+tp_context_route_key(const struct tp_request *r)
+{
+    const struct tp_route *rt = r->match.route;
+
+    return rt != NULL ? (struct tp_str) { rt->key, strlen(rt->key) }
+                      : TP_NULL_STR;
+}
+
+static int
+ctx_num(char *buf, uint64_t v, struct tp_str *out)
+{
+    *out = (struct tp_str) { buf, (size_t) (tp_fmt_u64(buf, v) - buf) };
+    return TP_OK;
+}
+
+static int
+ctx_str(const char *s, struct tp_str *out)
+{
+    if (s == NULL) {
+        return TP_DECLINED;
+    }
+    *out = (struct tp_str) { s, strlen(s) };
+    return TP_OK;
+}
+
+/* dd/MMM/yyyy:HH:mm:ss +0000 */
+static int
+ctx_time(const struct tp_request *r, char *buf, struct tp_str *out)
+{
+    time_t t = (time_t) (r->start_ms / 1000);
+    struct tm tm;
+    int n;
+
+    gmtime_r(&t, &tm);
+    n = snprintf(buf, TP_CONTEXT_BUF, "%02d/%s/%04d:%02d:%02d:%02d +0000",
+        tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour,
+        tm.tm_min, tm.tm_sec);
+    *out = (struct tp_str) { buf, (size_t) n };
+    return TP_OK;
+}
+
+static int
+ctx_host(const struct tp_request *r, bool prefix, struct tp_str *out)
+{
+    struct tp_str h;
+    const char *dot, *colon;
+
+    if (r->msg.host_idx < 0) {
+        return TP_DECLINED;
+    }
+    h = tp_req_header(r, (unsigned) r->msg.host_idx, true);
+    colon = memchr(h.p, ':', h.len);
+    if (colon != NULL && h.p[0] != '[') {
+        h.len = (size_t) (colon - h.p);     /* domainName has no port */
+    }
+    if (prefix) {
+        dot = memchr(h.p, '.', h.len);
+        if (dot != NULL) {
+            h.len = (size_t) (dot - h.p);
+        }
+    }
+    *out = h;
+    return h.len > 0 ? TP_OK : TP_DECLINED;
+}
+
+static int
+ctx_header(const struct tp_request *r, const char *name, struct tp_str *out)
+{
+    int i = tp_http_find_header(&r->msg, r->c->buf, name, 0);
+
+    if (i < 0) {
+        return TP_DECLINED;
+    }
+    *out = tp_req_header(r, (unsigned) i, true);
+    return TP_OK;
+}
+
+/* The request path as received: /{stage}/... (no query). */
+static int
+ctx_path(const struct tp_request *r, struct tp_str *out)
+{
+    *out = (struct tp_str) { r->c->buf + r->msg.target_off, r->msg.path_len };
+    return TP_OK;
+}
+
+static int
+ctx_error(const struct tp_request *r, enum tp_ctxvar id, char *buf,
+    struct tp_str *out)
+{
+    const char *m = r->error_message;
+
+    if (r->error_type < 0) {
+        return TP_DECLINED;
+    }
+    if (m == NULL) {
+        m = tp_gwresp_get((enum tp_gw) r->error_type)->message;
+    }
+    switch (id) {
+    case TP_CTX_ERROR_RESPONSE_TYPE:
+        return ctx_str(tp_gwresp_get((enum tp_gw) r->error_type)->type, out);
+    case TP_CTX_ERROR_MESSAGE:
+        return ctx_str(m, out);
+    default:
+        /* messageString: the message already in JSON quotes ("null"). */
+        if (m == NULL) {
+            return ctx_str("null", out);
+        }
+        *out = (struct tp_str) { buf, (size_t) snprintf(buf, TP_CONTEXT_BUF,
+            "\"%.*s\"", TP_CONTEXT_BUF - 3, m) };
+        return TP_OK;
+    }
+}
+
+static int
+ctx_integration(const struct tp_request *r, enum tp_ctxvar id, char *buf,
+    struct tp_str *out)
+{
+    switch (id) {
+    case TP_CTX_INTEGRATION_LATENCY:
+    case TP_CTX_INTEGRATION_LATENCY_2:
+        if (r->integ_start == 0) {
+            return TP_DECLINED;
+        }
+        return ctx_num(buf, (r->integ_end != 0 ? r->integ_end
+            : tp_clock.mono_ms) - r->integ_start, out);
+    case TP_CTX_INTEGRATION_STATUS_2:
+        return r->integ_status != 0 ? ctx_num(buf,
+            (uint64_t) r->integ_status, out) : TP_DECLINED;
+    case TP_CTX_INTEGRATION_ERROR:
+    case TP_CTX_INTEGRATION_ERROR_MESSAGE:
+        return ctx_str(r->integ_error, out);
+    default:
+        return TP_DECLINED;          /* Lambda-service fields: later */
+    }
+}
+
+int
+tp_context_value(const struct tp_request *r, enum tp_ctxvar id, char *buf,
+    struct tp_str *out)
+{
+    switch (id) {
+    case TP_CTX_ACCOUNT_ID:
+        return ctx_str("000000000000", out);
+    case TP_CTX_API_ID:
+        return ctx_str(r->api != NULL ? r->api->id : NULL, out);
+    case TP_CTX_BASE_PATH_MATCHED:
+        if (r->domain == NULL) {
+            return TP_DECLINED;
+        }
+        *out = r->base_path;
+        return TP_OK;
+    case TP_CTX_DOMAIN_NAME:
+        return ctx_host(r, false, out);
+    case TP_CTX_DOMAIN_PREFIX:
+        return ctx_host(r, true, out);
+    case TP_CTX_ERROR_MESSAGE:
+    case TP_CTX_ERROR_MESSAGE_STRING:
+    case TP_CTX_ERROR_RESPONSE_TYPE:
+        return ctx_error(r, id, buf, out);
+    case TP_CTX_EXTENDED_REQUEST_ID:
+        tp_reqid_short(r->id, buf);
+        *out = (struct tp_str) { buf, 16 };
+        return TP_OK;
+    case TP_CTX_HTTP_METHOD:
+        *out = (struct tp_str) { r->c->buf + r->msg.method_off,
+            r->msg.method_len };
+        return TP_OK;
+    case TP_CTX_IDENTITY_SOURCE_IP:
+        return ctx_str(r->c->peer, out);
+    case TP_CTX_IDENTITY_USER_AGENT:
+        return ctx_header(r, "user-agent", out);
+    case TP_CTX_IS_CANARY:
+        return ctx_str("false", out);
+    case TP_CTX_PATH:
+        return ctx_path(r, out);
+    case TP_CTX_PROTOCOL:
+        return ctx_str(r->msg.version == 10 ? "HTTP/1.0" : "HTTP/1.1", out);
+    case TP_CTX_REQUEST_ID:
+        *out = (struct tp_str) { r->id, 36 };
+        return TP_OK;
+    case TP_CTX_REQUEST_TIME:
+        return ctx_time(r, buf, out);
+    case TP_CTX_REQUEST_TIME_EPOCH:
+        return ctx_num(buf, r->start_ms, out);
+    case TP_CTX_RESOURCE_PATH:
+        if (r->match.route == NULL) {
+            return TP_DECLINED;
+        }
+        return ctx_str(r->match.route->path, out);
+    case TP_CTX_ROUTE_KEY:
+        *out = tp_context_route_key(r);
+        return out->p != NULL ? TP_OK : TP_DECLINED;
+    case TP_CTX_STAGE:
+        return ctx_str(r->stage != NULL ? r->stage->name : NULL, out);
+    case TP_CTX_STATUS:
+        return r->status != 0 ? ctx_num(buf, (uint64_t) r->status, out)
+                              : TP_DECLINED;
+    case TP_CTX_RESPONSE_LENGTH:
+    case TP_CTX_DATA_PROCESSED:
+        return ctx_num(buf, r->resp_bytes, out);
+    case TP_CTX_RESPONSE_LATENCY:
+        return ctx_num(buf, tp_clock.mono_ms - r->start_mono, out);
+    default:
+        return ctx_integration(r, id, buf, out);
+    }
+}
+
+int
+tp_context_get(const struct tp_request *r, const char *name, size_t len,
+    struct tp_arena *a, struct tp_str *out)
+{
+    char *buf;
+    int id = tp_ctxvar_id(name, len);
+
+    if (id < 0) {
+        return TP_DECLINED;
+    }
+    buf = tp_arena_alloc(a, TP_CONTEXT_BUF);
+    if (buf == NULL) {
+        return TP_DECLINED;
+    }
+    return tp_context_value(r, (enum tp_ctxvar) id, buf, out);
+}
