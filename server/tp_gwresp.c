@@ -63,6 +63,8 @@ static const struct tp_gwresp gwresps[TP_GW__COUNT] = {
         "Forbidden", 403, "Forbidden" },
     [TP_GW_NOT_FOUND] = { "RESOURCE_NOT_FOUND", 404, "NotFoundException",
         "Not Found", 404, "Not Found" },
+    [TP_GW_FORBIDDEN] = { "ACCESS_DENIED", 403, "ForbiddenException",
+        "Forbidden", 403, "Forbidden" },
     [TP_GW_INTERNAL] = { "DEFAULT_5XX", 500, "InternalServerErrorException",
         "Internal server error", 500, "Internal Server Error" },
 };

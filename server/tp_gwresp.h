@@ -34,6 +34,7 @@ enum tp_gw {
     TP_GW_WAF_FILTERED,
     TP_GW__AWS_COUNT,                /* the customisable types end here */
     TP_GW_NOT_FOUND = TP_GW__AWS_COUNT,  /* no API / HTTP API route miss */
+    TP_GW_FORBIDDEN,                 /* custom domain without a mapping */
     TP_GW_INTERNAL,                  /* generic 500 */
     TP_GW__COUNT
 };

@@ -4,6 +4,34 @@
  */
 #include "tp_model.h"
 
+#include <strings.h>
+
+/* Exact names first; then "*.example.com" wildcards, longest suffix. */
+struct tp_domain *
+tp_model_find_domain(const struct tp_model *m, const char *host, size_t len)
+{
+    struct tp_domain *best = NULL;
+    size_t best_len = 0, n;
+    unsigned i;
+
+    for (i = 0; i < m->ndomains; i++) {
+        const char *name = m->domains[i].name;
+
+        n = strlen(name);
+        if (n == len && strncasecmp(name, host, len) == 0) {
+            return &m->domains[i];
+        }
+        if (n > 2 && name[0] == '*' && name[1] == '.' && len > n - 1
+            && strncasecmp(host + len - (n - 1), name + 1, n - 1) == 0
+            && n > best_len)
+        {
+            best = &m->domains[i];
+            best_len = n;
+        }
+    }
+    return best;
+}
+
 struct tp_api *
 tp_model_find_api(const struct tp_model *m, const char *id, size_t len)
 {

@@ -2,6 +2,7 @@
  * tp_phase_resolve.c: which API and stage a request addresses
  * (CONFIG.md "Invoking an API").  Workers only.
  *
+ *   Host = a custom domain with mappings -> base path mapping (API, stage)
  *   Host {api-id}.execute-api.{anything} -> that API, path /{stage}/...
  *   otherwise the listener's default_api,   path /{stage}/...
  * HTTP APIs with a "$default" stage take paths without a stage segment.
@@ -14,24 +15,72 @@
 
 #define EXECUTE_API ".execute-api."
 
-static struct tp_api *
-resolve_by_host(struct tp_request *r)
+/* The Host header without its port. */
+static struct tp_str
+resolve_host(const struct tp_request *r)
 {
     struct tp_str host;
-    const char *dot;
+    const char *colon;
 
     if (r->msg.host_idx < 0) {
-        return NULL;
+        return TP_NULL_STR;
     }
     host = tp_req_header(r, (unsigned) r->msg.host_idx, true);
-    dot = memchr(host.p, '.', host.len);
+    if (host.len > 0 && host.p[0] != '[') {
+        colon = memchr(host.p, ':', host.len);
+        if (colon != NULL) {
+            host.len = (size_t) (colon - host.p);
+        }
+    }
+    return host;
+}
+
+/* {api-id}.execute-api.{anything} */
+static struct tp_api *
+resolve_execute_api(struct tp_request *r, struct tp_str host)
+{
+    const char *dot = memchr(host.p, '.', host.len);
+    struct tp_api *api;
+
     if (dot == NULL || (size_t) (host.p + host.len - dot)
             < sizeof(EXECUTE_API) - 1
         || strncasecmp(dot, EXECUTE_API, sizeof(EXECUTE_API) - 1) != 0)
     {
         return NULL;
     }
-    return tp_model_find_api(r->c->w->model, host.p, (size_t) (dot - host.p));
+    api = tp_model_find_api(r->c->w->model, host.p, (size_t) (dot - host.p));
+    return api != NULL && !api->disable_execute_api ? api : NULL;
+}
+
+/*
+ * A custom domain: the longest base path mapping that prefixes the path
+ * (whole segments) picks API and stage; the rest is the resource path.
+ */
+static int
+resolve_domain(struct tp_request *r, struct tp_domain *d)
+{
+    const char *p = r->path.p, *end = p + r->path.len;
+    unsigned i;
+
+    for (i = 0; i < d->nmappings; i++) {
+        const struct tp_base_mapping *bm = &d->mappings[i];
+        size_t n = bm->len;
+
+        if (n > 0 && (r->path.len < n + 1 || memcmp(p + 1, bm->base_path, n)
+                != 0 || (p + 1 + n < end && p[1 + n] != '/')))
+        {
+            continue;
+        }
+        r->domain = d;
+        r->base_path = (struct tp_str) { bm->base_path, n };
+        r->api = bm->api;
+        r->stage = bm->stage;
+        p += n > 0 ? 1 + n : 0;
+        r->path = p < end ? (struct tp_str) { p, (size_t) (end - p) }
+                          : TP_STR("/");
+        return TP_OK;
+    }
+    return TP_DECLINED;
 }
 
 static void
@@ -75,17 +124,32 @@ resolve_stage(struct tp_request *r)
 int
 tp_phase_resolve(struct tp_request *r)
 {
+    struct tp_str host;
+    struct tp_domain *d;
+
     resolve_split(r);
-    r->api = resolve_by_host(r);
-    if (r->api == NULL) {
-        r->api = r->c->lst->default_api;
+    host = resolve_host(r);
+    d = host.len > 0 ? tp_model_find_domain(r->c->w->model, host.p, host.len)
+                     : NULL;
+    if (d != NULL && d->nmappings > 0) {
+        if (resolve_domain(r, d) != TP_OK) {
+            tp_respond_gw(r, TP_GW_FORBIDDEN, NULL);
+            return TP_PHASE_DONE;
+        }
+    } else {
+        r->api = host.len > 0 ? resolve_execute_api(r, host) : NULL;
+        if (r->api == NULL) {
+            r->api = r->c->lst->default_api;
+        }
     }
     if (r->api == NULL || r->api->type == TP_API_WEBSOCKET) {
         r->api = NULL;
         tp_respond_gw(r, TP_GW_NOT_FOUND, NULL);
         return TP_PHASE_DONE;
     }
-    r->stage = resolve_stage(r);
+    if (r->stage == NULL) {
+        r->stage = resolve_stage(r);
+    }
     if (r->stage == NULL) {
         tp_respond_gw(r, TP_GW_MISSING_AUTHENTICATION_TOKEN, NULL);
         return TP_PHASE_DONE;

@@ -2,9 +2,11 @@
  * tp_pipeline.c: the phase table and its driver.  Workers only.
  */
 #include "tp_pipeline.h"
+#include "tp_cors.h"
 
 static const struct tp_phase phases[] = {
     { "resolve", tp_phase_resolve },          /* API + stage from host/path */
+    { "cors", tp_phase_cors },                /* HTTP API preflights */
     { "route", tp_phase_route },              /* resource + method */
     { "integration", tp_phase_integration },  /* HTTP_PROXY, ... */
 };

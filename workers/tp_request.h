@@ -110,6 +110,8 @@ struct tp_request {
     uint32_t dend;                   /* end of decoded, unconsumed bytes */
     uint32_t next_off;               /* body_done: the next message starts */
     struct tp_http_chunked chunked;
+    struct tp_str body;              /* the whole body when an integration
+                                        collected it (tp_body_collect) */
     int spool_fd;                    /* chunked body beyond the buffer, or -1 */
     uint64_t spool_len;              /* bytes in the spool (before the piece) */
 

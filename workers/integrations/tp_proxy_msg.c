@@ -273,6 +273,12 @@ px_client_head(struct px *px)
         if (!keep_cl && px_skip_header(m, px->ubuf, name, id, false)) {
             continue;
         }
+        /* A CORS configuration replaces the backend's CORS headers. */
+        if (r->api->cors != NULL && name.len > 15
+            && strncasecmp(name.p, "access-control-", 15) == 0)
+        {
+            continue;
+        }
         put(out, &len, name.p, name.len);
         PUTS(out, &len, ": ");
         put(out, &len, px->ubuf + h->value_off, h->value_len);

@@ -1,0 +1,34 @@
+/*
+ * tp_mapping.h: evaluating compiled mapping expressions (struct tp_expr)
+ * against a request and, for response mappings, the integration response.
+ * Workers only.
+ */
+#ifndef TP_MAPPING_H
+#define TP_MAPPING_H
+
+#include "tp_request.h"
+
+/* What a response-side expression can read. */
+struct tp_resp_view {
+    const char *buf;                 /* the head's bytes */
+    const struct tp_http_msg *msg;   /* NULL: no integration response */
+    struct tp_str body;              /* buffered body, or empty */
+};
+
+/*
+ * Evaluates <e>.  TP_OK with *out (allocated from the request arena when
+ * it had to be built); TP_DECLINED when a single-source expression has no
+ * value (a missing header or parameter): the mapping is then skipped.
+ */
+int tp_expr_eval(const struct tp_expr *e, struct tp_request *r,
+    const struct tp_resp_view *resp, struct tp_str *out);
+
+/* The first value of query parameter <name> in <query> (raw, encoded). */
+bool tp_query_get(struct tp_str query, const char *name, size_t len,
+    struct tp_str *out);
+
+/* Request header <name>: the first value, or all joined by ",". */
+bool tp_req_header_get(const struct tp_request *r, const char *name,
+    bool all, struct tp_str *out);
+
+#endif /* TP_MAPPING_H */
