@@ -7,6 +7,7 @@
 #define TP_PROXY_INT_H
 
 #include "tp_gwresp.h"
+#include "tp_hdr.h"
 #include "tp_http_parse.h"
 #include "tp_request.h"
 #include "tp_timer.h"
@@ -38,6 +39,9 @@ struct px {
     bool piece_last;
     bool req_sent;                   /* the whole request is written */
     bool retryable;                  /* whole request still in hand */
+    bool buffered;                   /* HTTP (non-proxy): whole bodies */
+    struct tp_str req_body;          /* buffered: the transformed body */
+    struct tp_str req_ctype;         /* buffered: its Content-Type */
     const char *body_p;              /* that whole body, for a retry */
     size_t body_n;
     uint64_t spool_sent;             /* bytes of r->spool_fd written */
@@ -71,7 +75,14 @@ struct px {
     char out_chunk[24];
 };
 
+#define PUTS(out, len, lit) px_put(out, len, lit, sizeof(lit) - 1)
+
 /* tp_proxy_msg.c */
+void px_put(char *out, size_t *len, const char *p, size_t n);
+bool px_skip_header(const struct tp_http_msg *m, const char *buf,
+    struct tp_str name, enum tp_hdr_id id, bool request);
+
+/* tp_proxy_req.c */
 int px_build_head(struct px *px, size_t body_len, bool whole);
 int px_parse_head(struct px *px);
 int px_body_take(struct px *px, const char **data, size_t *len);

@@ -17,14 +17,14 @@
 #define UP_MAX_HEAD  16384
 
 /* Appends <n> bytes at <*len>; the buffers below are sized up front. */
-static void
-put(char *out, size_t *len, const char *p, size_t n)
+void
+px_put(char *out, size_t *len, const char *p, size_t n)
 {
     memcpy(out + *len, p, n);
     *len += n;
 }
 
-#define PUTS(out, len, lit) put(out, len, lit, sizeof(lit) - 1)
+
 
 bool
 tp_http_proxy_hop_by_hop(const char *name, size_t len)
@@ -64,7 +64,7 @@ px_conn_named(const struct tp_http_msg *m, const char *buf, const char *name,
 }
 
 /* Headers not copied through; <id> is tp_hdr_lookup(<name>). */
-static bool
+bool
 px_skip_header(const struct tp_http_msg *m, const char *buf,
     struct tp_str name, enum tp_hdr_id id, bool request)
 {
@@ -91,120 +91,6 @@ px_skip_header(const struct tp_http_msg *m, const char *buf,
     }
     return (m->flags & TP_HTTP_F_CONN_OTHER)
         && px_conn_named(m, buf, name.p, name.len);
-}
-
-int
-tp_http_proxy_path(const struct tp_request *r, const struct tp_target *t,
-    char *out, size_t cap)
-{
-    size_t len = 0, i;
-
-    for (i = 0; i < t->nparts; i++) {
-        const struct tp_tmpl_part *pt = &t->parts[i];
-        struct tp_str v = pt->kind == TP_TMPL_LIT
-            ? (struct tp_str) { pt->p, pt->len }
-            : (pt->param < r->match.nparams ? r->match.params[pt->param]
-                                            : TP_STR(""));
-
-        if (len + v.len >= cap) {
-            return -1;
-        }
-        memcpy(out + len, v.p, v.len);
-        len += v.len;
-    }
-    if (r->query.len > 0) {
-        if (len + 1 + r->query.len >= cap) {
-            return -1;
-        }
-        out[len++] = t->has_query ? '&' : '?';
-        memcpy(out + len, r->query.p, r->query.len);
-        len += r->query.len;
-    }
-    if (len == 0) {
-        out[len++] = '/';
-    }
-    return (int) len;
-}
-
-int
-px_build_head(struct px *px, size_t body_len, bool whole)
-{
-    struct tp_request *r = px->r;
-    struct tp_client *c = r->c;
-    const struct tp_http_msg *m = &r->msg;
-    size_t cap, len = 0, xff_len = 0, i;
-    char *out;
-    const char *xff = NULL;
-    enum tp_hdr_id id;
-    int plen;
-
-    cap = m->head_len + m->target_len * 2 + strlen(px->be->hostport) + 1024
-        + TP_MAX(m->target_len, 256u);
-    out = tp_arena_alloc(&c->arena, cap);
-    if (out == NULL) {
-        return TP_ERROR;
-    }
-    put(out, &len, c->buf + m->method_off, m->method_len);
-    out[len++] = ' ';
-    plen = tp_http_proxy_path(r, px->target, out + len,
-        m->target_len * 2 + TP_MAX(m->target_len, 256u));
-    if (plen < 0) {
-        return TP_ERROR;
-    }
-    len += (size_t) plen;
-    PUTS(out, &len, " HTTP/1.1\r\nHost: ");
-    put(out, &len, px->be->hostport, strlen(px->be->hostport));
-    PUTS(out, &len, "\r\n");
-    for (i = 0; i < m->nhdrs; i++) {
-        struct tp_str name = tp_req_header(r, (unsigned) i, false);
-        struct tp_str val = tp_req_header(r, (unsigned) i, true);
-
-        id = tp_hdr_lookup(name.p, name.len);
-        if (id == TP_HDR_X_FORWARDED_FOR && xff == NULL) {
-            xff = val.p;             /* appended to below (first one) */
-            xff_len = val.len;
-        }
-        if (px_skip_header(m, c->buf, name, id, true)) {
-            continue;
-        }
-        put(out, &len, name.p, name.len);
-        PUTS(out, &len, ": ");
-        put(out, &len, val.p, val.len);
-        PUTS(out, &len, "\r\n");
-    }
-    PUTS(out, &len, "X-Forwarded-For: ");
-    if (xff != NULL && xff_len > 0) {
-        put(out, &len, xff, xff_len);
-        PUTS(out, &len, ", ");
-    }
-    put(out, &len, c->peer, strlen(c->peer));
-    PUTS(out, &len, "\r\nX-Forwarded-Proto: ");
-    if (c->lst->tls != NULL) {
-        PUTS(out, &len, "https");
-    } else {
-        PUTS(out, &len, "http");
-    }
-    PUTS(out, &len, "\r\nX-Forwarded-Port: ");
-    len = (size_t) (tp_fmt_u64(out + len, c->lst->port) - out);
-    PUTS(out, &len, "\r\n");
-    if (r->body_kind == TP_BODY_NONE) {
-        if (m->flags & TP_HTTP_F_HAS_CL) {
-            PUTS(out, &len, "Content-Length: 0\r\n");
-        }
-    } else if (whole || r->body_kind == TP_BODY_LENGTH) {
-        PUTS(out, &len, "Content-Length: ");
-        len = (size_t) (tp_fmt_u64(out + len, whole ? (uint64_t) body_len
-            : (uint64_t) m->content_length) - out);
-        PUTS(out, &len, "\r\n");
-    } else {
-        PUTS(out, &len, "Transfer-Encoding: chunked\r\n");
-        px->chunked_out = true;
-    }
-    PUTS(out, &len, "\r\n");
-    tp_assert(len <= cap);
-    px->head = out;
-    px->head_len = len;
-    return TP_OK;
 }
 
 /* Decides how the response body is delimited, both ways. */
@@ -258,9 +144,9 @@ px_client_head(struct px *px)
     len = (size_t) (tp_fmt_u64(out + len, m->status) - out);
     out[len++] = ' ';
     if (reason != NULL) {
-        put(out, &len, reason, strlen(reason));
+        px_put(out, &len, reason, strlen(reason));
     } else {
-        put(out, &len, px->ubuf + m->reason_off, m->reason_len);
+        px_put(out, &len, px->ubuf + m->reason_off, m->reason_len);
     }
     PUTS(out, &len, "\r\n");
     for (i = 0; i < m->nhdrs; i++) {
@@ -279,9 +165,9 @@ px_client_head(struct px *px)
         {
             continue;
         }
-        put(out, &len, name.p, name.len);
+        px_put(out, &len, name.p, name.len);
         PUTS(out, &len, ": ");
-        put(out, &len, px->ubuf + h->value_off, h->value_len);
+        px_put(out, &len, px->ubuf + h->value_off, h->value_len);
         PUTS(out, &len, "\r\n");
     }
     if (px->out_kind == TP_PX_LENGTH) {
