@@ -290,3 +290,66 @@ tp_body_consumed(struct tp_request *r)
     }
     r->raw = r->dend = start;
 }
+
+/* Appends <n> bytes to the collected body (allocated on first use). */
+static int
+body_collect_put(struct tp_request *r, const char *p, size_t n, size_t want)
+{
+    struct tp_client *c = r->c;
+    char *buf = (char *) r->body.p;
+
+    if (buf == NULL) {
+        buf = tp_arena_alloc(&c->arena, want + 1);
+        if (buf == NULL) {
+            return 500;
+        }
+        r->body = (struct tp_str) { buf, 0 };
+    }
+    if (r->body.len + n > want) {
+        return 500;                  /* cannot happen: sizes are known */
+    }
+    memcpy(buf + r->body.len, p, n);
+    r->body.len += n;
+    return 0;
+}
+
+int
+tp_body_collect(struct tp_request *r)
+{
+    const char *p;
+    size_t n, want;
+    bool last;
+    int rc, status;
+    ssize_t got;
+
+    for (;;) {
+        rc = tp_body_next(r, true, &p, &n, &last);
+        if (rc != TP_OK) {
+            return rc;               /* TP_AGAIN or an HTTP status */
+        }
+        if (last && r->body.p == NULL && r->spool_len == 0) {
+            r->body = (struct tp_str) { p != NULL ? p : "", n };
+            return TP_OK;            /* it all fit: use it in place */
+        }
+        want = r->body_kind == TP_BODY_LENGTH
+            ? (size_t) r->msg.content_length : (size_t) r->spool_len + n;
+        if (r->body.p == NULL && r->spool_len > 0) {
+            if (body_collect_put(r, "", 0, want) != 0) {
+                return 500;
+            }
+            got = pread(r->spool_fd, (char *) r->body.p, r->spool_len, 0);
+            if (got != (ssize_t) r->spool_len) {
+                r->msg.why = "cannot read the buffered request body";
+                return 500;
+            }
+            r->body.len = r->spool_len;
+        }
+        if ((status = body_collect_put(r, p, n, want)) != 0) {
+            return status;
+        }
+        if (last) {
+            return TP_OK;
+        }
+        tp_body_consumed(r);
+    }
+}

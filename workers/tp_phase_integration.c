@@ -5,6 +5,7 @@
 #include "tp_pipeline.h"
 #include "tp_respond.h"
 #include "integrations/tp_http_proxy.h"
+#include "integrations/tp_mock.h"
 
 int
 tp_phase_integration(struct tp_request *r)
@@ -13,7 +14,11 @@ tp_phase_integration(struct tp_request *r)
 
     switch (in->type) {
     case TP_INTEG_HTTP_PROXY:
+    case TP_INTEG_HTTP:
         tp_http_proxy_start(r);
+        return TP_PHASE_DONE;
+    case TP_INTEG_MOCK:
+        tp_mock_start(r);
         return TP_PHASE_DONE;
     default:
         /* Parsed but not implemented yet; the config load warned. */

@@ -177,6 +177,13 @@ int tp_body_next(struct tp_request *r, bool whole, const char **p,
 /* The last piece was written out: its buffer space can be reused. */
 void tp_body_consumed(struct tp_request *r);
 
+/*
+ * Gathers the whole body into r->body (in place when it fits the buffer,
+ * else in the request arena; at most max_request_body bytes).  TP_OK,
+ * TP_AGAIN (r->on_input runs when more arrives) or an HTTP status.
+ */
+int tp_body_collect(struct tp_request *r);
+
 /* Reads more client bytes into the buffer if there is room (ET rule). */
 int tp_body_fill(struct tp_request *r);
 

@@ -81,12 +81,15 @@ respond_head(struct tp_request *r, int status, struct tp_str ctype,
         (size_t) (tp_fmt_u64(num, (uint64_t) status) - num));
     rc |= RPUTS(" ");
     rc |= respond_put(out, cap, len, reason, strlen(reason));
-    rc |= RPUTS("\r\nServer: turnpike\r\nContent-Type: ");
-    rc |= respond_put(out, cap, len, ctype.p, ctype.len);
-    rc |= RPUTS("\r\nContent-Length: ");
-    rc |= respond_put(out, cap, len, num,
-        (size_t) (tp_fmt_u64(num, blen) - num));
-    rc |= RPUTS("\r\n");
+    rc |= RPUTS("\r\nServer: turnpike\r\n");
+    if (status != 204 && status != 304) {   /* no body, no framing */
+        rc |= RPUTS("Content-Type: ");
+        rc |= respond_put(out, cap, len, ctype.p, ctype.len);
+        rc |= RPUTS("\r\nContent-Length: ");
+        rc |= respond_put(out, cap, len, num,
+            (size_t) (tp_fmt_u64(num, blen) - num));
+        rc |= RPUTS("\r\n");
+    }
     for (i = 0; i < nhdrs; i++) {
         rc |= respond_put(out, cap, len, hdrs[i].name.p, hdrs[i].name.len);
         rc |= RPUTS(": ");
@@ -124,7 +127,8 @@ tp_respond_send(struct tp_request *r, int status, struct tp_str ctype,
         return;
     }
     r->status = status;
-    r->resp_bytes = r->msg.method == TP_HTTP_HEAD ? 0 : body.len;
+    r->resp_bytes = r->msg.method == TP_HTTP_HEAD || status == 204
+        || status == 304 ? 0 : body.len;
     iov[0] = (struct iovec) { head, len };
     iov[1] = (struct iovec) { (void *) body.p, (size_t) r->resp_bytes };
     if (tp_client_send(r, iov, 2, respond_done) == TP_OK) {

@@ -4,6 +4,7 @@
  * Worker processes only.
  */
 #include "tp_worker.h"
+#include "tp_accesslog.h"
 #include "tp_channel.h"
 #include "tp_log.h"
 #include "tp_process.h"
@@ -89,6 +90,20 @@ tp_worker_conn_closed(struct tp_worker *w)
     }
 }
 
+/* The master's fresh log files (layout: tp_channel.h); it closes them. */
+static void
+worker_reopen(struct tp_worker *w, const struct tp_channel_msg *msg)
+{
+    uint32_t skip = 0;
+
+    if ((msg->arg & TP_REOPEN_ERRLOG) != 0 && msg->nfds > 0) {
+        dup2(msg->fds[0], STDERR_FILENO);
+        skip = 1;
+    }
+    tp_accesslog_adopt(w->model, TP_REOPEN_FIRST(msg->arg), msg->fds + skip,
+        msg->nfds - skip);
+}
+
 static void
 worker_channel(struct tp_ev *ev, uint32_t events)
 {
@@ -105,9 +120,7 @@ worker_channel(struct tp_ev *ev, uint32_t events)
         case TP_CMD_TERMINATE:
             exit(0);
         case TP_CMD_REOPEN:
-            if (msg.nfds > 0) {
-                dup2(msg.fds[0], STDERR_FILENO);
-            }
+            worker_reopen(w, &msg);
             break;
         default:
             break;

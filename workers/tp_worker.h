@@ -48,6 +48,10 @@ struct tp_worker {
     struct tp_timer idle_sweep;      /* draining: closes idle keep-alives */
 
     uint64_t rng[2];                 /* request ids: xorshift128+ state */
+
+    uint64_t alog_lost;              /* access-log lines not written since
+                                        the last report */
+    uint64_t alog_reported;          /* mono ms of that report, 0: none */
 };
 
 /* Entry point of a worker process (called by tp_process_spawn). */

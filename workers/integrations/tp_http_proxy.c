@@ -14,6 +14,7 @@
  * then return without touching <px> again.
  */
 #include "tp_http_proxy.h"
+#include "tp_integ.h"
 #include "tp_proxy_int.h"
 #include "tp_log.h"
 #include "tp_respond.h"
@@ -28,6 +29,7 @@
 
 
 #define NETWORK_ERROR "Network error communicating with endpoint"
+#define MAX_BUFFERED_RESPONSE (10u * 1024 * 1024)   /* AWS's payload limit */
 
 static int px_try_send(struct px *px);
 static void px_read_response(struct px *px);
@@ -104,6 +106,10 @@ px_fail(struct px *px, enum tp_gw gw, const char *msg, const char *why)
     }
     tp_log(TP_LOG_WARN, 0, "%s %.*s: backend %s: %s", r->id,
         (int) r->path.len, r->path.p, px->be->hostport, why);
+    r->integ_error = why;
+    if (r->integ_end == 0) {
+        r->integ_end = tp_clock.mono_ms;
+    }
     if (px->resp_started) {
         px_detach(px);
         tp_client_abort(r->c, "backend failed mid-response");
@@ -218,13 +224,18 @@ px_start_request(struct px *px)
     bool last = true;
     int rc;
 
-    if (r->body_kind != TP_BODY_NONE) {
+    if (px->buffered) {
+        p = px->req_body.p;          /* transformed, whole */
+        n = px->req_body.len;
+    } else if (r->body_kind != TP_BODY_NONE) {
         rc = tp_body_next(r, true, &p, &n, &last);
         if (rc != TP_OK) {
             return rc;               /* TP_AGAIN or an HTTP status */
         }
     }
-    if (px_build_head(px, r->spool_len + n, last) != TP_OK) {
+    if (px_build_head(px, (px->buffered ? 0 : r->spool_len) + n, last)
+        != TP_OK)
+    {
         r->msg.why = "request too large to forward";
         return 431;
     }
@@ -232,7 +243,7 @@ px_start_request(struct px *px)
     px->iov[px->niov++] = (struct iovec) { px->head, px->head_len };
     px->body_p = p;
     px->body_n = n;
-    if (r->spool_len == 0) {
+    if (px->buffered || r->spool_len == 0) {
         px_queue_piece(px, p, n, last);
     }                                /* else: head, spool, then the piece */
     px->head_queued = true;
@@ -313,7 +324,7 @@ px_try_send(struct px *px)
             return TP_OK;
         }
         if (px->niov == 0 && px->head_queued && !px->piece_out
-            && r->spool_len > 0)
+            && r->spool_len > 0 && !px->buffered)
         {
             /* Head written; the spooled body, then the buffered tail. */
             rc = px->up->connecting ? TP_AGAIN : px_write_spool(px);
@@ -393,6 +404,69 @@ px_client_drained(struct tp_request *r)
     px_read_response(px);
 }
 
+/*
+ * HTTP (non-proxy): the whole response is in; the integration response
+ * answers.  The head's bytes move to the arena: the buffer goes back.
+ */
+static int
+px_buffered_done(struct px *px)
+{
+    struct tp_request *r = px->r;
+    struct tp_resp_view view = { NULL, px->resp, px->rbody };
+    bool reuse = px->up_keep && px->req_sent;
+    char *head = tp_arena_strndup(&r->c->arena, px->ubuf,
+        px->resp->head_len);
+
+    if (head == NULL) {
+        return px_fail(px, TP_GW_INTERNAL, NULL, "out of memory");
+    }
+    view.buf = head;
+    if (px->up != NULL) {
+        tp_upstream_release(px->up, reuse);
+        px->up = NULL;
+    }
+    if (!r->body_done) {
+        r->c->closing = true;
+    }
+    px_detach(px);
+    tp_integ_respond(r, px->resp->status, &view);
+    return TP_DONE;
+}
+
+/* HTTP (non-proxy): keeps the response body for the integration response. */
+static int
+px_buffer(struct px *px, const char *data, size_t dlen)
+{
+    struct tp_arena *a = &px->r->c->arena;
+    char *grown;
+
+    if (dlen > 0) {
+        if (px->rbody.len + dlen > MAX_BUFFERED_RESPONSE) {
+            return px_fail(px, TP_GW_INTEGRATION_FAILURE, NULL,
+                "response larger than 10 MB");
+        }
+        if (px->rbody.len + dlen > px->rbody_cap) {
+            px->rbody_cap = TP_MAX(px->rbody_cap * 2, px->rbody.len + dlen
+                + 4096);
+            grown = tp_arena_alloc(a, px->rbody_cap);
+            if (grown == NULL) {
+                return px_fail(px, TP_GW_INTERNAL, NULL, "out of memory");
+            }
+            if (px->rbody.len > 0) {
+                memcpy(grown, px->rbody.p, px->rbody.len);
+            }
+            px->rbody.p = grown;
+        }
+        memcpy((char *) px->rbody.p + px->rbody.len, data, dlen);
+        px->rbody.len += dlen;
+    }
+    if (px->resp_done) {
+        return px_buffered_done(px);
+    }
+    px_compact(px);
+    return TP_OK;
+}
+
 static int
 px_forward(struct px *px)
 {
@@ -405,6 +479,10 @@ px_forward(struct px *px)
         return px_fail(px, TP_GW_INTEGRATION_FAILURE, NULL,
             "malformed response body");
     }
+    if (px->buffered) {
+        return px_buffer(px, data, dlen);
+    }
+    px->r->resp_bytes += dlen;
     if (!px->resp_started) {
         iov[n++] = (struct iovec) { px->chead, px->chead_len };
         px->resp_started = true;
@@ -542,10 +620,46 @@ px_restart(struct px *px)
     px->spool_sent = 0;
     px->sbuf_len = px->sbuf_off = 0;
     px->iov[px->niov++] = (struct iovec) { px->head, px->head_len };
-    if (px->r->spool_len == 0) {
+    if (px->buffered || px->r->spool_len == 0) {
         px_queue_piece(px, px->body_p, px->body_n, true);
     }
     return px_connect(px, true);
+}
+
+/*
+ * HTTP (non-proxy): the whole request body first, through the request
+ * template or passthrough rules, then the backend.
+ */
+static void
+px_collect(struct px *px)
+{
+    struct tp_request *r = px->r;
+    int rc = tp_body_collect(r);
+
+    if (rc == TP_AGAIN) {
+        return;                      /* px_collect_input continues */
+    }
+    if (rc == TP_OK) {
+        rc = tp_integ_request_body(r, &px->req_body, &px->req_ctype);
+    }
+    if (rc == 415 || (rc != TP_OK && rc != 400 && rc != 413)) {
+        px_detach(px);
+        tp_respond_gw(r, rc == 415 ? TP_GW_UNSUPPORTED_MEDIA_TYPE
+                                   : TP_GW_API_CONFIGURATION_ERROR, NULL);
+        return;
+    }
+    if (rc != TP_OK) {
+        (void) px_bad_body(px, rc);
+        return;
+    }
+    r->on_input = px_on_input;
+    (void) px_connect(px, false);
+}
+
+static void
+px_collect_input(struct tp_request *r)
+{
+    px_collect(r->integ);
 }
 
 void
@@ -576,6 +690,13 @@ tp_http_proxy_start(struct tp_request *r)
     r->integ = px;
     r->on_input = px_on_input;
     r->on_abort = px_on_client_abort;
+    r->integ_start = tp_clock.mono_ms;
     px_arm(px);
+    if (in->type == TP_INTEG_HTTP) {
+        px->buffered = true;
+        r->on_input = px_collect_input;
+        px_collect(px);
+        return;
+    }
     (void) px_connect(px, false);
 }

@@ -42,6 +42,8 @@ struct px {
     bool buffered;                   /* HTTP (non-proxy): whole bodies */
     struct tp_str req_body;          /* buffered: the transformed body */
     struct tp_str req_ctype;         /* buffered: its Content-Type */
+    struct tp_str rbody;             /* buffered: the response body */
+    size_t rbody_cap;
     const char *body_p;              /* that whole body, for a retry */
     size_t body_n;
     uint64_t spool_sent;             /* bytes of r->spool_fd written */

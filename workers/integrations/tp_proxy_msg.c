@@ -231,7 +231,13 @@ px_parse_head(struct px *px)
         }
     }
     px->resp_head = true;
+    r->integ_end = tp_clock.mono_ms;
+    r->integ_status = px->resp->status;
     px_framing(px);
+    if (px->buffered) {
+        px->upos = px->uraw = px->resp->head_len;
+        return TP_OK;                /* the integration response answers */
+    }
     if (px_client_head(px) != TP_OK) {
         px_fail(px, TP_GW_INTEGRATION_FAILURE, NULL,
             "response head too large");
