@@ -79,10 +79,31 @@ struct px {
 
 #define PUTS(out, len, lit) px_put(out, len, lit, sizeof(lit) - 1)
 
+struct px_kv {
+    struct tp_str name;
+    struct tp_str value;
+};
+
+/* A small ordered multimap for headers or query parameters. */
+struct px_list {
+    struct px_kv *e;
+    unsigned n;
+    unsigned cap;
+};
+
+void px_list_add(struct px_list *l, struct tp_str name, struct tp_str value);
+
+/* <action>: enum tp_map_action; header names compare case-insensitively. */
+void px_list_apply(struct tp_arena *a, struct px_list *l, int action,
+    struct tp_str name, struct tp_str value, bool nocase);
+
 /* tp_proxy_msg.c */
 void px_put(char *out, size_t *len, const char *p, size_t n);
 bool px_skip_header(const struct tp_http_msg *m, const char *buf,
     struct tp_str name, enum tp_hdr_id id, bool request);
+
+/* tp_proxy_resp.c */
+int px_client_head(struct px *px);
 
 /* tp_proxy_req.c */
 int px_build_head(struct px *px, size_t body_len, bool whole);

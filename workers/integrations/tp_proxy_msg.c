@@ -127,67 +127,6 @@ px_framing(struct px *px)
     }
 }
 
-static int
-px_client_head(struct px *px)
-{
-    const struct tp_http_msg *m = px->resp;
-    struct tp_request *r = px->r;
-    size_t cap = m->head_len + 512, len = 0, i;
-    char *out = tp_arena_alloc(&r->c->arena, cap);
-    const char *reason;
-
-    if (out == NULL) {
-        return TP_ERROR;
-    }
-    reason = m->reason_len > 0 ? NULL : tp_http_reason(m->status);
-    PUTS(out, &len, "HTTP/1.1 ");
-    len = (size_t) (tp_fmt_u64(out + len, m->status) - out);
-    out[len++] = ' ';
-    if (reason != NULL) {
-        px_put(out, &len, reason, strlen(reason));
-    } else {
-        px_put(out, &len, px->ubuf + m->reason_off, m->reason_len);
-    }
-    PUTS(out, &len, "\r\n");
-    for (i = 0; i < m->nhdrs; i++) {
-        const struct tp_http_hdr *h = &m->hdrs[i];
-        struct tp_str name = { px->ubuf + h->name_off, h->name_len };
-        enum tp_hdr_id id = tp_hdr_lookup(name.p, name.len);
-        bool keep_cl = px->resp_kind == TP_PX_NONE
-            && id == TP_HDR_CONTENT_LENGTH;
-
-        if (!keep_cl && px_skip_header(m, px->ubuf, name, id, false)) {
-            continue;
-        }
-        /* A CORS configuration replaces the backend's CORS headers. */
-        if (r->api->cors != NULL && name.len > 15
-            && strncasecmp(name.p, "access-control-", 15) == 0)
-        {
-            continue;
-        }
-        px_put(out, &len, name.p, name.len);
-        PUTS(out, &len, ": ");
-        px_put(out, &len, px->ubuf + h->value_off, h->value_len);
-        PUTS(out, &len, "\r\n");
-    }
-    if (px->out_kind == TP_PX_LENGTH) {
-        PUTS(out, &len, "Content-Length: ");
-        len = (size_t) (tp_fmt_u64(out + len, (uint64_t) m->content_length)
-            - out);
-        PUTS(out, &len, "\r\n");
-    } else if (px->out_kind == TP_PX_CHUNKED) {
-        PUTS(out, &len, "Transfer-Encoding: chunked\r\n");
-    }
-    r->status = m->status;
-    if (tp_respond_common_headers(r, out, cap - 2, &len) != TP_OK) {
-        return TP_ERROR;
-    }
-    PUTS(out, &len, "\r\n");
-    px->chead = out;
-    px->chead_len = len;
-    return TP_OK;
-}
-
 int
 px_parse_head(struct px *px)
 {

@@ -16,18 +16,6 @@
 
 #include <strings.h>
 
-struct px_kv {
-    struct tp_str name;
-    struct tp_str value;
-};
-
-/* A small ordered multimap for headers or query parameters. */
-struct px_list {
-    struct px_kv *e;
-    unsigned n;
-    unsigned cap;
-};
-
 static bool
 px_name_eq(struct tp_str a, struct tp_str b, bool nocase)
 {
@@ -35,7 +23,7 @@ px_name_eq(struct tp_str a, struct tp_str b, bool nocase)
                                      : memcmp(a.p, b.p, a.len) == 0);
 }
 
-static void
+void
 px_list_add(struct px_list *l, struct tp_str name, struct tp_str value)
 {
     if (l->n < l->cap) {
@@ -44,7 +32,7 @@ px_list_add(struct px_list *l, struct tp_str name, struct tp_str value)
 }
 
 /* Applies one mapping action to <l> (headers: names case-insensitive). */
-static void
+void
 px_list_apply(struct tp_arena *a, struct px_list *l, int action,
     struct tp_str name, struct tp_str value, bool nocase)
 {

@@ -1,0 +1,160 @@
+/*
+ * tp_proxy_resp.c: the response head an HTTP_PROXY integration sends to
+ * the client: the backend's status and end-to-end headers, REST's
+ * x-amzn-Remapped-* renaming, HTTP API responseParameters, framing, and
+ * the gateway's own headers.  Workers only.
+ */
+#include "tp_mapping.h"
+#include "tp_proxy_int.h"
+#include "tp_respond.h"
+
+#include <stdlib.h>
+#include <strings.h>
+
+/* Backend headers REST APIs hand on under another name (rest-api.md 9). */
+static bool
+resp_remapped(enum tp_hdr_id id, struct tp_str name)
+{
+    return id == TP_HDR_DATE || id == TP_HDR_CONNECTION
+        || id == TP_HDR_CONTENT_LENGTH || tp_str_caseeq(name, "server");
+}
+
+/* The backend's headers that reach the client, in order. */
+static void
+resp_backend_headers(struct px *px, struct px_list *l)
+{
+    const struct tp_http_msg *m = px->resp;
+    struct tp_request *r = px->r;
+    struct tp_arena *a = &r->c->arena;
+    bool rest = r->api->type == TP_API_REST;
+    unsigned i;
+
+    for (i = 0; i < m->nhdrs; i++) {
+        const struct tp_http_hdr *h = &m->hdrs[i];
+        struct tp_str name = { px->ubuf + h->name_off, h->name_len };
+        struct tp_str value = { px->ubuf + h->value_off, h->value_len };
+        enum tp_hdr_id id = tp_hdr_lookup(name.p, name.len);
+        bool keep_cl = px->resp_kind == TP_PX_NONE
+            && id == TP_HDR_CONTENT_LENGTH;
+
+        if (rest && !keep_cl && resp_remapped(id, name)) {
+            char *n = tp_arena_sprintf(a, "x-amzn-Remapped-%.*s",
+                (int) name.len, name.p);
+
+            if (n != NULL) {
+                px_list_add(l, (struct tp_str) { n, strlen(n) }, value);
+            }
+            continue;
+        }
+        if (!keep_cl && px_skip_header(m, px->ubuf, name, id, false)) {
+            continue;
+        }
+        /* A CORS configuration replaces the backend's CORS headers. */
+        if (r->api->cors != NULL && name.len > 15
+            && strncasecmp(name.p, "access-control-", 15) == 0)
+        {
+            continue;
+        }
+        px_list_add(l, name, value);
+    }
+}
+
+/* HTTP APIs: responseParameters for the backend's status code. */
+static void
+resp_parameters(struct px *px, struct px_list *l, int *status)
+{
+    struct tp_request *r = px->r;
+    const struct tp_integration *in = &r->match.route->integ;
+    struct tp_resp_view view = { px->ubuf, px->resp, TP_NULL_STR };
+    struct tp_str v = TP_NULL_STR;
+    unsigned i, k;
+    long code;
+
+    for (i = 0; i < in->nresp_params; i++) {
+        const struct tp_resp_params *rp = &in->resp_params[i];
+
+        if (rp->status != px->resp->status) {
+            continue;
+        }
+        for (k = 0; k < rp->nmaps; k++) {
+            const struct tp_mapping *m = &rp->maps[k];
+
+            if (m->action != TP_MA_REMOVE
+                && tp_expr_eval(&m->value, r, &view, &v) != TP_OK)
+            {
+                continue;
+            }
+            if (m->target == TP_MT_STATUS) {
+                code = v.len == 3 ? strtol(v.p, NULL, 10) : 0;
+                if (code >= 100 && code <= 599) {
+                    *status = (int) code;
+                }
+                continue;
+            }
+            px_list_apply(&r->c->arena, l, m->action,
+                (struct tp_str) { m->name, strlen(m->name) }, v, true);
+        }
+    }
+}
+
+int
+px_client_head(struct px *px)
+{
+    const struct tp_http_msg *m = px->resp;
+    struct tp_request *r = px->r;
+    unsigned lcap = m->nhdrs + 16, i;
+    struct px_list l = { tp_arena_alloc(&r->c->arena,
+        sizeof(struct px_kv) * lcap), 0, lcap };
+    size_t cap = m->head_len + 1024, len = 0;
+    const char *reason;
+    int status = m->status;
+    char *out;
+
+    if (l.e == NULL) {
+        return TP_ERROR;
+    }
+    resp_backend_headers(px, &l);
+    if (r->api->type == TP_API_HTTP) {
+        resp_parameters(px, &l, &status);
+    }
+    for (i = 0; i < l.n; i++) {
+        cap += l.e[i].name.len + l.e[i].value.len + 4;
+    }
+    out = tp_arena_alloc(&r->c->arena, cap);
+    if (out == NULL) {
+        return TP_ERROR;
+    }
+    reason = status != m->status || m->reason_len == 0
+        ? tp_http_reason(status) : NULL;
+    PUTS(out, &len, "HTTP/1.1 ");
+    len = (size_t) (tp_fmt_u64(out + len, (uint64_t) status) - out);
+    out[len++] = ' ';
+    if (reason != NULL) {
+        px_put(out, &len, reason, strlen(reason));
+    } else {
+        px_put(out, &len, px->ubuf + m->reason_off, m->reason_len);
+    }
+    PUTS(out, &len, "\r\n");
+    for (i = 0; i < l.n; i++) {
+        px_put(out, &len, l.e[i].name.p, l.e[i].name.len);
+        PUTS(out, &len, ": ");
+        px_put(out, &len, l.e[i].value.p, l.e[i].value.len);
+        PUTS(out, &len, "\r\n");
+    }
+    if (px->out_kind == TP_PX_LENGTH) {
+        PUTS(out, &len, "Content-Length: ");
+        len = (size_t) (tp_fmt_u64(out + len, (uint64_t) m->content_length)
+            - out);
+        PUTS(out, &len, "\r\n");
+    } else if (px->out_kind == TP_PX_CHUNKED) {
+        PUTS(out, &len, "Transfer-Encoding: chunked\r\n");
+    }
+    r->status = status;
+    if (tp_respond_common_headers(r, out, cap - 2, &len) != TP_OK) {
+        return TP_ERROR;
+    }
+    PUTS(out, &len, "\r\n");
+    px->chead = out;
+    px->chead_len = len;
+    return TP_OK;
+}
