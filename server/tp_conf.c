@@ -282,7 +282,9 @@ conf_sections(struct tp_conf_ctx *c, config_t *cfg)
         return TP_ERROR;
     }
     s = config_lookup(cfg, "domains");
-    if (s != NULL && tp_conf_domains(c, s) != TP_OK) {
+    if ((s != NULL && tp_conf_domains(c, s) != TP_OK)
+        || tp_conf_refs(c, cfg) != TP_OK)
+    {
         return TP_ERROR;
     }
     s = config_lookup(cfg, "listeners");
