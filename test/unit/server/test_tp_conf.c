@@ -639,8 +639,9 @@ test_server__tp_conf__unsupported_sections(void **state)
     /* Unsupported settings inside sections are warnings too. */
     m = load_log(
         "listeners = ( { address = \"127.0.0.1:8080\"; private = true; } );\n"
+        "authorizers = ( { name = \"auth\"; type = \"TOKEN\"; } );\n"
         "apis = ( { id = \"a\"; policy = \"x\"; stages = (\n"
-        "  { name = \"p\"; access_log = { }; } );\n"
+        "  { name = \"p\"; throttle = { }; } );\n"
         "  routes = ( { route = \"GET /\"; authorizer = \"auth\";\n"
         "    integration = { type = \"MOCK\"; function = \"f\"; }; } );\n"
         "} );\n");
