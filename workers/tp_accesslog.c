@@ -13,15 +13,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <unistd.h>
 
 #define REPORT_EVERY_MS 1000
-
-struct alog_line {
-    char *p;
-    size_t len;
-    size_t cap;                      /* the '\n' has its byte beyond cap */
-};
 
 static const char hex[] = "0123456789abcdef";
 
@@ -79,14 +74,15 @@ alog_escape_byte(unsigned char ch, uint8_t mode, char *out)
 }
 
 /*
- * Appends value <v> escaped for <mode>, using at most <room> bytes; an
- * escape or a UTF-8 sequence is never cut in half.
+ * Writes value <v> escaped for <mode> to <out> (NULL: only counts), at
+ * most <room> bytes; an escape or a UTF-8 sequence is never cut in half.
+ * Returns the bytes it took.
  */
-static void
-alog_value(struct alog_line *l, struct tp_str v, uint8_t mode, size_t room)
+static size_t
+alog_escape(char *out, struct tp_str v, uint8_t mode, size_t room)
 {
     const unsigned char *s = (const unsigned char *) v.p;
-    size_t i = 0, n, k, end = l->len + room;
+    size_t i = 0, len = 0, n, k;
     char esc[6];
 
     while (i < v.len) {
@@ -109,21 +105,100 @@ alog_value(struct alog_line *l, struct tp_str v, uint8_t mode, size_t room)
             n = 1;
             k = alog_escape_byte(s[i], mode, esc);
         }
-        if (l->len + k > end) {
-            return;                  /* truncated */
+        if (len + k > room) {
+            break;                   /* truncated */
         }
-        memcpy(l->p + l->len, src, k);
-        l->len += k;
+        if (out != NULL) {
+            memcpy(out + len, src, k);
+        }
+        len += k;
         i += n;
     }
+    return len;
 }
 
-static void
-alog_literal(struct alog_line *l, const char *p, size_t n)
+/* The value of variable part <pt>: "-" when unset or empty. */
+static struct tp_str
+alog_get(const struct tp_request *r, const struct tp_alog_part *pt,
+    char *buf)
 {
-    n = TP_MIN(n, l->cap - l->len);
-    memcpy(l->p + l->len, p, n);
-    l->len += n;
+    struct tp_str v;
+
+    if (tp_context_value(r, (enum tp_ctxvar) pt->var, buf, &v) != TP_OK
+        || v.len == 0)
+    {
+        v = TP_STR("-");             /* as API Gateway prints it */
+    }
+    return v;
+}
+
+/*
+ * The most bytes each value may take so that the line fits <cap>: no
+ * limit when it fits anyway, else the largest L such that the values,
+ * each cut to L, fit beside the literal text.  Short values (status,
+ * ids, times) stay whole; the long ones share what is left, and the
+ * structure of the line (JSON, CSV) survives.
+ */
+static size_t
+alog_value_limit(const struct tp_alog_format *f, const uint32_t *need,
+    size_t cap)
+{
+    size_t total = f->lit_len, lo = 0, hi = 0, mid, sum;
+    unsigned i;
+
+    for (i = 0; i < f->nvars; i++) {
+        total += need[i];
+        hi = TP_MAX(hi, need[i]);
+    }
+    if (total <= cap) {
+        return SIZE_MAX;
+    }
+    while (lo < hi) {
+        mid = lo + (hi - lo + 1) / 2;
+        sum = f->lit_len;
+        for (i = 0; i < f->nvars; i++) {
+            sum += TP_MIN(need[i], mid);
+        }
+        if (sum <= cap) {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    return lo;
+}
+
+/* Renders <r>'s line into <buf> (<cap> bytes, no newline); its length. */
+static size_t
+alog_render(const struct tp_request *r, const struct tp_alog_format *f,
+    char *buf, size_t cap)
+{
+    uint32_t need[TP_ACCESSLOG_MAX_VARS];
+    char val[TP_CONTEXT_BUF];
+    const struct tp_alog_part *pt;
+    size_t len = 0, limit;
+    unsigned i, v;
+
+    /* The escaped size of every value first, then the line itself. */
+    for (i = 0, v = 0; i < f->nparts; i++) {
+        pt = &f->parts[i];
+        if (pt->kind == TP_ALOG_VAR) {
+            need[v++] = (uint32_t) alog_escape(NULL, alog_get(r, pt, val),
+                pt->escape, cap);
+        }
+    }
+    limit = alog_value_limit(f, need, cap);
+    for (i = 0; i < f->nparts; i++) {
+        pt = &f->parts[i];
+        if (pt->kind == TP_ALOG_LIT) {
+            memcpy(buf + len, pt->p, pt->len);   /* literals always fit */
+            len += pt->len;
+        } else {
+            len += alog_escape(buf + len, alog_get(r, pt, val), pt->escape,
+                TP_MIN(limit, cap - len));
+        }
+    }
+    return len;
 }
 
 /* Counts a lost line; logs at most once a second how many were lost. */
@@ -150,34 +225,17 @@ tp_accesslog_write(struct tp_request *r)
 {
     const struct tp_access_log *al = r->stage->access_log;
     const struct tp_alog_format *f = al->compiled;
-    char buf[TP_ACCESSLOG_LINE], val[TP_CONTEXT_BUF];
-    struct alog_line l = { buf, 0, sizeof(buf) - 1 };
-    const struct tp_alog_part *pt;
-    struct tp_str v;
-    unsigned i;
+    char buf[TP_ACCESSLOG_LINE];
+    size_t len;
     ssize_t n;
 
     if (f == NULL || al->fd < 0) {
         return;
     }
-    for (i = 0; i < f->nparts; i++) {
-        pt = &f->parts[i];
-        if (pt->kind == TP_ALOG_LIT) {
-            alog_literal(&l, pt->p, pt->len);
-            continue;
-        }
-        if (tp_context_value(r, (enum tp_ctxvar) pt->var, val, &v) != TP_OK
-            || v.len == 0)
-        {
-            v = TP_STR("-");         /* unset, as API Gateway prints it */
-        }
-        /* Values give way to the literal text after them. */
-        alog_value(&l, v, pt->escape,
-            l.cap > l.len + pt->rest ? l.cap - l.len - pt->rest : 0);
-    }
-    buf[l.len++] = '\n';
-    n = write(al->fd, buf, l.len);
-    if (n != (ssize_t) l.len) {
+    len = alog_render(r, f, buf, sizeof(buf) - 1);
+    buf[len++] = '\n';
+    n = write(al->fd, buf, len);
+    if (n != (ssize_t) len) {
         alog_failed(r->c->w, al, n);
     }
 }

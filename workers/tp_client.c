@@ -360,7 +360,7 @@ client_parse(struct tp_client *c)
         r->start_ms = tp_clock.real_ms;
         r->start_mono = tp_clock.mono_ms;
         r->error_type = -1;
-        tp_reqid_new(c->w, r->id);
+        tp_reqid_pair(c->w, r->id, r->short_id);
         c->req = r;
     }
     rc = tp_http_parse_request(&r->msg, c->buf, c->len, &lim);

@@ -178,8 +178,7 @@ tp_context_value(const struct tp_request *r, enum tp_ctxvar id, char *buf,
     case TP_CTX_ERROR_RESPONSE_TYPE:
         return ctx_error(r, id, buf, out);
     case TP_CTX_EXTENDED_REQUEST_ID:
-        tp_reqid_short(r->id, buf);
-        *out = (struct tp_str) { buf, 16 };
+        *out = (struct tp_str) { r->short_id, 16 };
         return TP_OK;
     case TP_CTX_HTTP_METHOD:
         *out = (struct tp_str) { r->c->buf + r->msg.method_off,

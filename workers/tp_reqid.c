@@ -32,16 +32,13 @@ tp_reqid_seed(struct tp_worker *w)
     }
 }
 
-void
-tp_reqid_new(struct tp_worker *w, char out[37])
+/* Formats 128 bits as a version-4 UUID (the version/variant bits set). */
+static void
+reqid_format(uint8_t b[16], char out[37])
 {
     static const char hex[] = "0123456789abcdef";
-    uint8_t b[16];
-    uint64_t a = reqid_next(w->rng), c = reqid_next(w->rng);
     int i, o = 0;
 
-    memcpy(b, &a, 8);
-    memcpy(b + 8, &c, 8);
     b[6] = (uint8_t) ((b[6] & 0x0f) | 0x40);   /* version 4 */
     b[8] = (uint8_t) ((b[8] & 0x3f) | 0x80);   /* RFC 4122 variant */
     for (i = 0; i < 16; i++) {
@@ -54,16 +51,68 @@ tp_reqid_new(struct tp_worker *w, char out[37])
     out[o] = '\0';
 }
 
-void
-tp_reqid_short(const char *uuid, char out[17])
+/* The short id from the UUID's value as two big-endian halves. */
+static void
+reqid_short_bits(uint64_t hi, uint64_t lo, char out[17])
 {
     static const char b64[] =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    uint64_t half[2] = { 0, 0 }, hi, lo, x;
-    int n = 0, i, k = 0;
+    /* Fold the 128 bits into the 90 that 15 characters hold, so that every
+     * bit of the UUID matters. */
+    uint64_t x = hi ^ (lo * 0x9e3779b97f4a7c15ULL);
+    int n;
 
-    /* The UUID's 128 bits, folded into the 90 that 15 characters hold so
-     * that every bit of the UUID matters. */
+    for (n = 0; n < 10; n++) {
+        out[n] = b64[(x >> (n * 6)) & 63];
+    }
+    for (; n < 15; n++) {
+        out[n] = b64[(lo >> ((n - 10) * 6)) & 63];
+    }
+    out[15] = '=';
+    out[16] = '\0';
+}
+
+static uint64_t
+reqid_be64(const uint8_t *b)
+{
+    uint64_t v = 0;
+    int i;
+
+    for (i = 0; i < 8; i++) {
+        v = (v << 8) | b[i];
+    }
+    return v;
+}
+
+void
+tp_reqid_new(struct tp_worker *w, char out[37])
+{
+    uint8_t b[16];
+    uint64_t a = reqid_next(w->rng), c = reqid_next(w->rng);
+
+    memcpy(b, &a, 8);
+    memcpy(b + 8, &c, 8);
+    reqid_format(b, out);
+}
+
+void
+tp_reqid_pair(struct tp_worker *w, char uuid[37], char short_id[17])
+{
+    uint8_t b[16];
+    uint64_t a = reqid_next(w->rng), c = reqid_next(w->rng);
+
+    memcpy(b, &a, 8);
+    memcpy(b + 8, &c, 8);
+    reqid_format(b, uuid);
+    reqid_short_bits(reqid_be64(b), reqid_be64(b + 8), short_id);
+}
+
+void
+tp_reqid_short(const char *uuid, char out[17])
+{
+    uint64_t half[2] = { 0, 0 };
+    int i, k = 0;
+
     for (i = 0; uuid[i] != '\0' && k < 32; i++) {
         char ch = uuid[i];
 
@@ -74,17 +123,7 @@ tp_reqid_short(const char *uuid, char out[17])
             ? ch - '0' : (ch | 0x20) - 'a' + 10);
         k++;
     }
-    hi = half[0];
-    lo = half[1];
-    x = hi ^ (lo * 0x9e3779b97f4a7c15ULL);
-    for (n = 0; n < 10; n++) {
-        out[n] = b64[(x >> (n * 6)) & 63];
-    }
-    for (; n < 15; n++) {
-        out[n] = b64[(lo >> ((n - 10) * 6)) & 63];
-    }
-    out[15] = '=';
-    out[16] = '\0';
+    reqid_short_bits(half[0], half[1], out);
 }
 
 bool

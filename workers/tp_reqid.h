@@ -15,6 +15,12 @@ void tp_reqid_seed(struct tp_worker *w);
 /* Writes a version-4 UUID ("xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx") + NUL. */
 void tp_reqid_new(struct tp_worker *w, char out[37]);
 
+/*
+ * Both forms at once: the UUID in <uuid> and the 16-character HTTP API id
+ * in <short_id>, equal to tp_reqid_short(<uuid>), without re-reading it.
+ */
+void tp_reqid_pair(struct tp_worker *w, char uuid[37], char short_id[17]);
+
 /* Derives the 16-character HTTP API id ("Mc7UVioPPHcEKPA=") from <uuid>. */
 void tp_reqid_short(const char *uuid, char out[17]);
 

@@ -77,6 +77,7 @@ struct tp_request {
     struct tp_client *c;
     struct tp_http_msg msg;          /* offsets into c->buf */
     char id[40];                     /* x-amzn-RequestId (UUID) */
+    char short_id[17];               /* apigw-requestid / extendedRequestId */
     uint64_t start_ms;
     int status;                      /* response status sent */
 

@@ -32,7 +32,6 @@ tp_respond_common_headers(struct tp_request *r, char *out, size_t cap,
     size_t *len)
 {
     struct tp_client *c = r->c;
-    char shortid[17];
     int rc;
 
     rc = RPUTS("Date: ");
@@ -44,9 +43,8 @@ tp_respond_common_headers(struct tp_request *r, char *out, size_t cap,
     rc |= respond_put(out, cap, len, r->id, 36);
     rc |= RPUTS("\r\n");
     if (r->api != NULL && r->api->type == TP_API_HTTP) {
-        tp_reqid_short(r->id, shortid);
         rc |= RPUTS("apigw-requestid: ");
-        rc |= respond_put(out, cap, len, shortid, 16);
+        rc |= respond_put(out, cap, len, r->short_id, 16);
         rc |= RPUTS("\r\n");
         if (r->api->cors != NULL) {
             rc |= tp_cors_headers(r, out, cap, len);

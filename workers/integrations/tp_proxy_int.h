@@ -97,8 +97,15 @@ void px_list_add(struct px_list *l, struct tp_str name, struct tp_str value);
 void px_list_apply(struct tp_arena *a, struct px_list *l, int action,
     struct tp_str name, struct tp_str value, bool nocase);
 
+/* Appends <n> bytes at <*len>; the head buffers are sized up front. */
+static inline void
+px_put(char *out, size_t *len, const char *p, size_t n)
+{
+    memcpy(out + *len, p, n);
+    *len += n;
+}
+
 /* tp_proxy_msg.c */
-void px_put(char *out, size_t *len, const char *p, size_t n);
 bool px_skip_header(const struct tp_http_msg *m, const char *buf,
     struct tp_str name, enum tp_hdr_id id, bool request);
 

@@ -16,13 +16,6 @@
 #define UP_MAX_LINE  8192
 #define UP_MAX_HEAD  16384
 
-/* Appends <n> bytes at <*len>; the buffers below are sized up front. */
-void
-px_put(char *out, size_t *len, const char *p, size_t n)
-{
-    memcpy(out + *len, p, n);
-    *len += n;
-}
 
 
 

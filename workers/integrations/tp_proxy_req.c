@@ -184,6 +184,20 @@ tp_http_proxy_path(const struct tp_request *r, const struct tp_target *t,
         memcpy(out + len, v.p, v.len);
         len += v.len;
     }
+    /* An HTTP API's $default route sends the full request path on
+     * (http-api.md 2): https://backend + /store/checkout. */
+    if (r->api != NULL && r->match.route == r->api->default_route
+        && r->api->type == TP_API_HTTP && r->path.len > 1)
+    {
+        if (len > 0 && out[len - 1] == '/') {
+            len--;
+        }
+        if (len + r->path.len >= cap) {
+            return -1;
+        }
+        memcpy(out + len, r->path.p, r->path.len);
+        len += r->path.len;
+    }
     if (len == 0) {
         out[len++] = '/';
     }

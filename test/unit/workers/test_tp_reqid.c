@@ -219,10 +219,30 @@ test_workers__tp_reqid__short_unique(void **state)
     }
 }
 
+/* tp_reqid_pair's short id is the one tp_reqid_short derives. */
+static void
+test_workers__tp_reqid__pair_matches_short(void **state)
+{
+    static struct tp_worker w;
+    char id[37], sid[17], again[17];
+    int i;
+
+    (void) state;
+    memset(&w, 0, sizeof(w));
+    tp_reqid_seed(&w);
+    for (i = 0; i < 1000; i++) {
+        tp_reqid_pair(&w, id, sid);
+        assert_true(tp_reqid_valid(id, strlen(id)));
+        tp_reqid_short(id, again);
+        assert_string_equal(sid, again);
+    }
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_workers__tp_reqid__pair_matches_short),
         cmocka_unit_test(test_workers__tp_reqid__new_format_and_unique),
         cmocka_unit_test(test_workers__tp_reqid__variant_spread),
         cmocka_unit_test(test_workers__tp_reqid__deterministic_state),
