@@ -1,14 +1,524 @@
 /*
- * tp_accesslog_conf.c: access_log settings (placeholder until access logs
- * land).  Master only.
+ * tp_accesslog_conf.c: access_log settings: the AWS sample formats, format
+ * compilation into literal/variable parts, and the log files (opened by
+ * the master at start and on reload, reopened on USR1).  Master only,
+ * except tp_accesslog_fds(), which workers use to apply reopened files.
  */
 #include "tp_accesslog_conf.h"
+#include "tp_ctxvars.h"
+#include "tp_dirs.h"
+#include "tp_log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define CTX_PREFIX     "$context."
+#define CTX_PREFIX_LEN (sizeof(CTX_PREFIX) - 1)
+
+/* ../shared/reference/monitoring.md 3.1, verbatim. */
+static const char rest_clf[] =
+    "$context.identity.sourceIp $context.identity.caller "
+    "$context.identity.user [$context.requestTime] \"$context.httpMethod "
+    "$context.resourcePath $context.protocol\" $context.status "
+    "$context.responseLength $context.requestId $context.extendedRequestId";
+
+static const char rest_json[] =
+    "{ \"requestId\":\"$context.requestId\", "
+    "\"extendedRequestId\":\"$context.extendedRequestId\", "
+    "\"ip\": \"$context.identity.sourceIp\", "
+    "\"caller\":\"$context.identity.caller\", "
+    "\"user\":\"$context.identity.user\", "
+    "\"requestTime\":\"$context.requestTime\", "
+    "\"httpMethod\":\"$context.httpMethod\", "
+    "\"resourcePath\":\"$context.resourcePath\", "
+    "\"status\":\"$context.status\", "
+    "\"protocol\":\"$context.protocol\", "
+    "\"responseLength\":\"$context.responseLength\" }";
+
+static const char rest_xml[] =
+    "<request id=\"$context.requestId\"> "
+    "<extendedRequestId>$context.extendedRequestId</extendedRequestId> "
+    "<ip>$context.identity.sourceIp</ip> "
+    "<caller>$context.identity.caller</caller> "
+    "<user>$context.identity.user</user> "
+    "<requestTime>$context.requestTime</requestTime> "
+    "<httpMethod>$context.httpMethod</httpMethod> "
+    "<resourcePath>$context.resourcePath</resourcePath> "
+    "<status>$context.status</status> "
+    "<protocol>$context.protocol</protocol> "
+    "<responseLength>$context.responseLength</responseLength> </request>";
+
+static const char rest_csv[] =
+    "$context.identity.sourceIp,$context.identity.caller,"
+    "$context.identity.user,$context.requestTime,$context.httpMethod,"
+    "$context.resourcePath,$context.protocol,$context.status,"
+    "$context.responseLength,$context.requestId,$context.extendedRequestId";
+
+static const char http_clf[] =
+    "$context.identity.sourceIp - - [$context.requestTime] "
+    "\"$context.httpMethod $context.routeKey $context.protocol\" "
+    "$context.status $context.responseLength $context.requestId";
+
+static const char http_json[] =
+    "{ \"requestId\":\"$context.requestId\", "
+    "\"ip\": \"$context.identity.sourceIp\", "
+    "\"requestTime\":\"$context.requestTime\", "
+    "\"httpMethod\":\"$context.httpMethod\","
+    "\"routeKey\":\"$context.routeKey\", "
+    "\"status\":\"$context.status\","
+    "\"protocol\":\"$context.protocol\", "
+    "\"responseLength\":\"$context.responseLength\" }";
+
+static const char http_xml[] =
+    "<request id=\"$context.requestId\"> "
+    "<ip>$context.identity.sourceIp</ip> "
+    "<requestTime>$context.requestTime</requestTime> "
+    "<httpMethod>$context.httpMethod</httpMethod> "
+    "<routeKey>$context.routeKey</routeKey> "
+    "<status>$context.status</status> "
+    "<protocol>$context.protocol</protocol> "
+    "<responseLength>$context.responseLength</responseLength> </request>";
+
+static const char http_csv[] =
+    "$context.identity.sourceIp,$context.requestTime,$context.httpMethod,"
+    "$context.routeKey,$context.protocol,$context.status,"
+    "$context.responseLength,$context.requestId";
+
+static const struct {
+    const char *name;
+    const char *rest;
+    const char *http;                /* HTTP and WebSocket APIs */
+} named_formats[] = {
+    { "CLF", rest_clf, http_clf },
+    { "JSON", rest_json, http_json },
+    { "XML", rest_xml, http_xml },
+    { "CSV", rest_csv, http_csv },
+};
+
+static const struct tp_conf_field alog_fields[] = {
+    { "path", TP_CT_PATH, offsetof(struct tp_access_log, path), 0, 0, NULL },
+    { "format", TP_CT_STR, offsetof(struct tp_access_log, format),
+        0, 0, NULL },
+};
+
+const char *
+tp_accesslog_named(const char *name, enum tp_api_type type)
+{
+    size_t i;
+
+    for (i = 0; i < TP_NELEM(named_formats); i++) {
+        if (strcmp(named_formats[i].name, name) == 0) {
+            return type == TP_API_REST ? named_formats[i].rest
+                                       : named_formats[i].http;
+        }
+    }
+    return NULL;
+}
+
+/* ---- compiling a format ---- */
+
+struct alog_compiler {
+    struct tp_conf_ctx *c;
+    const config_setting_t *s;
+    const char *fmt;
+    struct tp_alog_format *out;
+    bool json;                       /* the format is a JSON object */
+    bool in_string;                  /* scanning inside a JSON string */
+};
+
+static void
+alog_add(struct alog_compiler *k, uint8_t kind, const char *p, size_t len,
+    int var)
+{
+    struct tp_alog_part *pt;
+
+    if (kind == TP_ALOG_LIT && len == 0) {
+        return;
+    }
+    pt = &k->out->parts[k->out->nparts++];
+    if (kind == TP_ALOG_LIT) {
+        k->out->lit_len += (uint32_t) len;
+    } else {
+        k->out->nvars++;
+    }
+    pt->kind = kind;
+    pt->p = p;
+    pt->len = (uint32_t) len;
+    pt->var = (uint16_t) (var >= 0 ? var : 0);
+    pt->escape = k->json && k->in_string ? TP_ALOG_ESC_JSON
+                                         : TP_ALOG_ESC_PLAIN;
+}
+
+static bool
+alog_name_char(char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')
+        || (ch >= '0' && ch <= '9') || ch == '_' || ch == '.';
+}
+
+/*
+ * The variable at fmt[i] ("$context." seen): adds the literal text since
+ * <lit> and the variable's part, and returns where literal text resumes
+ * (<i> itself when there is no name).  A name ends at the first character
+ * outside [A-Za-z0-9_.]; a trailing '.' ends a sentence, not the name.
+ */
+static size_t
+alog_variable(struct alog_compiler *k, size_t lit, size_t i)
+{
+    size_t name = i + CTX_PREFIX_LEN, end = name;
+    int id;
+
+    while (alog_name_char(k->fmt[end])) {
+        end++;
+    }
+    while (end > name && k->fmt[end - 1] == '.') {
+        end--;
+    }
+    if (end == name) {
+        return i;                    /* "$context." alone: literal text */
+    }
+    alog_add(k, TP_ALOG_LIT, k->fmt + lit, i - lit, -1);
+    id = tp_ctxvar_id(k->fmt + name, end - name);
+    if (id < 0) {
+        tp_conf_warn(k->c, k->s, "access_log format: unknown variable "
+            "$context.%.*s (it prints \"-\")", (int) (end - name),
+            k->fmt + name);
+        alog_add(k, TP_ALOG_LIT, "-", 1, -1);
+    } else {
+        alog_add(k, TP_ALOG_VAR, NULL, 0, id);
+    }
+    return end;
+}
+
+/* Follows JSON string quoting so variables know whether they are in one. */
+static size_t
+alog_scan_char(struct alog_compiler *k, size_t i)
+{
+    if (k->json) {
+        if (k->in_string && k->fmt[i] == '\\' && k->fmt[i + 1] != '\0') {
+            return i + 2;
+        }
+        if (k->fmt[i] == '"') {
+            k->in_string = !k->in_string;
+        }
+    }
+    return i + 1;
+}
+
+static int
+alog_check(struct tp_conf_ctx *c, const config_setting_t *s,
+    const char *fmt)
+{
+    size_t len = strlen(fmt);
+
+    if (len == 0) {
+        return tp_conf_error(c, s, "access_log format is empty");
+    }
+    if (len > TP_ACCESSLOG_MAX_FORMAT) {
+        return tp_conf_error(c, s, "access_log format is %zu bytes; the "
+            "limit is %d (3 KB)", len, TP_ACCESSLOG_MAX_FORMAT);
+    }
+    if (strpbrk(fmt, "\r\n") != NULL) {
+        return tp_conf_error(c, s, "access_log format must be one line "
+            "(each entry ends with a newline by itself)");
+    }
+    return TP_OK;
+}
+
+static size_t
+alog_count_vars(const char *fmt)
+{
+    size_t n = 0;
+    const char *p = fmt;
+
+    while ((p = strstr(p, CTX_PREFIX)) != NULL) {
+        n++;
+        p += CTX_PREFIX_LEN;
+    }
+    return n;
+}
+
+static bool
+alog_has_request_id(const struct tp_alog_format *f)
+{
+    unsigned i;
+
+    for (i = 0; i < f->nparts; i++) {
+        if (f->parts[i].kind == TP_ALOG_VAR
+            && (f->parts[i].var == TP_CTX_REQUEST_ID
+                || f->parts[i].var == TP_CTX_EXTENDED_REQUEST_ID))
+        {
+            return true;
+        }
+    }
+    return false;
+}
+
+int
+tp_accesslog_compile(struct tp_conf_ctx *c, const config_setting_t *s,
+    enum tp_api_type type, const char *fmt, struct tp_alog_format *out)
+{
+    struct alog_compiler k = { c, s, fmt, out, false, false };
+    size_t i = 0, lit = 0, next;
+
+    if (alog_check(c, s, fmt) != TP_OK) {
+        return TP_ERROR;
+    }
+    out->nparts = out->nvars = 0;
+    out->lit_len = 0;
+    out->parts = tp_arena_calloc(c->a, sizeof(*out->parts)
+        * (2 * alog_count_vars(fmt) + 1));
+    if (out->parts == NULL) {
+        return tp_conf_error(c, s, "out of memory");
+    }
+    k.json = fmt[strspn(fmt, " \t")] == '{';
+    while (fmt[i] != '\0') {
+        if (strncmp(fmt + i, CTX_PREFIX, CTX_PREFIX_LEN) == 0) {
+            next = alog_variable(&k, lit, i);
+            if (next != i) {
+                i = lit = next;
+                continue;
+            }
+        } else if (strncmp(fmt + i, "${context.", 10) == 0) {
+            tp_conf_warn(c, s, "access_log format: ${context.name} is not "
+                "expanded; write $context.name");
+        }
+        i = alog_scan_char(&k, i);
+    }
+    alog_add(&k, TP_ALOG_LIT, fmt + lit, i - lit, -1);
+    tp_assert(out->nvars <= TP_ACCESSLOG_MAX_VARS);
+    if (type == TP_API_REST && !alog_has_request_id(out)) {
+        tp_conf_warn(c, s, "access_log format has neither "
+            "$context.requestId nor $context.extendedRequestId (API Gateway "
+            "requires one for REST APIs)");
+    }
+    return TP_OK;
+}
 
 int
 tp_accesslog_conf(struct tp_conf_ctx *c, const config_setting_t *g,
-    struct tp_stage *st)
+    const struct tp_api *api, struct tp_stage *st)
 {
-    (void) st;
-    tp_conf_warn(c, g, "not supported yet: access logs; ignored");
+    struct tp_access_log *al = tp_arena_calloc(c->a, sizeof(*al));
+    struct tp_alog_format *f = tp_arena_calloc(c->a, sizeof(*f));
+    const config_setting_t *fs = config_setting_get_member(g, "format");
+    const char *named;
+
+    if (al == NULL || f == NULL) {
+        return tp_conf_error(c, g, "out of memory");
+    }
+    al->fd = -1;
+    if (tp_conf_apply(c, g, alog_fields, TP_NELEM(alog_fields), al)
+        != TP_OK)
+    {
+        return TP_ERROR;
+    }
+    if (al->path == NULL || al->path[strlen(al->path) - 1] == '/') {
+        return tp_conf_error(c, g, "access_log needs 'path' = \"FILE\"");
+    }
+    f->path_src = tp_conf_src(c, config_setting_get_member(g, "path"));
+    if (al->format == NULL) {
+        al->format = "CLF";
+    }
+    named = tp_accesslog_named(al->format, api->type);
+    if (named != NULL) {
+        al->format = named;
+    }
+    if (tp_accesslog_compile(c, fs != NULL ? fs : g, api->type, al->format,
+            f) != TP_OK)
+    {
+        return TP_ERROR;
+    }
+    al->compiled = f;
+    st->access_log = al;
     return TP_OK;
+}
+
+/* ---- the files ---- */
+
+/* Walks the access logs of a model: APIs in order, their stages in order. */
+struct alog_iter {
+    const struct tp_model *m;
+    unsigned api;
+    unsigned stage;
+};
+
+static struct tp_access_log *
+alog_next(struct alog_iter *it)
+{
+    const struct tp_api *a;
+    struct tp_access_log *al;
+
+    while (it->api < it->m->napis) {
+        a = &it->m->apis[it->api];
+        if (it->stage >= a->nstages) {
+            it->api++;
+            it->stage = 0;
+            continue;
+        }
+        al = a->stages[it->stage++].access_log;
+        if (al != NULL) {
+            return al;
+        }
+    }
+    return NULL;
+}
+
+/* A log that owns its descriptor (the first to name its file). */
+static bool
+alog_owns_fd(const struct tp_access_log *al)
+{
+    const struct tp_alog_format *f = al->compiled;
+
+    return al->fd >= 0 && !f->shares_fd;
+}
+
+static void
+alog_close_all(void *data)
+{
+    struct tp_cycle *cy = data;
+    struct alog_iter it = { cy->model, 0, 0 };
+    struct tp_access_log *al;
+
+    while ((al = alog_next(&it)) != NULL) {
+        if (alog_owns_fd(al)) {
+            close(al->fd);
+        }
+    }
+    it = (struct alog_iter) { cy->model, 0, 0 };
+    while ((al = alog_next(&it)) != NULL) {
+        al->fd = -1;
+    }
+}
+
+/* O_NONBLOCK: a FIFO must never stall a worker (regular files ignore it). */
+static int
+alog_open_file(const char *path)
+{
+    if (tp_dirs_mkdirs(path, false) != TP_OK) {
+        return -1;
+    }
+    return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NONBLOCK,
+        0644);
+}
+
+/* An earlier log of <m> (before <al>) with the same path or file. */
+static const struct tp_access_log *
+alog_same_file(const struct tp_model *m, const struct tp_access_log *al,
+    const struct stat *sb)
+{
+    struct alog_iter it = { m, 0, 0 };
+    const struct tp_access_log *o;
+    const struct tp_alog_format *of;
+
+    while ((o = alog_next(&it)) != NULL && o != al) {
+        of = o->compiled;
+        if (!alog_owns_fd(o)) {
+            continue;
+        }
+        if (sb == NULL ? strcmp(o->path, al->path) == 0
+            : (of->dev == sb->st_dev && of->ino == sb->st_ino))
+        {
+            return o;
+        }
+    }
+    return NULL;
+}
+
+static int
+alog_open_one(const struct tp_model *m, struct tp_access_log *al,
+    char *err, size_t errlen)
+{
+    struct tp_alog_format *f = al->compiled;
+    const struct tp_access_log *same = alog_same_file(m, al, NULL);
+    struct stat sb;
+    int fd;
+
+    if (same == NULL) {
+        fd = alog_open_file(al->path);
+        if (fd < 0 || fstat(fd, &sb) != 0) {
+            snprintf(err, errlen, "%s:%d: cannot open access log \"%s\": %s",
+                f->path_src.file, f->path_src.line, al->path,
+                strerror(errno));
+            if (fd >= 0) {
+                close(fd);
+            }
+            return TP_ERROR;
+        }
+        f->dev = sb.st_dev;
+        f->ino = sb.st_ino;
+        same = alog_same_file(m, al, &sb);   /* another name, same file */
+        if (same == NULL) {
+            al->fd = fd;
+            return TP_OK;
+        }
+        close(fd);
+    }
+    al->fd = same->fd;
+    f->shares_fd = true;
+    return TP_OK;
+}
+
+int
+tp_accesslog_open(struct tp_cycle *cy, char *err, size_t errlen)
+{
+    struct alog_iter it = { cy->model, 0, 0 };
+    struct tp_access_log *al;
+
+    /* Registered first, so a failure half way closes what was opened. */
+    if (tp_arena_cleanup_add(&cy->arena, alog_close_all, cy) != TP_OK) {
+        snprintf(err, errlen, "out of memory");
+        return TP_ERROR;
+    }
+    while ((al = alog_next(&it)) != NULL) {
+        if (alog_open_one(cy->model, al, err, errlen) != TP_OK) {
+            return TP_ERROR;
+        }
+    }
+    return TP_OK;
+}
+
+void
+tp_accesslog_reopen(struct tp_cycle *cy)
+{
+    struct alog_iter it = { cy->model, 0, 0 };
+    struct tp_access_log *al;
+    int fd;
+
+    while ((al = alog_next(&it)) != NULL) {
+        if (!alog_owns_fd(al)) {
+            continue;
+        }
+        fd = alog_open_file(al->path);
+        if (fd < 0) {
+            tp_log(TP_LOG_ERROR, errno, "reopen of access log \"%s\" "
+                "failed; lines still go to the old file", al->path);
+            continue;
+        }
+        /* dup3 keeps close-on-exec, which dup2 would clear. */
+        if (dup3(fd, al->fd, O_CLOEXEC) < 0) {
+            tp_log(TP_LOG_ERROR, errno, "reopen of access log \"%s\"",
+                al->path);
+        }
+        close(fd);
+    }
+}
+
+unsigned
+tp_accesslog_fds(const struct tp_model *m, unsigned first, int *fds,
+    unsigned max)
+{
+    struct alog_iter it = { m, 0, 0 };
+    const struct tp_access_log *al;
+    unsigned k = 0, n = 0;
+
+    while (n < max && (al = alog_next(&it)) != NULL) {
+        if (alog_owns_fd(al) && k++ >= first) {
+            fds[n++] = al->fd;
+        }
+    }
+    return n;
 }

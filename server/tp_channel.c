@@ -10,6 +10,7 @@
 
 struct channel_wire {
     uint32_t cmd;
+    uint32_t arg;
     uint32_t nfds;
 };
 
@@ -23,7 +24,14 @@ tp_channel_open(int fds[2])
 int
 tp_channel_send(int fd, uint32_t cmd, const int *fds, uint32_t nfds)
 {
-    struct channel_wire w = { cmd, nfds };
+    return tp_channel_send_arg(fd, cmd, 0, fds, nfds);
+}
+
+int
+tp_channel_send_arg(int fd, uint32_t cmd, uint32_t arg, const int *fds,
+    uint32_t nfds)
+{
+    struct channel_wire w = { cmd, arg, nfds };
     struct iovec iov = { &w, sizeof(w) };
     char cbuf[CMSG_SPACE(sizeof(int) * TP_CHANNEL_MAX_FDS)];
     struct msghdr mh;
@@ -75,6 +83,7 @@ tp_channel_recv(int fd, struct tp_channel_msg *msg)
         return TP_ERROR;
     }
     msg->cmd = w.cmd;
+    msg->arg = w.arg;
     msg->nfds = 0;
     for (cm = CMSG_FIRSTHDR(&mh); cm != NULL; cm = CMSG_NXTHDR(&mh, cm)) {
         if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) {

@@ -14,11 +14,22 @@
 enum tp_channel_cmd {
     TP_CMD_QUIT = 1,                 /* stop accepting, drain, exit */
     TP_CMD_TERMINATE,                /* exit now */
-    TP_CMD_REOPEN                    /* fds[0] replaces fd 2 (the error log) */
+    TP_CMD_REOPEN                    /* fresh log files: see below */
 };
+
+/*
+ * TP_CMD_REOPEN: arg = [TP_REOPEN_ERRLOG |] first.  With TP_REOPEN_ERRLOG,
+ * fds[0] is the new error log (for fd 2); the other fds are access logs:
+ * the files number first, first + 1, ... of the receiver's cycle in the
+ * order of tp_accesslog_fds().  More files than fit in one message go in
+ * several messages (only the first carries the error log).
+ */
+#define TP_REOPEN_ERRLOG     0x80000000u
+#define TP_REOPEN_FIRST(arg) ((arg) & ~TP_REOPEN_ERRLOG)
 
 struct tp_channel_msg {
     uint32_t cmd;
+    uint32_t arg;                    /* the command's argument, or 0 */
     uint32_t nfds;
     int fds[TP_CHANNEL_MAX_FDS];
 };
@@ -27,6 +38,10 @@ struct tp_channel_msg {
 int tp_channel_open(int fds[2]);
 
 int tp_channel_send(int fd, uint32_t cmd, const int *fds, uint32_t nfds);
+
+/* The same with an argument for the command. */
+int tp_channel_send_arg(int fd, uint32_t cmd, uint32_t arg, const int *fds,
+    uint32_t nfds);
 
 /* TP_OK with <msg>, TP_AGAIN when empty, TP_DONE on EOF, TP_ERROR. */
 int tp_channel_recv(int fd, struct tp_channel_msg *msg);

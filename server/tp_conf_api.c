@@ -365,7 +365,7 @@ api_cors(struct tp_conf_ctx *c, struct tp_api *api, const config_setting_t *g)
 
 static int
 api_stage(struct tp_conf_ctx *c, const config_setting_t *g,
-    struct tp_stage *st)
+    const struct tp_api *api, struct tp_stage *st)
 {
     const config_setting_t *s, *v;
     const char *name;
@@ -405,7 +405,7 @@ api_stage(struct tp_conf_ctx *c, const config_setting_t *g,
     }
     st->nvars = (unsigned) n;
     s = config_setting_get_member(g, "access_log");
-    return s != NULL ? tp_accesslog_conf(c, s, st) : TP_OK;
+    return s != NULL ? tp_accesslog_conf(c, s, api, st) : TP_OK;
 }
 
 static int
@@ -445,7 +445,7 @@ api_stages(struct tp_conf_ctx *c, const config_setting_t *g,
     for (i = 0; i < n; i++) {
         struct tp_stage *st = &api->stages[i];
 
-        if (api_stage(c, config_setting_get_elem(s, (unsigned) i), st)
+        if (api_stage(c, config_setting_get_elem(s, (unsigned) i), api, st)
             != TP_OK)
         {
             return TP_ERROR;

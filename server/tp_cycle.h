@@ -6,7 +6,8 @@
  * listeners (bound sockets) and TLS contexts, all owned by cycle->arena.
  * A reload builds a new cycle in the master; if that fails the master keeps
  * the old one.  Children inherit, through fork():
- *   - the current cycle (model, listening fds, TLS contexts),
+ *   - the current cycle (model, listening fds, TLS contexts, the
+ *     stages' access-log fds),
  *   - the shared-memory segment (tp_proc.shm),
  *   - the error log as fd 2,
  *   - their end of a socketpair to the master (tp_proc.channel),

@@ -2,6 +2,7 @@
  * tp_dirs.c: creating and opening the runtime directories.  Master only.
  */
 #include "tp_dirs.h"
+#include "tp_accesslog_conf.h"
 #include "tp_process.h"
 
 #include <errno.h>
@@ -91,5 +92,6 @@ tp_dirs_prepare(struct tp_cycle *c, char *err, size_t errlen)
             strerror(errno));
         return TP_ERROR;
     }
-    return TP_OK;
+    /* Here, before any worker of <c> is forked: workers inherit them. */
+    return tp_accesslog_open(c, err, errlen);
 }

@@ -9,7 +9,10 @@
 
 #include "tp_cycle.h"
 
-/* Creates the directories of <c> and opens c->data_fd.  TP_ERROR + <err>. */
+/*
+ * Creates the directories of <c>, opens c->data_fd and the access logs of
+ * its stages.  TP_ERROR + <err>.
+ */
 int tp_dirs_prepare(struct tp_cycle *c, char *err, size_t errlen);
 
 /* mkdir -p of <path> (or of its directory part unless <is_dir>). */

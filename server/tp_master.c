@@ -6,6 +6,7 @@
  * order: dead children -> stop requests -> reload -> reopen -> respawns.
  */
 #include "tp_master.h"
+#include "tp_accesslog_conf.h"
 #include "tp_channel.h"
 #include "tp_dirs.h"
 #include "tp_listen.h"
@@ -274,33 +275,78 @@ master_reload(struct master *ms)
         c->generation, old->generation);
 }
 
-/* USR1: a fresh error log for the master, then handed to every child. */
+/*
+ * Hands cycle <c>'s reopened files to its children: the error log <errfd>
+ * (-1: none) and the access logs, in as many REOPEN messages as they need
+ * (layout: tp_channel.h).
+ */
+static void
+master_send_reopen(struct master *ms, struct tp_cycle *c, int errfd)
+{
+    int fds[TP_CHANNEL_MAX_FDS];
+    unsigned first = 0, n, nlogs, room, i;
+    uint32_t arg;
+
+    do {
+        n = 0;
+        arg = first;
+        if (first == 0 && errfd >= 0) {
+            fds[n++] = errfd;
+            arg |= TP_REOPEN_ERRLOG;
+        }
+        room = TP_CHANNEL_MAX_FDS - n;
+        nlogs = tp_accesslog_fds(c->model, first, fds + n, room);
+        n += nlogs;
+        for (i = 0; n > 0 && i < ms->nchildren; i++) {
+            struct tp_child *ch = &ms->children[i];
+
+            if (ch->pid != 0 && ch->channel >= 0 && ch->cycle == c) {
+                (void) tp_channel_send_arg(ch->channel, TP_CMD_REOPEN, arg,
+                    fds, n);
+            }
+        }
+        first += nlogs;
+    } while (nlogs == room);
+}
+
+/* Reopens cycle <c>'s access logs and sends every file to its children. */
+static void
+master_reopen_cycle(struct master *ms, struct tp_cycle *c, int errfd)
+{
+    tp_accesslog_reopen(c);
+    master_send_reopen(ms, c, errfd);
+}
+
+/*
+ * USR1: a fresh error log (unless it is stderr, in the foreground) and
+ * fresh access logs, for the master and for the children of every live
+ * generation (draining ones still write lines).
+ */
 static void
 master_reopen(struct master *ms)
 {
     const char *path = tp_proc.cycle->model->server.error_log;
     unsigned i;
-    int fd;
+    int fd = -1;
 
-    if (tp_proc.foreground) {
-        tp_log(TP_LOG_INFO, 0, "reopen: logging to stderr, nothing to do");
-        return;
-    }
-    fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        tp_log(TP_LOG_ERROR, errno, "reopen of \"%s\" failed", path);
-        return;
-    }
-    dup2(fd, STDERR_FILENO);
-    for (i = 0; i < ms->nchildren; i++) {
-        struct tp_child *ch = &ms->children[i];
-
-        if (ch->pid != 0 && ch->channel >= 0) {
-            (void) tp_channel_send(ch->channel, TP_CMD_REOPEN, &fd, 1);
+    if (!tp_proc.foreground) {
+        fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+        if (fd < 0) {
+            tp_log(TP_LOG_ERROR, errno, "reopen of \"%s\" failed", path);
+        } else {
+            dup2(fd, STDERR_FILENO);
         }
     }
-    close(fd);
-    tp_log(TP_LOG_INFO, 0, "reopened \"%s\"", path);
+    master_reopen_cycle(ms, tp_proc.cycle, fd);
+    for (i = 0; i < ms->nold; i++) {
+        master_reopen_cycle(ms, ms->old[i], fd);
+    }
+    if (fd >= 0) {
+        close(fd);
+        tp_log(TP_LOG_INFO, 0, "reopened \"%s\" and the access logs", path);
+    } else {
+        tp_log(TP_LOG_INFO, 0, "reopened the access logs");
+    }
 }
 
 static void
