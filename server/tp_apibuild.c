@@ -275,6 +275,13 @@ build_integration(struct tp_conf_ctx *c, struct tp_api *api,
     {
         return TP_ERROR;
     }
+    for (i = 0; i < in->nreq_params; i++) {
+        const struct tp_expr *e = &in->req_params[i].value;
+
+        for (unsigned k = 0; k < e->nparts; k++) {
+            in->needs_body |= e->parts[k].kind == TP_EX_REQ_BODY;
+        }
+    }
     in->responses = tp_arena_calloc(c->a, sizeof(*in->responses)
         * (b->nresponses > 0 ? b->nresponses : 1));
     for (i = 0; i < b->nresponses; i++) {

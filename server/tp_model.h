@@ -232,6 +232,7 @@ struct tp_integration {
     const char *tls_ca;
     struct tp_target *targets;       /* one per stage of the API */
     enum tp_passthrough passthrough;
+    bool needs_body;                 /* a request mapping reads the body */
     struct tp_mapping *req_params;   /* integration.request.* (REST) or
                                         append:/overwrite:/remove: (HTTP) */
     unsigned nreq_params;

@@ -331,9 +331,10 @@ client_dispatch(struct tp_client *c)
     }
     status = tp_body_init(r);
     if (status != 0) {
+        /* Answered after "resolve", so the API's own error format
+         * applies (e.g. an HTTP API's 413). */
         c->closing = true;
-        tp_respond_status(r, status);
-        return;
+        r->early_status = (uint16_t) status;
     }
     tp_pipeline_run(r);
 }

@@ -121,6 +121,18 @@ resolve_stage(struct tp_request *r)
     return NULL;
 }
 
+/* A request the head already disqualified (Content-Length over the
+ * limit), answered in the format of the API it addressed. */
+int
+tp_phase_limits(struct tp_request *r)
+{
+    if (r->early_status == 0) {
+        return TP_PHASE_CONTINUE;
+    }
+    tp_respond_status(r, r->early_status);
+    return TP_PHASE_DONE;
+}
+
 int
 tp_phase_resolve(struct tp_request *r)
 {

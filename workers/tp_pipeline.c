@@ -6,6 +6,7 @@
 
 static const struct tp_phase phases[] = {
     { "resolve", tp_phase_resolve },          /* API + stage from host/path */
+    { "limits", tp_phase_limits },            /* 413 found while parsing */
     { "cors", tp_phase_cors },                /* HTTP API preflights */
     { "route", tp_phase_route },              /* resource + method */
     { "integration", tp_phase_integration },  /* HTTP_PROXY, ... */

@@ -27,6 +27,7 @@ void tp_pipeline_run(struct tp_request *r);
 
 /* The phases (one file each). */
 int tp_phase_resolve(struct tp_request *r);
+int tp_phase_limits(struct tp_request *r);
 int tp_phase_route(struct tp_request *r);
 int tp_phase_integration(struct tp_request *r);
 

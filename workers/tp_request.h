@@ -99,8 +99,11 @@ struct tp_request {
     int error_type;                  /* enum tp_gw of a gateway response, -1 */
     const char *error_message;
     uint64_t resp_bytes;             /* response body bytes sent */
+    bool backend_date;               /* the response carries the backend's
+                                        Date (HTTP APIs): no second one */
 
     /* request body reader (tp_body.c) */
+    uint16_t early_status;           /* refused before the pipeline (413) */
     uint8_t body_kind;               /* enum tp_body_kind */
     bool body_done;                  /* every body byte has been read */
     bool body_streaming;             /* pieces already handed out */

@@ -34,12 +34,16 @@ tp_respond_common_headers(struct tp_request *r, char *out, size_t cap,
     struct tp_client *c = r->c;
     int rc;
 
-    rc = RPUTS("Date: ");
-    rc |= respond_put(out, cap, len, tp_clock.http_date,
-        tp_clock.http_date_len);
+    rc = TP_OK;
+    if (!r->backend_date) {
+        rc |= RPUTS("Date: ");
+        rc |= respond_put(out, cap, len, tp_clock.http_date,
+            tp_clock.http_date_len);
+        rc |= RPUTS("\r\n");
+    }
     /* Every response carries x-amzn-RequestId; HTTP APIs add AWS's short
      * apigw-requestid as well. */
-    rc |= RPUTS("\r\nx-amzn-RequestId: ");
+    rc |= RPUTS("x-amzn-RequestId: ");
     rc |= respond_put(out, cap, len, r->id, 36);
     rc |= RPUTS("\r\n");
     if (r->api != NULL && r->api->type == TP_API_HTTP) {
@@ -194,7 +198,9 @@ respond_custom(const struct tp_request *r, enum tp_gw type, int status)
 {
     const struct tp_api *api = r->api;
 
-    if (api == NULL || type >= TP_GW__AWS_COUNT) {
+    if (api == NULL || type >= TP_GW__AWS_COUNT
+        || type == TP_GW_REQUEST_TOO_LARGE)  /* never customised (AWS) */
+    {
         return NULL;
     }
     if (api->gw[type] != NULL) {

@@ -224,8 +224,8 @@ px_start_request(struct px *px)
     bool last = true;
     int rc;
 
-    if (px->buffered) {
-        p = px->req_body.p;          /* transformed, whole */
+    if (px->req_whole) {
+        p = px->req_body.p;          /* collected (and transformed), whole */
         n = px->req_body.len;
     } else if (r->body_kind != TP_BODY_NONE) {
         rc = tp_body_next(r, true, &p, &n, &last);
@@ -233,7 +233,7 @@ px_start_request(struct px *px)
             return rc;               /* TP_AGAIN or an HTTP status */
         }
     }
-    if (px_build_head(px, (px->buffered ? 0 : r->spool_len) + n, last)
+    if (px_build_head(px, (px->req_whole ? 0 : r->spool_len) + n, last)
         != TP_OK)
     {
         r->msg.why = "request too large to forward";
@@ -243,7 +243,7 @@ px_start_request(struct px *px)
     px->iov[px->niov++] = (struct iovec) { px->head, px->head_len };
     px->body_p = p;
     px->body_n = n;
-    if (px->buffered || r->spool_len == 0) {
+    if (px->req_whole || r->spool_len == 0) {
         px_queue_piece(px, p, n, last);
     }                                /* else: head, spool, then the piece */
     px->head_queued = true;
@@ -324,7 +324,7 @@ px_try_send(struct px *px)
             return TP_OK;
         }
         if (px->niov == 0 && px->head_queued && !px->piece_out
-            && r->spool_len > 0 && !px->buffered)
+            && r->spool_len > 0 && !px->req_whole)
         {
             /* Head written; the spooled body, then the buffered tail. */
             rc = px->up->connecting ? TP_AGAIN : px_write_spool(px);
@@ -620,7 +620,7 @@ px_restart(struct px *px)
     px->spool_sent = 0;
     px->sbuf_len = px->sbuf_off = 0;
     px->iov[px->niov++] = (struct iovec) { px->head, px->head_len };
-    if (px->buffered || px->r->spool_len == 0) {
+    if (px->req_whole || px->r->spool_len == 0) {
         px_queue_piece(px, px->body_p, px->body_n, true);
     }
     return px_connect(px, true);
@@ -639,8 +639,10 @@ px_collect(struct px *px)
     if (rc == TP_AGAIN) {
         return;                      /* px_collect_input continues */
     }
-    if (rc == TP_OK) {
+    if (rc == TP_OK && px->buffered) {
         rc = tp_integ_request_body(r, &px->req_body, &px->req_ctype);
+    } else if (rc == TP_OK) {
+        px->req_body = r->body;      /* HTTP_PROXY: passed on unchanged */
     }
     if (rc == 415 || (rc != TP_OK && rc != 400 && rc != 413)) {
         px_detach(px);
@@ -692,8 +694,10 @@ tp_http_proxy_start(struct tp_request *r)
     r->on_abort = px_on_client_abort;
     r->integ_start = tp_clock.mono_ms;
     px_arm(px);
-    if (in->type == TP_INTEG_HTTP) {
-        px->buffered = true;
+    if (in->type == TP_INTEG_HTTP || in->needs_body) {
+        /* Non-proxy: templates see the body; proxy: a mapping reads it. */
+        px->buffered = in->type == TP_INTEG_HTTP;
+        px->req_whole = true;
         r->on_input = px_collect_input;
         px_collect(px);
         return;

@@ -204,14 +204,6 @@ tp_integ_respond(struct tp_request *r, int status,
         tp_respond_gw(r, TP_GW_API_CONFIGURATION_ERROR, NULL);
         return;
     }
-    for (i = 0; i < ir->nparams && n < TP_NELEM(hdrs); i++) {
-        const struct tp_mapping *m = &ir->params[i];
-
-        if (tp_expr_eval(&m->value, r, resp, &v) == TP_OK) {
-            hdrs[n++] = (struct tp_hdr_out) { { m->name, strlen(m->name) },
-                v };
-        }
-    }
     if (resp->msg != NULL) {
         int ci = tp_http_find_header(resp->msg, resp->buf, "content-type", 0);
 
@@ -239,6 +231,20 @@ tp_integ_respond(struct tp_request *r, int status,
             return;
         }
         ctype = (struct tp_str) { t->content_type, strlen(t->content_type) };
+    }
+    /* Mapped headers last: a mapped Content-Type is the one sent. */
+    for (i = 0; i < ir->nparams && n < TP_NELEM(hdrs); i++) {
+        const struct tp_mapping *m = &ir->params[i];
+
+        if (tp_expr_eval(&m->value, r, resp, &v) != TP_OK) {
+            continue;
+        }
+        if (strcasecmp(m->name, "content-type") == 0) {
+            ctype = v;
+        } else {
+            hdrs[n++] = (struct tp_hdr_out) { { m->name, strlen(m->name) },
+                v };
+        }
     }
     tp_respond_send(r, ir->status, ctype, hdrs, n, body, NULL);
 }

@@ -40,6 +40,7 @@ struct px {
     bool req_sent;                   /* the whole request is written */
     bool retryable;                  /* whole request still in hand */
     bool buffered;                   /* HTTP (non-proxy): whole bodies */
+    bool req_whole;                  /* the request body is px->req_body */
     struct tp_str req_body;          /* buffered: the transformed body */
     struct tp_str req_ctype;         /* buffered: its Content-Type */
     struct tp_str rbody;             /* buffered: the response body */

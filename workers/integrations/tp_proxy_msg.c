@@ -74,11 +74,6 @@ px_skip_header(const struct tp_http_msg *m, const char *buf,
             return true;             /* replaced by the gateway's own */
         }
         break;
-    case TP_HDR_DATE:
-        if (!request) {
-            return true;             /* the gateway's own Date is sent */
-        }
-        break;
     default:
         break;
     }

@@ -269,14 +269,14 @@ px_put_framing(struct px *px, char *out, size_t *len, size_t body_len,
 {
     const struct tp_request *r = px->r;
 
-    if (px->buffered || whole || r->body_kind == TP_BODY_LENGTH) {
+    if (px->req_whole || whole || r->body_kind == TP_BODY_LENGTH) {
         if (!px->buffered && r->body_kind == TP_BODY_NONE
             && !(r->msg.flags & TP_HTTP_F_HAS_CL))
         {
             return;                  /* no body and none announced */
         }
         PUTS(out, len, "Content-Length: ");
-        *len = (size_t) (tp_fmt_u64(out + *len, whole || px->buffered
+        *len = (size_t) (tp_fmt_u64(out + *len, whole || px->req_whole
             ? (uint64_t) body_len : (uint64_t) r->msg.content_length) - out);
         PUTS(out, len, "\r\n");
         return;

@@ -49,6 +49,9 @@ resp_backend_headers(struct px *px, struct px_list *l)
         if (!keep_cl && px_skip_header(m, px->ubuf, name, id, false)) {
             continue;
         }
+        if (id == TP_HDR_DATE) {
+            r->backend_date = true;  /* HTTP APIs pass it: ours is not sent */
+        }
         /* A CORS configuration replaces the backend's CORS headers. */
         if (r->api->cors != NULL && name.len > 15
             && strncasecmp(name.p, "access-control-", 15) == 0)
