@@ -525,8 +525,10 @@ api_one(struct tp_conf_ctx *c, const config_setting_t *g, struct tp_api *api)
     if (api_type(c, g, api) != TP_OK || api_stages(c, g, api) != TP_OK
         || (api->openapi != NULL
             && tp_openapi_import(c, api, api->openapi) != TP_OK)
-        || api_strings(c, config_setting_get_member(g, "binary_media_types"),
-            &api->binary_types, &api->nbinary_types) != TP_OK
+        || (config_setting_get_member(g, "binary_media_types") != NULL
+            && api_strings(c, config_setting_get_member(g,
+                "binary_media_types"), &api->binary_types,
+                &api->nbinary_types) != TP_OK)
         || api_gateway_responses(c, api,
             config_setting_get_member(g, "gateway_responses")) != TP_OK)
     {

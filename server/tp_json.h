@@ -86,6 +86,14 @@ bool tp_json_streq(const struct tp_json *d, int i, const char *s,
 char *tp_json_str(const struct tp_json *d, int i, struct tp_arena *a,
     size_t *len);
 
+/*
+ * A value as mapping output: a string unescaped (in <a>), anything else
+ * as its JSON text ({"a": 1}, 12, true).  { NULL, 0 } when <i> is not a
+ * token or on out-of-memory.
+ */
+struct tp_str tp_json_text(const struct tp_json *d, int i,
+    struct tp_arena *a);
+
 /* An integral number (no fraction or exponent) within int64_t. */
 int tp_json_int(const struct tp_json *d, int i, int64_t *out);
 

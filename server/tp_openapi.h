@@ -17,4 +17,9 @@
 int tp_openapi_import(struct tp_conf_ctx *c, struct tp_api *api,
     const char *path);
 
+/* The same from a document already in memory; <name> names it in
+ * messages.  <buf> need not be NUL-terminated. */
+int tp_openapi_import_buffer(struct tp_conf_ctx *c, struct tp_api *api,
+    const char *name, const char *buf, size_t len);
+
 #endif /* TP_OPENAPI_H */
