@@ -462,6 +462,40 @@ def turnpike(request, workdir):
             print("\n===== turnpike log (%s) =====\n%s" % (gw.conf_path, gw.log_text()))
 
 
+@pytest.fixture(scope="module")
+def module_backend_factory():
+    """Module-scoped ``backend_factory``: backends shared by the tests of one module."""
+    started = []
+
+    def make(**kw):
+        b = Backend(**kw)
+        b.start()
+        started.append(b)
+        return b
+    yield make
+    for b in started:
+        b.stop()
+
+
+@pytest.fixture(scope="module")
+def module_turnpike(tmp_path_factory):
+    """Module-scoped variant of ``turnpike``: module_turnpike(cfg) -> a started Gateway
+    shared by the tests of one module (for tables of requests against one config).
+    Stopped at the end of the module; its work directory is a pytest tmp dir."""
+    gateways = []
+
+    def make(cfg, name="turnpike"):
+        d = str(tmp_path_factory.mktemp("module-gw"))
+        gw = Gateway(d, cfg, name=name)
+        gateways.append(gw)
+        gw.start()
+        return gw
+
+    yield make
+    for gw in gateways:
+        gw.stop()
+
+
 def run_turnpike(*args, timeout=20, cwd="/"):
     """Run the turnpike binary to completion; returns (rc, stdout+stderr text)."""
     if not os.path.exists(TURNPIKE_BIN):
