@@ -93,9 +93,9 @@ build_templates(struct tp_conf_ctx *c, const struct tp_pair *pairs,
             ? pairs[i].value : "");
         rc = tp_tmpl_compile(c->a, t, err, sizeof(err));
         if (rc == TP_DECLINED) {
-            tp_conf_warn(c, NULL, "%s:%d: not supported yet: %s in the %s "
+            tp_conf_warn_at(c, pairs[i].src, "not supported yet: %s in the %s "
                 "template (the VTL engine comes later); requests that need "
-                "it answer 500", pairs[i].src.file, pairs[i].src.line, err,
+                "it answer 500", err,
                 t->content_type);
         } else if (rc != TP_OK) {
             return tp_conf_error_at(c, pairs[i].src, "out of memory");
@@ -228,14 +228,13 @@ build_check_integration(struct tp_conf_ctx *c, struct tp_api *api,
     case TP_INTEG_MOCK:
         return TP_OK;
     case TP_INTEG_AWS_PROXY:
-        tp_conf_warn(c, NULL, "%s:%d: not supported yet: AWS_PROXY (Lambda "
-            "proxy) integration of route '%s'; it answers 500",
-            in->src.file, in->src.line, r->key);
+        tp_conf_warn_at(c, in->src, "not supported yet: AWS_PROXY (Lambda "
+            "proxy) integration of route '%s'; it answers 500", r->key);
         return TP_OK;
     default:
-        tp_conf_warn(c, NULL, "%s:%d: not supported yet: AWS service "
-            "integration (%s) of route '%s'; it answers 500", in->src.file,
-            in->src.line, in->uri != NULL ? in->uri : "no uri", r->key);
+        tp_conf_warn_at(c, in->src, "not supported yet: AWS service "
+            "integration (%s) of route '%s'; it answers 500",
+            in->uri != NULL ? in->uri : "no uri", r->key);
         return TP_OK;
     }
 }
@@ -301,9 +300,8 @@ build_authorization(struct tp_conf_ctx *c, const struct tp_build_route *b,
 
     r->api_key_required = b->api_key_required;
     if (b->api_key_required) {
-        tp_conf_warn(c, NULL, "%s:%d: not supported yet: API keys "
-            "(api_key_required on route '%s' is not enforced)", b->src.file,
-            b->src.line, r->key);
+        tp_conf_warn_at(c, b->src, "not supported yet: API keys "
+            "(api_key_required on route '%s' is not enforced)", r->key);
     }
     r->authorizer = b->authorizer;
     r->scopes = b->scopes;
@@ -325,9 +323,9 @@ build_authorization(struct tp_conf_ctx *c, const struct tp_build_route *b,
         r->authorization = (uint8_t) i;
     }
     if (r->authorization != TP_AUTHZ_NONE) {
-        tp_conf_warn(c, NULL, "%s:%d: not supported yet: %s authorization "
-            "of route '%s' (not enforced: the route is open)", b->src.file,
-            b->src.line, authz_names[r->authorization], r->key);
+        tp_conf_warn_at(c, b->src, "not supported yet: %s authorization "
+            "of route '%s' (not enforced: the route is open)",
+            authz_names[r->authorization], r->key);
     }
     return TP_OK;
 }
@@ -431,8 +429,8 @@ tp_build_gw(struct tp_conf_ctx *c, struct tp_api *api,
             "\"%s\"", b->type != NULL ? b->type : "");
     }
     if (type == TP_GW_REQUEST_TOO_LARGE) {
-        tp_conf_warn(c, NULL, "%s:%d: REQUEST_TOO_LARGE cannot be customized "
-            "(as on AWS); ignored", b->src.file, b->src.line);
+        tp_conf_warn_at(c, b->src, "REQUEST_TOO_LARGE cannot be customized "
+            "(as on AWS); ignored");
         return TP_OK;
     }
     g = tp_arena_calloc(c->a, sizeof(*g));
@@ -454,10 +452,9 @@ tp_build_gw(struct tp_conf_ctx *c, struct tp_api *api,
     }
     for (i = 0; i < g->nheaders; i++) {
         if (g->headers[i].target != TP_MT_HEADER) {
-            tp_conf_warn(c, NULL, "%s:%d: gateway response %s: only header "
+            tp_conf_warn_at(c, b->src, "gateway response %s: only header "
                 "mappings reach the client; gatewayresponse.%s ignored",
-                b->src.file, b->src.line, b->type,
-                g->headers[i].target == TP_MT_PATH ? "path" : "querystring");
+                b->type, g->headers[i].target == TP_MT_PATH ? "path" : "querystring");
         }
     }
     api->gw[type] = g;
@@ -498,9 +495,8 @@ tp_build_cors(struct tp_conf_ctx *c, struct tp_api *api,
     struct tp_cors *cors;
 
     if (api->type != TP_API_HTTP) {
-        tp_conf_warn(c, NULL, "%s:%d: a CORS configuration applies to HTTP "
-            "APIs; REST APIs answer preflights from an OPTIONS route (MOCK)",
-            b->src.file, b->src.line);
+        tp_conf_warn_at(c, b->src, "a CORS configuration applies to HTTP "
+            "APIs; REST APIs answer preflights from an OPTIONS route (MOCK)");
         return TP_OK;
     }
     cors = tp_arena_calloc(c->a, sizeof(*cors));

@@ -83,6 +83,24 @@ tp_conf_error_at(struct tp_conf_ctx *c, struct tp_src src, const char *fmt,
 }
 
 void
+tp_conf_warn_at(struct tp_conf_ctx *c, struct tp_src src, const char *fmt,
+    ...)
+{
+    char msg[1024];
+    va_list ap;
+    int n;
+
+    (void) c;
+    n = snprintf(msg, sizeof(msg), "%s:%d: ", src.file, src.line);
+    va_start(ap, fmt);
+    if (n > 0 && (size_t) n < sizeof(msg)) {
+        vsnprintf(msg + n, sizeof(msg) - (size_t) n, fmt, ap);
+    }
+    va_end(ap);
+    tp_log(TP_LOG_WARN, 0, "%s", msg);
+}
+
+void
 tp_conf_warn(struct tp_conf_ctx *c, const config_setting_t *s,
     const char *fmt, ...)
 {

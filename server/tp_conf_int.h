@@ -45,6 +45,8 @@ int tp_conf_error(struct tp_conf_ctx *c, const config_setting_t *s,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int tp_conf_error_at(struct tp_conf_ctx *c, struct tp_src src,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void tp_conf_warn_at(struct tp_conf_ctx *c, struct tp_src src,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void tp_conf_warn(struct tp_conf_ctx *c, const config_setting_t *s,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 struct tp_src tp_conf_src(struct tp_conf_ctx *c, const config_setting_t *s);

@@ -316,8 +316,8 @@ tp_upstream_conf_targets(struct tp_conf_ctx *c, struct tp_api *api,
         }
         if (uri == NULL) {
             /* As on AWS: the stage answers 500 (API_CONFIGURATION_ERROR). */
-            tp_conf_warn(c, NULL, "%s:%d: route '%s': %s; the stage answers "
-                "500 for it", in->src.file, in->src.line, r->key, err);
+            tp_conf_warn_at(c, in->src, "route '%s': %s; the stage answers "
+                "500 for it", r->key, err);
             t->error = tp_arena_strdup(c->a, err);
             continue;
         }

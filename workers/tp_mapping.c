@@ -3,6 +3,7 @@
  */
 #include "tp_mapping.h"
 #include "tp_context.h"
+#include "tp_json.h"
 #include "tp_worker.h"
 
 #include <strings.h>
@@ -135,19 +136,45 @@ path_param(const struct tp_request *r, const char *name, size_t len,
     return false;
 }
 
-/* A JSONPath of a JSON body; "" is the whole body.  (JSONPath lookups
- * arrive with the JSON layer; until then only the whole body.) */
-static bool
-body_get(struct tp_str body, const char *path, size_t len, struct tp_arena *a,
-    struct tp_str *out)
+int
+tp_body_json_path(struct tp_str body, struct tp_json **cache,
+    const char *path, size_t len, struct tp_arena *a, struct tp_str *out)
 {
-    (void) path;
-    (void) a;
+    int tok;
+
+    if (*cache == NULL) {
+        /* Parsed once per request, then every mapping reuses it. */
+        *cache = tp_arena_calloc(a, sizeof(**cache));
+        if (*cache == NULL || body.len == 0 || tp_json_parse(*cache, a,
+                body.p, body.len, NULL, 0) != TP_OK)
+        {
+            if (*cache != NULL) {
+                (*cache)->ntoks = 0;     /* remembered: not JSON */
+            }
+            return TP_DECLINED;
+        }
+    }
+    if ((*cache)->ntoks == 0) {
+        return TP_DECLINED;
+    }
+    tok = tp_json_path(*cache, 0, path, len);
+    if (tok < 0) {
+        return TP_DECLINED;
+    }
+    *out = tp_json_text(*cache, tok, a);
+    return out->p != NULL ? TP_OK : TP_DECLINED;
+}
+
+/* A JSONPath of a JSON body; "" is the whole body. */
+static bool
+body_get(struct tp_str body, struct tp_json **cache, const char *path,
+    size_t len, struct tp_arena *a, struct tp_str *out)
+{
     if (len == 0) {
         *out = body;
         return body.p != NULL;
     }
-    return false;
+    return tp_body_json_path(body, cache, path, len, a, out) == TP_OK;
 }
 
 static bool
@@ -175,7 +202,7 @@ expr_part(const struct tp_expr_part *pt, struct tp_request *r,
         return header_get(&r->msg, r->c->buf, pt->name, pt->len,
             pt->kind == TP_EX_REQ_MULTI_HEADER, a, out);
     case TP_EX_REQ_BODY:
-        return body_get(r->body, pt->name, pt->len, a, out);
+        return body_get(r->body, &r->body_json, pt->name, pt->len, a, out);
     case TP_EX_CONTEXT:
         return tp_context_get(r, pt->name, pt->len, a, out) == TP_OK;
     case TP_EX_STAGEVAR:
@@ -189,8 +216,8 @@ expr_part(const struct tp_expr_part *pt, struct tp_request *r,
             resp->buf, pt->name, pt->len,
             pt->kind == TP_EX_RESP_MULTI_HEADER, a, out);
     case TP_EX_RESP_BODY:
-        return resp != NULL && body_get(resp->body, pt->name, pt->len, a,
-            out);
+        return resp != NULL && body_get(resp->body,
+            (struct tp_json **) &resp->json, pt->name, pt->len, a, out);
     default:
         return false;
     }

@@ -8,12 +8,23 @@
 
 #include "tp_request.h"
 
+struct tp_json;
+
 /* What a response-side expression can read. */
 struct tp_resp_view {
     const char *buf;                 /* the head's bytes */
     const struct tp_http_msg *msg;   /* NULL: no integration response */
     struct tp_str body;              /* buffered body, or empty */
+    struct tp_json *json;            /* <body> parsed on first use */
 };
+
+/*
+ * The value at JSONPath <path> of the JSON document <body> (parsed into
+ * *<cache> on first use): strings unescaped, other values as JSON text.
+ * TP_DECLINED when the body is not JSON or has no such value.
+ */
+int tp_body_json_path(struct tp_str body, struct tp_json **cache,
+    const char *path, size_t len, struct tp_arena *a, struct tp_str *out);
 
 /*
  * Evaluates <e>.  TP_OK with *out (allocated from the request arena when

@@ -17,6 +17,7 @@
 #include "tp_route.h"
 #include "tp_sock.h"
 
+struct tp_json;
 struct tp_worker;
 struct tp_request;
 
@@ -116,6 +117,7 @@ struct tp_request {
     struct tp_http_chunked chunked;
     struct tp_str body;              /* the whole body when an integration
                                         collected it (tp_body_collect) */
+    struct tp_json *body_json;       /* <body> parsed, on first use */
     int spool_fd;                    /* chunked body beyond the buffer, or -1 */
     uint64_t spool_len;              /* bytes in the spool (before the piece) */
 

@@ -412,7 +412,7 @@ static int
 px_buffered_done(struct px *px)
 {
     struct tp_request *r = px->r;
-    struct tp_resp_view view = { NULL, px->resp, px->rbody };
+    struct tp_resp_view view = { NULL, px->resp, px->rbody, NULL };
     bool reuse = px->up_keep && px->req_sent;
     char *head = tp_arena_strndup(&r->c->arena, px->ubuf,
         px->resp->head_len);

@@ -4,6 +4,7 @@
  */
 #include "tp_integ.h"
 #include "tp_context.h"
+#include "tp_json.h"
 #include "tp_respond.h"
 #include "tp_tmpl.h"
 
@@ -18,6 +19,7 @@
 struct integ_env {
     struct tp_request *r;
     struct tp_str body;              /* $input.body */
+    struct tp_json *json;            /* <body> parsed on first use */
 };
 
 /* $input.params('x'): path, then query string, then header. */
@@ -49,6 +51,17 @@ integ_param(struct tp_request *r, enum tp_tmpl_var kind, const char *name,
     return TP_OK;
 }
 
+/* $input.json: the value as JSON text (a string keeps its quotes). */
+static struct tp_str
+integ_json_text(struct integ_env *env, const char *name, size_t len,
+    struct tp_arena *a, struct tp_str unescaped)
+{
+    int tok = tp_json_path(env->json, 0, name, len);
+
+    (void) a;
+    return tok >= 0 ? tp_json_raw(env->json, tok) : unescaped;
+}
+
 static int
 integ_var(void *ctx, enum tp_tmpl_var kind, const char *name, size_t len,
     struct tp_arena *a, struct tp_str *out)
@@ -72,12 +85,20 @@ integ_var(void *ctx, enum tp_tmpl_var kind, const char *name, size_t len,
         return TP_OK;
     case TP_TV_INPUT_JSON:
     case TP_TV_INPUT_PATH:
-        /* "$" is the whole body; deeper paths come with the JSON layer. */
         if (len == 1 && name[0] == '$') {
             *out = env->body.len > 0 ? env->body : TP_STR("{}");
             return TP_OK;
         }
-        return TP_DECLINED;
+        if (tp_body_json_path(env->body, &env->json, name, len, a, out)
+            != TP_OK)
+        {
+            /* $input.json of nothing is JSON null; $input.path renders
+             * nothing. */
+            *out = kind == TP_TV_INPUT_JSON ? TP_STR("null") : TP_STR("");
+        } else if (kind == TP_TV_INPUT_JSON) {
+            *out = integ_json_text(env, name, len, a, *out);
+        }
+        return TP_OK;
     default:
         return integ_param(r, kind, name, len, out);
     }
@@ -89,7 +110,7 @@ tp_integ_request_body(struct tp_request *r, struct tp_str *body,
 {
     const struct tp_integration *in = &r->match.route->integ;
     const struct tp_template *t = NULL;
-    struct integ_env env = { r, r->body };
+    struct integ_env env = { r, r->body, NULL };
     struct tp_str ct;
 
     if (!tp_req_header_get(r, "content-type", false, &ct)) {
@@ -190,7 +211,7 @@ tp_integ_respond(struct tp_request *r, int status,
     const struct tp_integration *in = &r->match.route->integ;
     const struct tp_int_response *ir;
     const struct tp_template *t = NULL;
-    struct integ_env env = { r, resp->body };
+    struct integ_env env = { r, resp->body, NULL };
     struct tp_hdr_out hdrs[32];
     struct tp_str body = resp->body, ctype = TP_STR("application/json"), v;
     char key[8];

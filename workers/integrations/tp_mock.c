@@ -9,7 +9,7 @@
 static void
 mock_run(struct tp_request *r)
 {
-    struct tp_resp_view none = { NULL, NULL, TP_STR("") };
+    struct tp_resp_view none = { NULL, NULL, TP_STR(""), NULL };
     struct tp_str body, ctype;
     int rc;
 

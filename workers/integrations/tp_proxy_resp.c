@@ -68,7 +68,7 @@ resp_parameters(struct px *px, struct px_list *l, int *status)
 {
     struct tp_request *r = px->r;
     const struct tp_integration *in = &r->match.route->integ;
-    struct tp_resp_view view = { px->ubuf, px->resp, TP_NULL_STR };
+    struct tp_resp_view view = { px->ubuf, px->resp, TP_NULL_STR, NULL };
     struct tp_str v = TP_NULL_STR;
     unsigned i, k;
     long code;
