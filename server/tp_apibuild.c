@@ -454,7 +454,8 @@ tp_build_gw(struct tp_conf_ctx *c, struct tp_api *api,
         if (g->headers[i].target != TP_MT_HEADER) {
             tp_conf_warn_at(c, b->src, "gateway response %s: only header "
                 "mappings reach the client; gatewayresponse.%s ignored",
-                b->type, g->headers[i].target == TP_MT_PATH ? "path" : "querystring");
+                b->type, g->headers[i].target == TP_MT_PATH ? "path"
+                                                            : "querystring");
         }
     }
     api->gw[type] = g;
