@@ -111,10 +111,17 @@ def test_root_binds_privileged_port_then_workers_drop_privileges(turnpike, backe
     gw = turnpike(cfg)
     nobody = pwd.getpwnam("nobody").pw_uid
     workers = gw.wait_workers(2)
-    for p in workers:
+
+    def uids(p):
         with open("/proc/%d/status" % p) as f:
-            uid = [l.split()[1:] for l in f if l.startswith("Uid:")][0]
-        assert all(int(u) == nobody for u in uid), "worker %d runs as uid %r" % (p, uid)
+            return [int(u) for u in
+                    [l.split()[1:] for l in f if l.startswith("Uid:")][0]]
+
+    # A new worker switches user right after fork: wait for it (slow
+    # under sanitizers), then it must have dropped every uid.
+    for p in workers:
+        assert wait_until(lambda: all(u == nobody for u in uids(p)), 10), \
+            "worker %d runs as uid %r" % (p, uids(p))
     with open("/proc/%d/status" % gw.pid) as f:
         assert [l for l in f if l.startswith("Uid:")][0].split()[1] == "0"
     r = requests.get("http://127.0.0.1:%d/prod/low" % port, timeout=10)
