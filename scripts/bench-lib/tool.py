@@ -8,6 +8,8 @@ Sub-commands:
   idle PORT PATH K1 K2 DIR TIMEOUT hold K1, then K2 idle keep-alive connections
   cgsum FILE...                    sum the Ir totals of callgrind output files
   strace FILE                      print "total N" and "<syscall> N" from strace -c
+  routes N FILE BACKEND_PORT       write the first N routes of the routing
+                                   bench's route set (libconfig) to FILE
   report DIR [DOC]                 print the results table; replace the results
                                    section of DOC (docs/BENCHMARKS.md) if given
 
@@ -156,18 +158,27 @@ class Conn:
 
 
 def cmd_seq(argv):
-    """N sequential requests on one connection; fail on any non-200."""
-    port, path, n = int(argv[0]), argv[1], int(argv[2])
-    req = request_bytes(port, path)
+    """seq PORT PATH N [PATH N ...]: N sequential requests to each PATH in
+    turn, all on one connection; fail on any non-200."""
+    port, rest = int(argv[0]), argv[1:]
+    if not rest or len(rest) % 2:
+        sys.exit("seq: usage: seq PORT PATH N [PATH N ...]")
     c = Conn(port, timeout=120.0)     # generous: the server may run under valgrind
-    for i in range(n):
-        status, _, keep = c.get(req)
-        if status != 200:
-            sys.exit("seq: request %d got status %d" % (i + 1, status))
-        if not keep and i + 1 < n:
-            sys.exit("seq: server closed keep-alive after %d requests" % (i + 1))
+    done = 0
+    total = sum(int(n) for n in rest[1::2])
+    for path, n in zip(rest[0::2], rest[1::2]):
+        req = request_bytes(port, path)
+        for _ in range(int(n)):
+            status, _, keep = c.get(req)
+            done += 1
+            if status != 200:
+                sys.exit("seq: request %d (%s) got status %d"
+                         % (done, path, status))
+            if not keep and done < total:
+                sys.exit("seq: server closed keep-alive after %d requests"
+                         % done)
     c.close()
-    print(n)
+    print(total)
 
 
 def cmd_idle(argv):
@@ -263,6 +274,107 @@ def cmd_strace(argv):
     calls = parse_strace(argv[0])
     for name, n in sorted(calls.items(), key=lambda kv: -kv[1]):
         print("%s %d" % (name, n))
+
+
+# ---------------------------------------------------------------- route sets
+
+# The routing section of the bench compares one REST API with 10 routes
+# against the same API with 10,000. Both are prefixes of one deterministic
+# list, so the trie nodes the measured requests walk through hold the same
+# routes in both; only the number of siblings along the way differs.
+#
+# The list: first the fallback ANY /{proxy+}, then services svc0007 (the
+# measured one, so it is whole in every prefix of 10 or more), svc0000,
+# svc0001, ... with SERVICE_ROUTES routes each. A service looks like a
+# typical REST resource tree: literals, {param} segments at several depths,
+# a second resource whose name varies from service to service, and a
+# {section} parameter right below the service, so a path that fails deep in
+# svc0007/items has to back out through {section} before it reaches
+# /{proxy+}. 10,000 routes are the fallback and 1,111 services: the root has
+# 1,111 literal children (wide) and routes are up to five segments (deep).
+ROUTE_TARGET_SERVICE = 7
+ROUTE_TARGET_KEY = "GET /svc%04d/items/{id}" % ROUTE_TARGET_SERVICE
+ROUTE_FALLBACK_KEY = "ANY /{proxy+}"
+ROUTE_RESOURCES = ("orders", "users", "invoices", "devices", "tickets",
+                   "reports", "accounts", "shipments", "payments", "events",
+                   "sessions")
+# The bodies the MOCK routes answer; scripts/bench checks them with curl.
+ROUTE_TARGET_BODY = '{"ok":true}'
+ROUTE_FALLBACK_BODY = '{"fallback":true}'
+
+
+def service_routes(k):
+    svc = "/svc%04d" % k
+    res = ROUTE_RESOURCES[k % len(ROUTE_RESOURCES)]
+    one = res[:-1]                                  # "orders" -> "order"
+    return [
+        "GET %s/items" % svc,
+        "POST %s/items" % svc,
+        "GET %s/items/{id}" % svc,                  # measured (svc0007)
+        "PUT %s/items/{id}" % svc,
+        "DELETE %s/items/{id}" % svc,
+        "GET %s/items/{id}/parts/{part}" % svc,
+        "GET %s/%s/{%sId}" % (svc, res, one),
+        "POST %s/%s/{%sId}/cancel" % (svc, res, one),
+        "GET %s/{section}/summary" % svc,
+    ]
+
+
+SERVICE_ROUTES = len(service_routes(0))
+
+
+def route_keys(n):
+    keys = [ROUTE_FALLBACK_KEY]
+    order = [ROUTE_TARGET_SERVICE] + [k for k in range(n)
+                                      if k != ROUTE_TARGET_SERVICE]
+    for svc in order:
+        if len(keys) >= n:
+            break
+        keys.extend(service_routes(svc))
+    return keys[:n]
+
+
+def _conf_str(s):
+    # libconfig strings: backslash and double quote are escaped.
+    return '"%s"' % s.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _mock(body):
+    # MOCK: the request template picks status 200, whose integration
+    # response template is the body. No backend takes part.
+    return ("{ type = \"MOCK\";\n"
+            "      request_templates = ( (\"application/json\", %s) );\n"
+            "      responses = ( { status = 200; templates = ( "
+            "(\"application/json\", %s) ); } ); }"
+            % (_conf_str('{"statusCode": 200}'), _conf_str(body)))
+
+
+def route_entry(key, backend_port):
+    # The two measured routes are MOCKs, so the backend is not part of the
+    # measurement; the others proxy to the bench backend, as the routes of
+    # a real REST API in front of services would (they are never called).
+    if key == ROUTE_TARGET_KEY:
+        integ = _mock(ROUTE_TARGET_BODY)
+    elif key == ROUTE_FALLBACK_KEY:
+        integ = _mock(ROUTE_FALLBACK_BODY)
+    else:
+        integ = ("{ type = \"HTTP_PROXY\"; uri = %s; }"
+                 % _conf_str("http://127.0.0.1:%d%s"
+                             % (backend_port, key.split(" ", 1)[1])))
+    return "  { route = %s;\n    integration = %s; }" % (_conf_str(key), integ)
+
+
+def cmd_routes(argv):
+    n, path, backend_port = int(argv[0]), argv[1], int(argv[2])
+    if n < SERVICE_ROUTES + 1:
+        sys.exit("routes: need at least %d routes (the fallback and the "
+                 "measured service)" % (SERVICE_ROUTES + 1))
+    keys = route_keys(n)
+    with open(path, "w") as f:
+        f.write("# %d routes, written by scripts/bench-lib/tool.py routes\n"
+                % len(keys))
+        f.write(",\n".join(route_entry(k, backend_port) for k in keys))
+        f.write("\n")
 
 
 # ---------------------------------------------------------------- report
@@ -518,6 +630,8 @@ def build_report(d):
                                         br["turnpike"].get(k, 0)))
         w("")
 
+    L.extend(routing_report(d, meta, runs, counts))
+
     w("<details><summary>Every load run, in the order it ran</summary>")
     w("")
     w("| round | # | server | size | req/s | p50 ms | p99 ms | CPU µs/req "
@@ -536,6 +650,123 @@ def build_report(d):
     w("")
     w("</details>")
     return "\n".join(L) + "\n", bool(flagged or idle_bad)
+
+
+ROUTING_TARGET = 0.95
+ROUTING_REQS = (("item", "item"), ("fallback", "fall-through"))
+
+
+def routing_report(d, meta, runs, counts):
+    """The "Routing: 10 vs 10,000 routes" section, as a list of lines."""
+    L = []
+    w = L.append
+    rows = read_tsv(os.path.join(d, "routing.tsv"))
+    if meta.get("routing") != "1" or len(rows) != 2:
+        w("### Routing")
+        w("")
+        w("Not measured in this run (`BENCH_ROUTING=0`).")
+        w("")
+        return L
+    few, many = sorted(rows, key=lambda r: int(r["routes"]))
+    tf, tm = few["target"], many["target"]
+    nf, nm = fmt(int(few["routes"]), 0), fmt(int(many["routes"]), 0)
+    w("### Routing: %s vs %s routes" % (nf, nm))
+    w("")
+    w("The same turnpike with one REST API of %s or of %s routes (see "
+      "*Method*). *item*: `GET /prod/svc0007/items/42`, answered by the MOCK "
+      "route `GET /svc0007/items/{id}`. *fall-through*: "
+      "`GET /prod/svc0007/items/42/parts/7/history`, which matches five "
+      "segments deep, finds no route for the sixth, backs out and is "
+      "answered by the MOCK route `ANY /{proxy+}`." % (nf, nm))
+    w("")
+
+    def rt_runs(t, q):
+        return [r for r in runs if r["target"] == t and r["size"] == q]
+
+    def med(t, q, key):
+        vals = [float(r[key]) for r in rt_runs(t, q)
+                if r[key] not in ("", "nan")]
+        return statistics.median(vals) if vals else None
+
+    def round_ratios(q):
+        """[(round, req/s with many routes / req/s with few)]: the two ran
+        back to back in that round."""
+        by = {}
+        for r in runs:
+            if r["size"] == q and r["target"] in (tf, tm):
+                by.setdefault(int(r["round"]), {})[r["target"]] = float(r["rps"])
+        return [(k, v[tm] / v[tf]) for k, v in sorted(by.items())
+                if tf in v and tm in v and v[tf] > 0]
+
+    def spread(t, q):
+        vals = [float(r["rps"]) for r in rt_runs(t, q)]
+        if len(vals) < 2:
+            return "—"
+        return "%.0f %%" % ((max(vals) - min(vals))
+                            / statistics.median(vals) * 100)
+
+    w("| metric | %s routes | %s routes | %s / %s | target | |"
+      % (nf, nm, nm, nf))
+    w("| --- | ---: | ---: | ---: | --- | --- |")
+    for q, lab in ROUTING_REQS:
+        rr = round_ratios(q)
+        if rr:
+            a, b = med(tf, q, "rps"), med(tm, q, "rps")
+            w("| %s: req/s, median | %s | %s | %s | | |"
+              % (lab, fmt(a, 0), fmt(b, 0), fmt_ratio(ratio(b, a))))
+            pr = statistics.median([x for _, x in rr])
+            w("| %s: req/s, %s / %s within each round, median ⁵ | | | %s "
+              "| ≥ %.2f× | %s |" % (lab, nm, nf, fmt_ratio(pr),
+                                   ROUTING_TARGET,
+                                   mark(pr, ">=", ROUTING_TARGET)))
+            w("| %s: req/s spread (max−min)/median | %s | %s | | | |"
+              % (lab, spread(tf, q), spread(tm, q)))
+            for key, label in (("p99_ms", "p99 latency, ms"),
+                               ("cpu_us", "CPU µs per request ¹")):
+                a, b = med(tf, q, key), med(tm, q, key)
+                w("| %s: %s | %s | %s | %s | | |"
+                  % (lab, label, fmt(a), fmt(b), fmt_ratio(ratio(b, a))))
+        a = counts.get((tf, q, "callgrind"))
+        b = counts.get((tm, q, "callgrind"))
+        w("| %s: instructions per request ² | %s | %s | %s | (no target) | |"
+          % (lab, fmt(a, 0), fmt(b, 0), fmt_ratio(ratio(b, a))))
+    for key, label, digits in (
+            ("check_s", "loading the configuration (`turnpike -t`), s", 2),
+            ("ready_s", "start until it answers, s ⁶", 1),
+            ("master_pss_kib", "master: Pss, KiB ⁷", 0),
+            ("worker_pss_kib", "one worker: Pss, KiB ⁷", 0),
+            ("all_pss_kib", "master and all workers: Pss, KiB ⁷", 0),
+            ("master_private_kib", "master: private dirty, KiB ⁷", 0),
+            ("worker_private_kib", "one worker: private dirty, KiB ⁷", 0)):
+        a, b = float(few[key]), float(many[key])
+        w("| %s | %s | %s | %s | | |"
+          % (label, fmt(a, digits), fmt(b, digits), fmt_ratio(ratio(b, a))))
+    w("")
+    for q, lab in ROUTING_REQS:
+        rr = round_ratios(q)
+        if rr:
+            w("- %s, req/s with %s routes / with %s, round by round: %s."
+              % (lab, nm, nf, ", ".join(fmt_ratio(x) for _, x in rr)))
+        a = counts.get((tf, q, "callgrind"))
+        b = counts.get((tm, q, "callgrind"))
+        if a is not None and b is not None and a > 0:
+            w("- %s, instructions per request: %s with %s routes, %s with "
+              "%s: %+.0f (%+.1f %%)." % (lab, fmt(a, 0), nf, fmt(b, 0), nm,
+                                          b - a, (b - a) / a * 100))
+    w("")
+    w("⁵ the verdict, as for the proxies: the two configurations ran back to "
+      "back in each round, in alternating order.  ")
+    w("⁶ from starting the master until it answers HTTP, polled every "
+      "0.2 s.  ")
+    w("⁷ %s workers; sampled once after start and the check requests, before "
+      "any load. Pss counts anonymous and shared-memory pages, as in ³, and "
+      "divides each page among the processes that map it: the route model, "
+      "built by the master before it forks the workers, is shared "
+      "copy-on-write and split between them. *Private dirty* counts the "
+      "pages only that process maps and has written, pages it copied on "
+      "write included." % few["workers"])
+    w("")
+    return L
 
 
 BEGIN = "<!-- bench:results:begin (written by scripts/bench; do not edit) -->"
