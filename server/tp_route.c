@@ -16,6 +16,7 @@ struct tp_route_child {
 struct tp_route_node {
     struct tp_route_child *lits;     /* sorted by (len, bytes) */
     unsigned nlits;
+    unsigned lits_cap;               /* grows by doubling: no waste */
     struct tp_route_node *param;     /* {name} */
     const char *param_name;
     struct tp_route_node *greedy;    /* {name+}: a leaf */
@@ -178,27 +179,31 @@ route_child(struct tp_arena *a, struct tp_route_node *n, const char *seg,
         }
     }
     /* Insert keeping (len, bytes) order for the binary search in match. */
-    c = tp_arena_alloc(a, sizeof(*c) * (n->nlits + 1));
-    if (c == NULL) {
-        return NULL;
+    if (n->nlits == n->lits_cap) {
+        n->lits_cap = n->lits_cap == 0 ? 4 : n->lits_cap * 2;
+        c = tp_arena_alloc(a, sizeof(*c) * n->lits_cap);
+        if (c == NULL) {
+            return NULL;
+        }
+        if (n->nlits > 0) {
+            memcpy(c, n->lits, sizeof(*c) * n->nlits);
+        }
+        n->lits = c;
     }
+    c = n->lits;
     for (i = 0; i < n->nlits; i++) {
-        if (n->lits[i].len > len || (n->lits[i].len == len
-                && memcmp(n->lits[i].seg, seg, len) > 0))
+        if (c[i].len > len || (c[i].len == len
+                && memcmp(c[i].seg, seg, len) > 0))
         {
             break;
         }
     }
-    if (i > 0) {
-        memcpy(c, n->lits, sizeof(*c) * i);
+    for (j = n->nlits; j > i; j--) {
+        c[j] = c[j - 1];
     }
     c[i].seg = seg;
     c[i].len = len;
     c[i].node = tp_arena_calloc(a, sizeof(struct tp_route_node));
-    for (j = i; j < n->nlits; j++) {
-        c[j + 1] = n->lits[j];
-    }
-    n->lits = c;
     n->nlits++;
     return c[i].node;
 }
@@ -349,15 +354,73 @@ route_walk(const struct tp_route_node *n, int method, const char *p,
     return NULL;
 }
 
+/*
+ * REST APIs resolve the resource first (API Gateway's resource tree), then
+ * the method on it: a request whose path names an existing resource that
+ * lacks the method is refused (403), not handed to a less specific
+ * {proxy+}.  Backtracking only happens when a branch cannot match the
+ * path at all.
+ */
+static const struct tp_route_node *
+route_resource(const struct tp_route_node *n, const char *p, const char *end,
+    struct tp_route_match *out)
+{
+    const struct tp_route_node *c, *found;
+    const char *slash;
+    unsigned saved = out->nparams;
+
+    if (p >= end) {
+        return n;
+    }
+    slash = memchr(p, '/', (size_t) (end - p));
+    if (slash == NULL) {
+        slash = end;
+    }
+    c = route_find_lit(n, p, (size_t) (slash - p));
+    if (c != NULL) {
+        found = route_resource(c, slash < end ? slash + 1 : end, end, out);
+        if (found != NULL) {
+            return found;
+        }
+    }
+    if (n->param != NULL && slash > p && saved < TP_ROUTE_MAX_PARAMS) {
+        out->params[saved] = (struct tp_str) { p, (size_t) (slash - p) };
+        out->nparams = saved + 1;
+        found = route_resource(n->param, slash < end ? slash + 1 : end, end,
+            out);
+        if (found != NULL) {
+            return found;
+        }
+        out->nparams = saved;
+    }
+    if (n->greedy != NULL && saved < TP_ROUTE_MAX_PARAMS) {
+        out->params[saved] = (struct tp_str) { p, (size_t) (end - p) };
+        out->nparams = saved + 1;
+        return n->greedy;
+    }
+    return NULL;
+}
+
 void
 tp_route_match(const struct tp_api *api, int method, const char *path,
     size_t len, struct tp_route_match *out)
 {
+    const struct tp_route_node *n;
+
     out->nparams = 0;
     out->path_matched = false;
     out->route = NULL;
     if (api->trie == NULL || len == 0 || path[0] != '/') {
         return;
     }
+    if (api->type == TP_API_REST) {
+        n = route_resource(api->trie, path + 1, path + len, out);
+        if (n != NULL) {
+            out->route = route_pick(n, method, &out->path_matched);
+        }
+        return;
+    }
+    /* HTTP APIs: routes are (method, path) pairs, the most specific one
+     * that matches both wins. */
     out->route = route_walk(api->trie, method, path + 1, path + len, out);
 }

@@ -425,6 +425,10 @@ test_server__tp_route__backtrack_to_greedy(void **state)
     assert_match(TP_HTTP_GET, "/a/b/d", "GET /{p+}");
     assert_int_equal(mt.nparams, 1);
     assert_param(0, "a/b/d");
+    /* REST: /a is a resource (the parent of /a/{x}) without methods. */
+    assert_no_match(TP_HTTP_GET, "/a", false);
+    /* HTTP APIs match (method, path) routes: the greedy one takes it. */
+    api.type = TP_API_HTTP;
     assert_match(TP_HTTP_GET, "/a", "GET /{p+}");
     assert_param(0, "a");
 }
@@ -454,8 +458,9 @@ test_server__tp_route__any_and_methods(void **state)
     assert_no_match(TP_HTTP_GET, "/r/x", false);
 }
 
-/* A method-specific route deeper in a less specific branch still wins
- * over "no route" when the literal branch only has other methods. */
+/* HTTP APIs: a method-specific route deeper in a less specific branch
+ * still wins over "no route" when the literal branch only has other
+ * methods.  REST APIs resolve the resource first, then the method. */
 static void
 test_server__tp_route__method_backtracking(void **state)
 {
@@ -464,6 +469,13 @@ test_server__tp_route__method_backtracking(void **state)
     add("POST /a/{x}");
     add("ANY /{p+}");
     compile();
+    /* REST: /a/b is the resource; methods it lacks are refused. */
+    assert_match(TP_HTTP_GET, "/a/b", "GET /a/b");
+    assert_no_match(TP_HTTP_POST, "/a/b", true);
+    assert_no_match(TP_HTTP_PUT, "/a/b", true);
+    assert_match(TP_HTTP_POST, "/a/c", "POST /a/{x}");
+    assert_match(TP_HTTP_PUT, "/z/b", "ANY /{p+}");
+    api.type = TP_API_HTTP;
     assert_match(TP_HTTP_GET, "/a/b", "GET /a/b");
     assert_match(TP_HTTP_POST, "/a/b", "POST /a/{x}");
     assert_param(0, "b");
