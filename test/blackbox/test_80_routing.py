@@ -288,3 +288,27 @@ def test_http_api_default_route_gets_full_path(http_gw, path, backend_path, quer
 def test_http_api_default_route_not_used_when_a_route_matches(http_gw):
     assert served_by(http_get(http_gw, "/items", "fullpath")) == "/r/items"
     assert served_by(http_get(http_gw, "/v2/items", "fullpath")) == "/r/items"
+
+
+# -- REST resolves the resource first, HTTP APIs match (method, path) ----------------
+
+@pytest.mark.parametrize("api_type", ["REST", "HTTP"])
+def test_method_missing_on_resource(turnpike, backend, api_type):
+    """GET /a/b and ANY /{proxy+}: a POST to /a/b is refused by a REST API (the
+    resource /a/b exists and lacks POST), while an HTTP API's ANY /{proxy+}
+    route takes it (routes are method + path)."""
+    routes = [routed(backend.port, "get-ab", "GET /a/b"),
+              routed(backend.port, "proxy", "ANY /{proxy+}")]
+    stage = "$default" if api_type == "HTTP" else "prod"
+    gw = turnpike(base_config(backend.port, workers=1, apis=[
+        api("m", api_type, routes, [{"name": stage}])], listeners=[
+        {"address": "127.0.0.1:@PORT@", "default_api": "m"}]))
+    prefix = "" if api_type == "HTTP" else "/prod"
+    assert served_by(requests.get(gw.url + prefix + "/a/b", timeout=10)) == "/r/get-ab"
+    r = requests.post(gw.url + prefix + "/a/b", timeout=10)
+    if api_type == "REST":
+        assert_gateway_error(r, 403, message="Missing Authentication Token")
+    else:
+        assert served_by(r) == "/r/proxy"
+    # Elsewhere the greedy route serves both.
+    assert served_by(requests.post(gw.url + prefix + "/z/b", timeout=10)) == "/r/proxy"
