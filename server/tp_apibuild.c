@@ -330,6 +330,68 @@ build_authorization(struct tp_conf_ctx *c, const struct tp_build_route *b,
     return TP_OK;
 }
 
+/*
+ * Route keys -> index in api->routes while loading, so that 10,000 routes
+ * are checked for duplicates in linear time.  Open addressing; the table
+ * is rebuilt at twice the size when half full.
+ */
+struct tp_route_index {
+    uint32_t *slot;                  /* route index + 1; 0 = empty */
+    uint32_t cap;                    /* power of two */
+    uint32_t used;
+};
+
+static uint64_t
+build_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+
+    while (*s != '\0') {
+        h = (h ^ (uint8_t) *s++) * 1099511628211ULL;
+    }
+    return h;
+}
+
+/* The slot of <key>: its route's, or the empty one where it would go. */
+static uint32_t *
+build_index_find(const struct tp_api *api, const char *key)
+{
+    const struct tp_route_index *ix = api->route_index;
+    uint32_t i = (uint32_t) build_hash(key) & (ix->cap - 1);
+
+    while (ix->slot[i] != 0
+        && strcmp(api->routes[ix->slot[i] - 1].key, key) != 0)
+    {
+        i = (i + 1) & (ix->cap - 1);
+    }
+    return &ix->slot[i];
+}
+
+static int
+build_index_grow(struct tp_conf_ctx *c, struct tp_api *api)
+{
+    struct tp_route_index *ix = api->route_index;
+    uint32_t cap = ix == NULL ? 64 : ix->cap * 2, i;
+
+    if (ix == NULL) {
+        ix = tp_arena_calloc(c->a, sizeof(*ix));
+        if (ix == NULL) {
+            return TP_ERROR;
+        }
+        api->route_index = ix;
+    }
+    ix->slot = tp_arena_calloc(c->a, sizeof(*ix->slot) * cap);
+    if (ix->slot == NULL) {
+        return TP_ERROR;
+    }
+    ix->cap = cap;
+    for (i = 0; i < api->nroutes; i++) {
+        *build_index_find(api, api->routes[i].key) = i + 1;
+    }
+    ix->used = api->nroutes;
+    return TP_OK;
+}
+
 /* Makes room for one more route (the array is copied by value until the
  * trie is compiled, so growing it is safe). */
 static struct tp_route *
@@ -359,6 +421,7 @@ tp_build_route(struct tp_conf_ctx *c, struct tp_api *api,
 {
     struct tp_route r, *slot;
     char msg[300];
+    uint32_t *idx;
     unsigned i;
 
     memset(&r, 0, sizeof(r));
@@ -396,23 +459,30 @@ tp_build_route(struct tp_conf_ctx *c, struct tp_api *api,
         *api->default_route = r;
         return TP_OK;
     }
-    for (i = 0; i < api->nroutes; i++) {
-        if (strcmp(api->routes[i].key, r.key) == 0) {
-            if (imported || !api->routes[i].imported) {
-                return tp_conf_error_at(c, b->src, "route '%s' is defined "
-                    "twice (also at %s:%d)", r.key, api->routes[i].src.file,
-                    api->routes[i].src.line);
-            }
-            api->routes[i] = r;
-            return TP_OK;
+    if ((api->route_index == NULL
+            || api->route_index->used * 2 >= api->route_index->cap)
+        && build_index_grow(c, api) != TP_OK)
+    {
+        return tp_conf_error_at(c, b->src, "out of memory");
+    }
+    idx = build_index_find(api, r.key);
+    if (*idx != 0) {
+        i = *idx - 1;
+        if (imported || !api->routes[i].imported) {
+            return tp_conf_error_at(c, b->src, "route '%s' is defined "
+                "twice (also at %s:%d)", r.key, api->routes[i].src.file,
+                api->routes[i].src.line);
         }
+        api->routes[i] = r;          /* the config replaces the import */
+        return TP_OK;
     }
     slot = build_route_slot(c, api);
     if (slot == NULL) {
         return tp_conf_error_at(c, b->src, "out of memory");
     }
     *slot = r;
-    api->nroutes++;
+    *idx = ++api->nroutes;
+    api->route_index->used++;
     return TP_OK;
 }
 

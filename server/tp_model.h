@@ -322,6 +322,7 @@ struct tp_cors {
 #define TP_GW_TYPES 32               /* >= enum tp_gw's count (tp_gwresp.h) */
 
 struct tp_route_node;
+struct tp_route_index;
 
 struct tp_api {
     const char *id;
@@ -331,6 +332,7 @@ struct tp_api {
     struct tp_route *routes;
     unsigned nroutes;
     unsigned routes_cap;
+    struct tp_route_index *route_index;  /* load time only: key -> route */
     struct tp_route *default_route;  /* HTTP APIs: "$default" */
     struct tp_stage *stages;
     unsigned nstages;

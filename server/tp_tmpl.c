@@ -209,8 +209,11 @@ tp_tmpl_compile(struct tp_arena *a, struct tp_template *t, char *err,
     if (c == NULL) {
         return TP_ERROR;
     }
-    /* At most one node per '$' plus one text node between them. */
-    c->nodes = tp_arena_alloc(a, sizeof(*c->nodes) * (2 * strlen(p) + 2));
+    /* At most one node per '$' plus one text node after each. */
+    for (s = p, nd.len = 0; (s = strchr(s, '$')) != NULL; s++) {
+        nd.len++;
+    }
+    c->nodes = tp_arena_alloc(a, sizeof(*c->nodes) * (2 * nd.len + 2));
     if (c->nodes == NULL) {
         return TP_ERROR;
     }
