@@ -217,6 +217,19 @@ build_check_integration(struct tp_conf_ctx *c, struct tp_api *api,
             "HTTP_PROXY and AWS_PROXY integrations, not %s", r->key,
             integ_names[in->type]);
     }
+    /* Imported definitions routinely carry these (AWS exports do). */
+    if (!r->imported && in->type == TP_INTEG_HTTP_PROXY
+        && (in->nreq_templates > 0 || in->nresponses > 0))
+    {
+        tp_conf_warn_at(c, in->src, "route '%s': request_templates and "
+            "responses apply to HTTP and MOCK integrations; ignored for "
+            "HTTP_PROXY", r->key);
+    }
+    if (!r->imported && api->type == TP_API_REST && in->nresp_params > 0) {
+        tp_conf_warn_at(c, in->src, "route '%s': response_parameters is for "
+            "HTTP APIs; ignored (REST maps response headers in 'responses')",
+            r->key);
+    }
     switch (in->type) {
     case TP_INTEG_HTTP_PROXY:
     case TP_INTEG_HTTP:
@@ -497,6 +510,11 @@ tp_build_gw(struct tp_conf_ctx *c, struct tp_api *api,
     if (type < 0) {
         return tp_conf_error_at(c, b->src, "unknown gateway response type "
             "\"%s\"", b->type != NULL ? b->type : "");
+    }
+    if (api->type == TP_API_HTTP) {
+        tp_conf_warn_at(c, b->src, "HTTP APIs have no gateway responses (as "
+            "on AWS); %s ignored", b->type);
+        return TP_OK;
     }
     if (type == TP_GW_REQUEST_TOO_LARGE) {
         tp_conf_warn_at(c, b->src, "REQUEST_TOO_LARGE cannot be customized "

@@ -517,6 +517,20 @@ api_one(struct tp_conf_ctx *c, const config_setting_t *g, struct tp_api *api)
             "digits, '-' and '_' (it is the host label {id}.execute-api.*)");
     }
     api->id_len = strlen(api->id);
+    s = config_setting_get_member(g, "api_key_source");
+    if (s != NULL) {
+        if (strcmp(api->api_key_source, "HEADER") != 0
+            && strcmp(api->api_key_source, "AUTHORIZER") != 0)
+        {
+            return tp_conf_error(c, s, "api_key_source must be \"HEADER\" or "
+                "\"AUTHORIZER\", not \"%s\"", api->api_key_source);
+        }
+    }
+    s = config_setting_get_member(g, "binary_media_types");
+    if (s != NULL) {
+        tp_conf_warn(c, s, "not supported yet: binary_media_types (HTTP_PROXY "
+            "bodies pass through unchanged; templates see bodies as text)");
+    }
     if (tp_model_find_api(c->m, api->id, api->id_len) != api) {
         return tp_conf_error(c, g, "duplicate api id \"%s\"", api->id);
     }

@@ -115,8 +115,13 @@ refs_authorizers(struct tp_conf_ctx *c, const config_setting_t *auths)
     for (i = 0; i < c->m->napis; i++) {
         const struct tp_api *api = &c->m->apis[i];
 
-        for (k = 0; k < api->nroutes; k++) {
-            const struct tp_route *r = &api->routes[k];
+        for (k = 0; k <= api->nroutes; k++) {
+            const struct tp_route *r = k < api->nroutes ? &api->routes[k]
+                : api->default_route;
+
+            if (r == NULL) {
+                continue;
+            }
 
             if (r->authorizer != NULL && !r->imported
                 && !refs_in(auths, r->authorizer))

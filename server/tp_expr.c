@@ -38,7 +38,7 @@ static const struct expr_source rest_response_sources[] = {
 };
 
 static const struct expr_source http_request_sources[] = {
-    { "request.header.", TP_EX_REQ_HEADER, true },
+    { "request.header.", TP_EX_REQ_MULTI_HEADER, true },  /* comma-joined */
     { "request.querystring.", TP_EX_REQ_MULTI_QUERY, true },
     { "request.body.", TP_EX_REQ_BODY, true },
     { "request.body", TP_EX_REQ_BODY, false },
@@ -49,7 +49,7 @@ static const struct expr_source http_request_sources[] = {
 };
 
 static const struct expr_source http_response_sources[] = {
-    { "response.header.", TP_EX_RESP_HEADER, true },
+    { "response.header.", TP_EX_RESP_MULTI_HEADER, true },
     { "response.body.", TP_EX_RESP_BODY, true },
     { "response.body", TP_EX_RESP_BODY, false },
     { "context.", TP_EX_CONTEXT, true },

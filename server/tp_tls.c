@@ -82,24 +82,21 @@ tls_sni_cb(SSL *ssl, int *alert, void *arg)
 {
     const struct tp_model *m = arg;
     const char *name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
-    unsigned i;
+    const struct tp_domain *d;
 
     if (name == NULL || m == NULL) {
         return SSL_TLSEXT_ERR_OK;
     }
-    for (i = 0; i < m->ndomains; i++) {
-        const struct tp_domain *d = &m->domains[i];
-
-        if (d->tls != NULL && strcasecmp(d->name, name) == 0) {
-            SSL_set_SSL_CTX(ssl, d->tls->ctx);
-            /* SSL_set_SSL_CTX keeps the connection's own options and
-             * version bounds; apply the domain's policy explicitly. */
-            SSL_set_min_proto_version(ssl, d->tls->policy == TP_TLS_1_0
-                ? TLS1_VERSION : TLS1_2_VERSION);
-            SSL_set_cipher_list(ssl, d->tls->policy == TP_TLS_1_0
-                ? policy_tls10 : policy_tls12);
-            break;
-        }
+    /* The same lookup as Host routing: exact name, else longest wildcard. */
+    d = tp_model_find_domain(m, name, strlen(name));
+    if (d != NULL && d->tls != NULL) {
+        SSL_set_SSL_CTX(ssl, d->tls->ctx);
+        /* SSL_set_SSL_CTX keeps the connection's own options and version
+         * bounds; apply the domain's policy explicitly. */
+        SSL_set_min_proto_version(ssl, d->tls->policy == TP_TLS_1_0
+            ? TLS1_VERSION : TLS1_2_VERSION);
+        SSL_set_cipher_list(ssl, d->tls->policy == TP_TLS_1_0
+            ? policy_tls10 : policy_tls12);
     }
     return SSL_TLSEXT_ERR_OK;
 }

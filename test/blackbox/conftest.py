@@ -570,7 +570,8 @@ def _ca_signed(d, stem, cn, san):
 @pytest.fixture(scope="session")
 def certs(tmp_path_factory):
     """ca.pem/ca.key (a test CA); server.pem/.key (self-signed, localhost + 127.0.0.1);
-    domain.pem/.key (self-signed, api.example.com); backend-self.pem/.key (self-signed,
+    domain.pem/.key (self-signed, api.example.com); wild.pem/.key (self-signed,
+    *.example.net); backend-self.pem/.key (self-signed,
     localhost); backend-ca.pem/.key (signed by the CA, localhost + 127.0.0.1)."""
     d = str(tmp_path_factory.mktemp("certs"))
     _openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
@@ -580,6 +581,7 @@ def certs(tmp_path_factory):
              "-addext", "keyUsage=critical,keyCertSign,cRLSign", cwd=d)
     _self_signed(d, "server", "localhost", "DNS:localhost,IP:127.0.0.1")
     _self_signed(d, "domain", "api.example.com", "DNS:api.example.com")
+    _self_signed(d, "wild", "*.example.net", "DNS:*.example.net")
     _self_signed(d, "backend-self", "localhost", "DNS:localhost,IP:127.0.0.1")
     _ca_signed(d, "backend-ca", "localhost", "DNS:localhost,IP:127.0.0.1")
     return Certs(d)

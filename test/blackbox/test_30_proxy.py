@@ -192,6 +192,18 @@ def test_end_to_end_response_headers_passed(turnpike):
     assert r.headers.get("Content-Type") == "application/json"
 
 
+def test_rest_drops_backend_via_keeps_content_encoding(turnpike):
+    """rest-api.md section 9: REST drops the HTTP_PROXY backend's Via.  AWS also
+    drops Content-Encoding; turnpike keeps it because it relays the body as is
+    (dropping it would hand the client undecodable bytes)."""
+    gw = turnpike()
+    r = requests.get(gw.url + "/prod/headers", timeout=10,
+                     params=[("h", "Via:1.1 backend-proxy"), ("h", "X-Kept:yes")])
+    assert r.status_code == 200
+    assert "Via" not in r.headers, "backend Via passed on: %r" % r.headers
+    assert r.headers.get("X-Kept") == "yes"
+
+
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
 def test_request_body_methods(turnpike, backend, method):
     gw = turnpike()

@@ -35,7 +35,8 @@ def tls_config(backend_port, policy="TLS_1_2", domains=None, plain_listener=Fals
 def tls_gateway(turnpike, backend, certs, workdir):
     """turnpike with a TLS listener (policy TLS_1_2) in front of ``backend``."""
     def make(**kw):
-        certs.copy_to(workdir, "server.pem", "server.key", "domain.pem", "domain.key", "ca.pem")
+        certs.copy_to(workdir, "server.pem", "server.key", "domain.pem", "domain.key", "ca.pem",
+                      "wild.pem", "wild.key")
         gw = turnpike(tls_config(backend.port, **kw))
         gw.https_url = "https://127.0.0.1:%d" % gw.port
         return gw
@@ -249,6 +250,18 @@ def test_sni_other_name_gets_listener_certificate(tls_gateway, certs):
     assert peer_cert(gw.port, "other.example.org") == der_of(certs.path("server.pem"))
     assert peer_cert(gw.port, None) == der_of(certs.path("server.pem")), \
         "a handshake without SNI did not get the listener's certificate"
+
+
+def test_sni_wildcard_domain_certificate(tls_gateway, certs):
+    """A wildcard custom domain's certificate is served for any name it covers, as
+    Host routing matches it; an exact domain still wins for its own name."""
+    gw = tls_gateway(domains=DOMAINS + [{"name": "*.example.net", "certificate": "wild.pem",
+                                         "key": "wild.key"}])
+    assert peer_cert(gw.port, "shop.example.net") == der_of(certs.path("wild.pem")), \
+        "SNI shop.example.net did not get the *.example.net certificate"
+    assert peer_cert(gw.port, "example.net") == der_of(certs.path("server.pem")), \
+        "*.example.net must not cover example.net itself"
+    assert peer_cert(gw.port, "api.example.com") == der_of(certs.path("domain.pem"))
 
 
 def test_sni_domain_certificate_verifies_with_openssl_s_client(tls_gateway, certs):

@@ -261,6 +261,9 @@ def http_gw(module_turnpike, module_backend_factory):
         proxy_route(u + "/body", route="POST /body",
                     request_parameters=[("overwrite:header.x-body-b", "$request.body.a.b"),
                                         ("overwrite:header.x-body", "$request.body")]),
+        proxy_route(u + "/join", route="GET /join",
+                    request_parameters=[("overwrite:header.x-joined",
+                                         "$request.header.x-many")]),
         proxy_route(u + "/{proxy}", route="ANY /r/{proxy+}", response_parameters=[
             {"status": "500", "parameters": [("overwrite:statuscode", "403"),
                                              ("append:header.x-rid", "$context.requestId")]},
@@ -304,6 +307,43 @@ def test_http_api_request_parameters(http_gw):
     assert hdrs(doc, "x-pp") == ["42"]
     assert hdrs(doc, "x-new") == ["fresh"]
     assert hdrs(doc, "x-other") == ["passes"]
+
+
+def test_http_api_request_header_values_comma_joined(http_gw):
+    """http-api.md section 4: $request.header.<name> joins repeated values with commas."""
+    r = raw_request(http_gw.port, "GET /join HTTP/1.1\nHost: x\nX-Many: a\nx-many: b\n\n")
+    assert r.status == 200, r
+    assert hdrs(r.json(), "x-joined") == ["a,b"], hdrs(r.json(), "x-joined")
+
+
+def test_http_api_sends_forwarded_not_x_forwarded(http_gw):
+    """http-api.md section 3: HTTP APIs fold the client's X-Forwarded-* into one RFC 7239
+    Forwarded header and append this hop (client address, Host, protocol)."""
+    r = raw_request(http_gw.port,
+                    "GET /join HTTP/1.1\nHost: api.example.com\n"
+                    "Forwarded: for=192.0.2.60;proto=https\n"
+                    "X-Forwarded-For: 203.0.113.7, 2001:db8::1\n"
+                    "X-Forwarded-Host: evil.example\nX-Forwarded-Proto: https\n"
+                    "X-Forwarded-Port: 443\n\n")
+    assert r.status == 200, r
+    doc = r.json()
+    assert hdrs(doc, "Forwarded") == [
+        'for=192.0.2.60;proto=https, for=203.0.113.7, for="[2001:db8::1]", '
+        'for=127.0.0.1;host=api.example.com;proto=http'], hdrs(doc, "Forwarded")
+    for h in ("X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto",
+              "X-Forwarded-Port"):
+        assert hdrs(doc, h) == [], "%s sent by an HTTP API: %r" % (h, doc["headers"])
+
+
+def test_http_api_forwarded_quotes_values_that_are_not_tokens(http_gw):
+    """RFC 7239: a Host with a port is not a token, so it is quoted; so are
+    X-Forwarded-For entries with odd characters (escaped, never passed raw)."""
+    r = raw_request(http_gw.port, 'GET /join HTTP/1.1\nHost: api.example.com:8443\n'
+                    'X-Forwarded-For: a"b\n\n')
+    assert r.status == 200, r
+    assert hdrs(r.json(), "Forwarded") == [
+        'for="a\\"b", for=127.0.0.1;host="api.example.com:8443";proto=http'], \
+        hdrs(r.json(), "Forwarded")
 
 
 def test_http_api_stage_variable_per_stage(http_gw):

@@ -461,3 +461,54 @@ def test_stage_missing_uri_variable_warns(workdir):
 def test_unresolvable_backend_warns(workdir):
     out = check_ok(workdir, config_text(workdir, uri="http://no-such-host.invalid/{proxy}"))
     assert "no-such-host.invalid" in out, out
+
+
+# -- settings that would otherwise be silently ignored -----------------------------------------
+
+def test_api_key_source_must_be_header_or_authorizer(workdir):
+    api = '    api_key_source = "COOKIE";  %s' % NEEDLE
+    check_error(workdir, config_text(workdir, api=api), "api_key_source", "COOKIE")
+
+
+@pytest.mark.parametrize("source", ["HEADER", "AUTHORIZER"])
+def test_api_key_source_accepted(workdir, source):
+    check_ok(workdir, config_text(workdir, api='    api_key_source = "%s";' % source))
+
+
+def test_default_route_naming_undefined_authorizer(workdir):
+    text = config_text(workdir, api_type="HTTP", route_key="$default", uri="http://127.0.0.1:9",
+                       route='        authorizer = "nope";  %s' % NEEDLE)
+    # the error names the route, whose group starts on the line above the needle
+    path = write(workdir, text)
+    rc, out = run_turnpike("-c", path, "-t")
+    assert rc == 1, out
+    assert "nope" in out and "authorizers" in out, out
+    assert "%s:%d:" % (path, needle_line(text) - 1) in out, out
+
+
+def test_binary_media_types_warns(workdir):
+    check_warning(workdir, config_text(workdir, api='    binary_media_types = ( "image/png" );'),
+                  "binary_media_types")
+
+
+def test_gateway_responses_on_http_api_warn(workdir):
+    api = '    gateway_responses = ( { type = "DEFAULT_4XX"; status = 400; } );'
+    out = check_ok(workdir, config_text(workdir, api_type="HTTP", route_key="ANY /{proxy+}",
+                                        api=api))
+    assert "HTTP APIs have no gateway responses" in out and "DEFAULT_4XX" in out, out
+
+
+@pytest.mark.parametrize("integ", [
+    '          request_templates = ( ("application/json", "{}") );',
+    '          responses = ( { status = 200; } );',
+], ids=["request_templates", "responses"])
+def test_templates_on_http_proxy_warn(workdir, integ):
+    out = check_ok(workdir, config_text(workdir, integ=integ))
+    assert "ignored for HTTP_PROXY" in out, out
+
+
+def test_response_parameters_on_rest_warn(workdir):
+    integ = ('          response_parameters = ( { status = "500"; parameters = '
+             '( ("overwrite:statuscode", "503") ); } );')
+    out = check_ok(workdir, config_text(workdir, integ=integ))
+    assert "response_parameters is for HTTP APIs" in out, out

@@ -106,6 +106,11 @@ px_put(char *out, size_t *len, const char *p, size_t n)
     *len += n;
 }
 
+/* tp_forwarded.c: the Forwarded value HTTP APIs send: <prior> (the
+ * client's Forwarded), its X-Forwarded-For hops, then this hop. */
+struct tp_str px_forwarded(struct tp_arena *a, struct tp_str prior,
+    struct tp_str xff, struct tp_str peer, struct tp_str host, bool https);
+
 /* tp_proxy_msg.c */
 bool px_skip_header(const struct tp_http_msg *m, const char *buf,
     struct tp_str name, enum tp_hdr_id id, bool request);

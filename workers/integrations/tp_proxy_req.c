@@ -204,11 +204,33 @@ tp_http_proxy_path(const struct tp_request *r, const struct tp_target *t,
     return (int) len;
 }
 
-/* Collects the client headers that pass through (HTTP_PROXY). */
+/* Appends <v> to the comma-separated list <*l> (repeated headers). */
 static void
-px_client_headers(struct px *px, struct px_list *hdrs, struct tp_str *xff)
+px_join(struct tp_arena *a, struct tp_str *l, struct tp_str v)
+{
+    char *p;
+
+    if (l->p == NULL) {
+        *l = v;
+        return;
+    }
+    p = tp_arena_alloc(a, l->len + v.len + 2);
+    if (p != NULL) {
+        memcpy(p, l->p, l->len);
+        memcpy(p + l->len, ", ", 2);
+        memcpy(p + l->len + 2, v.p, v.len);
+        *l = (struct tp_str) { p, l->len + 2 + v.len };
+    }
+}
+
+/* Collects the client headers that pass through (HTTP_PROXY); <xff> and
+ * <fwd> get the client's X-Forwarded-For and Forwarded lists. */
+static void
+px_client_headers(struct px *px, struct px_list *hdrs, struct tp_str *xff,
+    struct tp_str *fwd)
 {
     struct tp_request *r = px->r;
+    struct tp_arena *a = &r->c->arena;
     const struct tp_http_msg *m = &r->msg;
     bool rest = r->api->type == TP_API_REST;
     unsigned i;
@@ -217,10 +239,18 @@ px_client_headers(struct px *px, struct px_list *hdrs, struct tp_str *xff)
         struct tp_str name = tp_req_header(r, i, false);
         enum tp_hdr_id id = tp_hdr_lookup(name.p, name.len);
 
-        if (id == TP_HDR_X_FORWARDED_FOR && xff->p == NULL) {
-            *xff = tp_req_header(r, i, true);
+        if (id == TP_HDR_X_FORWARDED_FOR) {
+            px_join(a, xff, tp_req_header(r, i, true));
         }
         if (px_skip_header(m, r->c->buf, name, id, true)) {
+            continue;
+        }
+        /* HTTP APIs fold these into one Forwarded (http-api.md 3). */
+        if (!rest && tp_str_caseeq(name, "forwarded")) {
+            px_join(a, fwd, tp_req_header(r, i, true));
+            continue;
+        }
+        if (!rest && tp_str_caseeq(name, "x-forwarded-host")) {
             continue;
         }
         /* What API Gateway never forwards from clients (rest-api.md 9). */
@@ -285,6 +315,32 @@ px_put_framing(struct px *px, char *out, size_t *len, size_t body_len,
     px->chunked_out = true;
 }
 
+/* REST: X-Forwarded-For (the client's hops, then the peer), -Proto and
+ * -Port replace whatever the client sent. */
+static void
+px_put_xff(const struct px *px, char *out, size_t *lenp, struct tp_str xff)
+{
+    const struct tp_client *c = px->r->c;
+    size_t len = *lenp;
+
+    PUTS(out, &len, "X-Forwarded-For: ");
+    if (xff.len > 0) {
+        px_put(out, &len, xff.p, xff.len);
+        PUTS(out, &len, ", ");
+    }
+    px_put(out, &len, c->peer, strlen(c->peer));
+    PUTS(out, &len, "\r\nX-Forwarded-Proto: ");
+    if (c->lst->tls != NULL) {
+        PUTS(out, &len, "https");
+    } else {
+        PUTS(out, &len, "http");
+    }
+    PUTS(out, &len, "\r\nX-Forwarded-Port: ");
+    len = (size_t) (tp_fmt_u64(out + len, c->lst->port) - out);
+    PUTS(out, &len, "\r\n");
+    *lenp = len;
+}
+
 int
 px_build_head(struct px *px, size_t body_len, bool whole)
 {
@@ -297,7 +353,8 @@ px_build_head(struct px *px, size_t body_len, bool whole)
         0, lcap };
     struct px_list qs = { tp_arena_alloc(a, sizeof(struct px_kv)
         * (m->target_len + lcap)), 0, m->target_len + lcap };
-    struct tp_str xff = TP_NULL_STR, path = TP_NULL_STR, meth = px_method(px);
+    struct tp_str xff = TP_NULL_STR, fwd = TP_NULL_STR, path = TP_NULL_STR;
+    struct tp_str meth = px_method(px);
     size_t cap, len = 0, pcap;
     char *out, *pbuf;
     unsigned i;
@@ -307,7 +364,7 @@ px_build_head(struct px *px, size_t body_len, bool whole)
         return TP_ERROR;
     }
     if (!px->buffered) {
-        px_client_headers(px, &hdrs, &xff);
+        px_client_headers(px, &hdrs, &xff, &fwd);
         px_query_parse(r->query, &qs);
     } else if (px->req_ctype.len > 0) {
         px_list_add(&hdrs, TP_STR("Content-Type"), px->req_ctype);
@@ -325,8 +382,18 @@ px_build_head(struct px *px, size_t body_len, bool whole)
         }
         path = (struct tp_str) { pbuf, (size_t) plen };
     }
+    if (r->api->type != TP_API_REST) {
+        struct tp_str host = m->host_idx >= 0
+            ? tp_req_header(r, (unsigned) m->host_idx, true) : TP_NULL_STR;
+
+        fwd = px_forwarded(a, fwd, xff, (struct tp_str) { c->peer,
+            strlen(c->peer) }, host, c->lst->tls != NULL);
+        if (fwd.p == NULL) {
+            return TP_ERROR;
+        }
+    }
     cap = meth.len + path.len + px_list_size(&qs) + px_list_size(&hdrs)
-        + strlen(px->be->hostport) + xff.len + 512;
+        + strlen(px->be->hostport) + xff.len + fwd.len + 512;
     out = tp_arena_alloc(a, cap);
     if (out == NULL) {
         return TP_ERROR;
@@ -353,21 +420,13 @@ px_build_head(struct px *px, size_t body_len, bool whole)
         px_put(out, &len, hdrs.e[i].value.p, hdrs.e[i].value.len);
         PUTS(out, &len, "\r\n");
     }
-    PUTS(out, &len, "X-Forwarded-For: ");
-    if (xff.len > 0) {
-        px_put(out, &len, xff.p, xff.len);
-        PUTS(out, &len, ", ");
-    }
-    px_put(out, &len, c->peer, strlen(c->peer));
-    PUTS(out, &len, "\r\nX-Forwarded-Proto: ");
-    if (c->lst->tls != NULL) {
-        PUTS(out, &len, "https");
+    if (r->api->type == TP_API_REST) {
+        px_put_xff(px, out, &len, xff);
     } else {
-        PUTS(out, &len, "http");
+        PUTS(out, &len, "Forwarded: ");
+        px_put(out, &len, fwd.p, fwd.len);
+        PUTS(out, &len, "\r\n");
     }
-    PUTS(out, &len, "\r\nX-Forwarded-Port: ");
-    len = (size_t) (tp_fmt_u64(out + len, c->lst->port) - out);
-    PUTS(out, &len, "\r\n");
     px_put_framing(px, out, &len, body_len, whole);
     PUTS(out, &len, "\r\n");
     tp_assert(len <= cap);

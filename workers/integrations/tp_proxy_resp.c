@@ -49,6 +49,11 @@ resp_backend_headers(struct px *px, struct px_list *l)
         if (!keep_cl && px_skip_header(m, px->ubuf, name, id, false)) {
             continue;
         }
+        /* REST drops the backend's Via (rest-api.md 9).  Content-Encoding,
+         * which AWS drops too, stays: the body is passed on undecoded. */
+        if (rest && tp_str_caseeq(name, "via")) {
+            continue;
+        }
         if (id == TP_HDR_DATE) {
             r->backend_date = true;  /* HTTP APIs pass it: ours is not sent */
         }

@@ -230,7 +230,7 @@ test_server__tp_expr__http_values(void **state)
         "a-$request.header.h,${request.querystring.q}/$context.requestId");
     assert_int_equal(m.value.nparts, 6);
     part(&m.value, 0, TP_EX_STATIC, "a-");
-    part(&m.value, 1, TP_EX_REQ_HEADER, "h");
+    part(&m.value, 1, TP_EX_REQ_MULTI_HEADER, "h");
     part(&m.value, 2, TP_EX_STATIC, ",");
     part(&m.value, 3, TP_EX_REQ_MULTI_QUERY, "q");
     part(&m.value, 4, TP_EX_STATIC, "/");
@@ -244,7 +244,7 @@ test_server__tp_expr__http_values(void **state)
     part(&m.value, 0, TP_EX_STAGEVAR, "v");
     part(&m.value, 1, TP_EX_STATIC, "x");
     m = ok(TP_MAP_HTTP_RESPONSE, "append:header.x", "$response.header.y");
-    part(&m.value, 0, TP_EX_RESP_HEADER, "y");
+    part(&m.value, 0, TP_EX_RESP_MULTI_HEADER, "y");
     bad(TP_MAP_HTTP_REQUEST, "overwrite:header.x", "$response.header.y",
         "invalid mapping value");
     bad(TP_MAP_HTTP_RESPONSE, "append:header.x", "$request.header.y",
