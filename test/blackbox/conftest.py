@@ -168,8 +168,13 @@ class Gateway:
             self.cfg = copy.deepcopy(cfg)
         text = self.render(cfg)
         tokens = set(re.findall(r"@PORT\d*@", text))
-        for token in tokens:
-            self.ports[token] = free_port()
+        for token in sorted(tokens):
+            # two binds to port 0 in a row may return the same port
+            taken = {p for t, p in self.ports.items() if t in tokens and t < token}
+            port = free_port()
+            while port in taken:
+                port = free_port()
+            self.ports[token] = port
         text = self.render(text)
         with open(self.conf_path, "w") as f:
             f.write(text)
