@@ -312,10 +312,6 @@ build_authorization(struct tp_conf_ctx *c, const struct tp_build_route *b,
     unsigned i;
 
     r->api_key_required = b->api_key_required;
-    if (b->api_key_required) {
-        tp_conf_warn_at(c, b->src, "not supported yet: API keys "
-            "(api_key_required on route '%s' is not enforced)", r->key);
-    }
     r->authorizer = b->authorizer;
     r->scopes = b->scopes;
     r->nscopes = b->nscopes;
@@ -457,6 +453,10 @@ tp_build_route(struct tp_conf_ctx *c, struct tp_api *api,
         || build_integration(c, api, b, &r) != TP_OK)
     {
         return TP_ERROR;
+    }
+    if (r.api_key_required && api->type == TP_API_HTTP) {
+        return tp_conf_error_at(c, b->src, "route '%s': HTTP APIs have no API "
+            "keys (api_key_required is for REST APIs)", r.key);
     }
     if (strcmp(r.key, "$default") == 0) {
         if (api->default_route != NULL

@@ -271,11 +271,11 @@ static const struct tp_conf_field top_fields[] = {
     { "listeners", TP_CT_LIST, 0, 0, 0, NULL },
     { "apis", TP_CT_LIST, 0, 0, 0, NULL },
     { "domains", TP_CT_LIST, 0, 0, 0, NULL },
-    { "throttle", TP_CT_UNSUPPORTED, 0, 0, 0, "account throttling" },
+    { "throttle", TP_CT_GROUP, 0, 0, 0, NULL },
     { "cache", TP_CT_UNSUPPORTED, 0, 0, 0, "response cache" },
     { "metrics", TP_CT_UNSUPPORTED, 0, 0, 0, "metrics worker" },
-    { "usage_plans", TP_CT_UNSUPPORTED, 0, 0, 0, "usage plans" },
-    { "api_keys", TP_CT_UNSUPPORTED, 0, 0, 0, "API keys" },
+    { "usage_plans", TP_CT_LIST, 0, 0, 0, NULL },
+    { "api_keys", TP_CT_LIST, 0, 0, 0, NULL },
     { "authorizers", TP_CT_UNSUPPORTED, 0, 0, 0, "authorizers" },
     { "iam", TP_CT_UNSUPPORTED, 0, 0, 0, "IAM principals" },
     { "functions", TP_CT_UNSUPPORTED, 0, 0, 0, "the function host" },
@@ -301,7 +301,7 @@ conf_sections(struct tp_conf_ctx *c, config_t *cfg)
     }
     s = config_lookup(cfg, "domains");
     if ((s != NULL && tp_conf_domains(c, s) != TP_OK)
-        || tp_conf_refs(c, cfg) != TP_OK)
+        || tp_conf_limits(c, cfg) != TP_OK || tp_conf_refs(c, cfg) != TP_OK)
     {
         return TP_ERROR;
     }

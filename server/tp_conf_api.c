@@ -90,7 +90,8 @@ static const struct tp_conf_field stage_fields[] = {
     { "name", TP_CT_ANY, 0, 0, 0, NULL },
     { "variables", TP_CT_GROUP, 0, 0, 0, NULL },
     { "access_log", TP_CT_GROUP, 0, 0, 0, NULL },
-    { "throttle", TP_CT_UNSUPPORTED, 0, 0, 0, "stage throttling" },
+    { "throttle", TP_CT_GROUP, 0, 0, 0, NULL },     /* tp_conf_limits.c */
+    { "route_settings", TP_CT_LIST, 0, 0, 0, NULL },
     { "cache", TP_CT_UNSUPPORTED, 0, 0, 0, "stage cache" },
 };
 

@@ -44,6 +44,12 @@ static const struct tp_conf_field server_fields[] = {
     { "worker_connections", TP_CT_INT, S_OFF(worker_connections),
         16, 1000000, NULL },
     { "resolve", TP_CT_LIST, 0, 0, 0, NULL },
+    { "state_size", TP_CT_SIZE, S_OFF(state_size), 1LL << 20, 1LL << 40,
+        NULL },
+    { "throttle_entries", TP_CT_INT, S_OFF(throttle_entries),
+        1024, 1LL << 26, NULL },
+    { "quota_entries", TP_CT_INT, S_OFF(quota_entries), 1024, 1LL << 26,
+        NULL },
 };
 
 static const struct tp_conf_field resolve_fields[] = {
@@ -109,6 +115,9 @@ server_defaults(struct tp_server_conf *sc)
     sc->upstream_keepalive_timeout_ms = 60000;
     sc->shutdown_timeout_ms = 30000;
     sc->worker_connections = 16384;
+    sc->state_size = 1ULL << 30;
+    sc->throttle_entries = 65536;
+    sc->quota_entries = 65536;
 }
 
 static int

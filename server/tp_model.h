@@ -9,6 +9,7 @@
 #ifndef TP_MODEL_H
 #define TP_MODEL_H
 
+#include "tp_apikey.h"
 #include "tp_core.h"
 
 #include <sys/socket.h>
@@ -66,6 +67,17 @@ struct tp_server_conf {
     uint32_t upstream_keepalive_timeout_ms;
     uint32_t shutdown_timeout_ms;
     uint32_t worker_connections;
+    uint64_t state_size;             /* LMDB map of data_dir/state, bytes */
+    uint32_t throttle_entries;       /* shm throttle buckets */
+    uint32_t quota_entries;          /* shm quota counters */
+};
+
+/* A token bucket: <rate> requests per second, <burst> at once. */
+struct tp_throttle {
+    double rate;
+    uint32_t burst;
+    bool set;                        /* false: no limit at this scope */
+    struct tp_src src;
 };
 
 /* A TLS server identity: certificate + key, with the OpenSSL context. */
@@ -288,6 +300,8 @@ struct tp_access_log {
     int fd;                          /* opened by the master, O_APPEND */
 };
 
+struct tp_usage_plan;
+
 struct tp_stage {
     const char *name;
     size_t name_len;
@@ -295,6 +309,15 @@ struct tp_stage {
     unsigned nvars;
     unsigned idx;                    /* index in api->stages */
     struct tp_access_log *access_log;    /* NULL: none */
+    /* Per-route throttling: <throttle> is every route's default (each
+     * route has its own bucket, as API Gateway's methodSettings and
+     * defaultRouteSettings); <route_throttle>[i] replaces it for
+     * api->routes[i] ([nroutes]: the $default route); NULL when none. */
+    struct tp_throttle throttle;
+    struct tp_throttle *route_throttle;
+    struct tp_usage_plan **plans;    /* the usage plans serving this stage */
+    unsigned nplans;
+    uint64_t hash;                   /* tp_hash of "api/stage" */
     struct tp_src src;
 };
 
@@ -356,8 +379,44 @@ struct tp_base_mapping {
     struct tp_src src;
 };
 
+/* A usage plan's throttle for one route of one of its stages: it replaces
+ * the plan's per-key throttle for that route. */
+struct tp_plan_method {
+    const struct tp_stage *stage;
+    const struct tp_route *route;
+    struct tp_throttle throttle;
+};
+
+struct tp_usage_plan {
+    const char *name;
+    uint64_t hash;                   /* tp_plan_hash(name) */
+    struct tp_throttle throttle;     /* per API key, all its stages */
+    bool has_quota;
+    uint8_t quota_period;            /* enum tp_period */
+    uint64_t quota_limit;
+    uint64_t quota_offset;           /* off the limit in the first period */
+    int64_t first_seen;              /* Unix time (state db); 0: unknown */
+    struct tp_plan_method *methods;
+    unsigned nmethods;
+    struct tp_src src;
+};
+
+/* An API key defined in the config file. */
+struct tp_conf_key {
+    const char *name;
+    uint8_t hash[TP_APIKEY_HASH_LEN];
+    struct tp_key_info info;
+    const char **plan_names;
+    struct tp_src src;
+};
+
 struct tp_model {
     struct tp_server_conf server;
+    struct tp_throttle account;      /* top-level throttle */
+    struct tp_usage_plan *plans;
+    unsigned nplans;
+    struct tp_conf_key *keys;        /* sorted by hash (bsearch) */
+    unsigned nkeys;
     struct tp_resolve *resolve;
     unsigned nresolve;
     struct tp_listener *listeners;

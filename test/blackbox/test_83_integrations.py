@@ -483,7 +483,6 @@ def test_unsupported_feature_warns_and_answers_500(turnpike, backend, integratio
 
 
 @pytest.mark.parametrize("route_extra,needle", [
-    ({"api_key_required": True}, "API key"),
     ({"authorization": "AWS_IAM"}, "AWS_IAM"),
     ({"authorizer": "custom"}, "CUSTOM"),
     ({"authorization": "JWT", "authorizer": "jwt", "authorization_scopes": ["read"]}, "JWT"),

@@ -414,7 +414,6 @@ def test_domain_mapping_without_api(workdir):
 # -- warnings (exit 0) -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("kw,words", [
-    (dict(route="        api_key_required = true;"), ["API key"]),
     (dict(route='        authorization = "AWS_IAM";'), ["AWS_IAM"]),
     (dict(itype="AWS_PROXY", uri="arn:aws:lambda:us-east-1:123456789012:function:f"),
      ["AWS_PROXY"]),
@@ -427,14 +426,14 @@ def test_domain_mapping_without_api(workdir):
     (dict(itype="MOCK", integ='          responses = ( { status = 200; templates = ( '
                                '("application/json", "#if($x)a#end") ); } );'), ["#if"]),
     (dict(api='    policy = "{}";'), ["polic"]),
-], ids=["api_key_required", "AWS_IAM", "AWS_PROXY", "AWS", "#set", "$util", "#if", "policy"])
+], ids=["AWS_IAM", "AWS_PROXY", "AWS", "#set", "$util", "#if", "policy"])
 def test_not_supported_yet_warns(workdir, kw, words):
     check_warning(workdir, config_text(workdir, **kw), *words)
 
 
 def test_warning_names_file_and_line(workdir):
-    text = config_text(workdir, route="        api_key_required = true;")
-    out = check_warning(workdir, text, "API key")
+    text = config_text(workdir, route='        authorization = "AWS_IAM";')
+    out = check_warning(workdir, text, "AWS_IAM")
     path = os.path.join(workdir, "t.conf")
     route_line = [i for i, l in enumerate(text.splitlines(), 1) if 'route = "ANY' in l][0]
     assert "%s:%d:" % (path, route_line) in out, out

@@ -1,0 +1,93 @@
+/*
+ * tp_apikey.c: key values, hashes and ids (OpenSSL for SHA-256 and the
+ * random generator).
+ */
+#include "tp_apikey.h"
+#include "tp_hash.h"
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+static const char id_alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+static const char value_alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+const char *
+tp_apikey_value_error(const char *v, size_t len)
+{
+    size_t i;
+
+    if (len < TP_APIKEY_VALUE_MIN) {
+        return "an API key value needs at least 20 characters";
+    }
+    if (len > TP_APIKEY_VALUE_MAX) {
+        return "an API key value has at most 128 characters";
+    }
+    for (i = 0; i < len; i++) {
+        if (v[i] <= ' ' || v[i] > '~') {
+            return "an API key value is printable ASCII without spaces";
+        }
+    }
+    return NULL;
+}
+
+void
+tp_apikey_hash(const char *v, size_t len, uint8_t out[TP_APIKEY_HASH_LEN])
+{
+    SHA256((const unsigned char *) v, len, out);
+}
+
+void
+tp_apikey_id_from_name(const char *name, char out[TP_APIKEY_ID_LEN + 1])
+{
+    const char *s[2] = { "apikey", name };
+    uint64_t h = tp_hash_strs(2, s);
+    unsigned i;
+
+    for (i = 0; i < TP_APIKEY_ID_LEN; i++) {
+        out[i] = id_alphabet[h % 36];
+        h /= 36;
+    }
+    out[TP_APIKEY_ID_LEN] = '\0';
+}
+
+/* <n> characters of <alphabet> (of length <k>), without modulo bias. */
+static int
+apikey_random(char *out, size_t n, const char *alphabet, unsigned k)
+{
+    unsigned char b[64];
+    size_t got = 0, i;
+    unsigned limit = 256 - 256 % k;
+
+    while (got < n) {
+        if (RAND_bytes(b, sizeof(b)) != 1) {
+            return TP_ERROR;
+        }
+        for (i = 0; i < sizeof(b) && got < n; i++) {
+            if (b[i] < limit) {
+                out[got++] = alphabet[b[i] % k];
+            }
+        }
+    }
+    out[n] = '\0';
+    return TP_OK;
+}
+
+int
+tp_apikey_random_id(char out[TP_APIKEY_ID_LEN + 1])
+{
+    return apikey_random(out, TP_APIKEY_ID_LEN, id_alphabet, 36);
+}
+
+int
+tp_apikey_random_value(char out[TP_APIKEY_GEN_LEN + 1])
+{
+    return apikey_random(out, TP_APIKEY_GEN_LEN, value_alphabet, 62);
+}
+
+bool
+tp_apikey_hash_eq(const uint8_t *a, const uint8_t *b)
+{
+    return CRYPTO_memcmp(a, b, TP_APIKEY_HASH_LEN) == 0;
+}
