@@ -37,7 +37,8 @@ struct tp_cycle {
 
 enum tp_role {
     TP_ROLE_MASTER = 0,
-    TP_ROLE_WORKER
+    TP_ROLE_WORKER,
+    TP_ROLE_METRICS                  /* quota flush (and metrics, later) */
 };
 
 struct tp_process {
@@ -50,6 +51,8 @@ struct tp_process {
     bool foreground;                 /* -f: stay attached, log to stderr */
     const char *conf_path;
     const char *prefix;              /* -p DIR or NULL */
+    char *title;                     /* argv's strings (tp_proctitle.c) */
+    size_t title_len;
 };
 
 extern struct tp_process tp_proc;

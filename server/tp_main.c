@@ -5,11 +5,13 @@
  */
 #include "tp_cycle.h"
 #include "tp_dirs.h"
+#include "tp_limits_prepare.h"
 #include "tp_listen.h"
 #include "tp_log.h"
 #include "tp_master.h"
 #include "tp_pidfile.h"
 #include "tp_process.h"
+#include "tp_proctitle.h"
 #include "tp_shm.h"
 #include "tp_time.h"
 #include "tp_tls.h"
@@ -181,7 +183,9 @@ main_start(void)
         return 1;
     }
     tp_proc.shm = tp_shm_create(sc, err, sizeof(err));
-    if (tp_proc.shm == NULL) {
+    if (tp_proc.shm == NULL
+        || tp_limits_prepare(c->model, NULL, err, sizeof(err)) != TP_OK)
+    {
         fprintf(stderr, "turnpike: %s\n", err);
         return 1;
     }
@@ -214,6 +218,7 @@ main(int argc, char **argv)
 {
     struct main_opts o = { false, NULL };
 
+    tp_proctitle_init(argc, argv);
     tp_proc.role = TP_ROLE_MASTER;
     tp_log_set_tag("turnpike", -1);
     if (main_args(argc, argv, &o) != TP_OK) {

@@ -9,8 +9,10 @@
 #include "tp_accesslog_conf.h"
 #include "tp_channel.h"
 #include "tp_dirs.h"
+#include "tp_limits_prepare.h"
 #include "tp_listen.h"
 #include "tp_log.h"
+#include "tp_metrics.h"
 #include "tp_process.h"
 #include "tp_time.h"
 
@@ -23,6 +25,7 @@
 #include <unistd.h>
 
 #define TP_MAX_CHILDREN      1024
+#define TP_MAX_SLOTS         513       /* 512 workers + the metrics worker */
 #define RESPAWN_MIN_MS       100       /* first back-off after a quick death */
 #define RESPAWN_MAX_MS       30000
 #define QUICK_DEATH_MS       2000      /* died sooner than this: back off */
@@ -36,7 +39,7 @@ struct master_slot {
 struct master {
     struct tp_child children[TP_MAX_CHILDREN];
     unsigned nchildren;                /* high-water mark of used entries */
-    struct master_slot slots[512];
+    struct master_slot slots[TP_MAX_SLOTS];
     struct tp_cycle *old[64];          /* generations still draining */
     unsigned nold;
     bool stopping;                     /* TERM/INT or QUIT received */
@@ -83,6 +86,19 @@ tp_master_signals(void)
 
 extern void tp_worker_main(void) __attribute__((noreturn));
 
+/* Slots of a generation: its workers, then its metrics worker. */
+static int
+master_nslots(const struct tp_cycle *c)
+{
+    return c->model->server.workers + 1;
+}
+
+static bool
+master_is_metrics(const struct tp_child *ch)
+{
+    return ch->slot == ch->cycle->model->server.workers;
+}
+
 static struct tp_child *
 master_free_entry(struct master *ms)
 {
@@ -108,8 +124,10 @@ master_spawn(struct master *ms, struct tp_cycle *cycle, int slot)
         tp_log(TP_LOG_ERROR, 0, "too many child processes");
         return;
     }
-    pid = tp_process_spawn(cycle, slot, tp_worker_main, ms->children,
-        ms->nchildren, &chan);
+    pid = tp_process_spawn(cycle, slot,
+        slot == cycle->model->server.workers ? tp_metrics_main
+                                             : tp_worker_main,
+        ms->children, ms->nchildren, &chan);
     if (pid < 0) {
         ms->slots[slot].respawn_at = tp_clock.mono_ms + RESPAWN_MIN_MS;
         return;
@@ -121,8 +139,13 @@ master_spawn(struct master *ms, struct tp_cycle *cycle, int slot)
     ch->started_ms = tp_clock.mono_ms;
     ch->quitting = false;
     cycle->live_children++;
-    tp_log(TP_LOG_INFO, 0, "started worker %d, pid %d, generation %u", slot,
-        (int) pid, cycle->generation);
+    if (master_is_metrics(ch)) {
+        tp_log(TP_LOG_INFO, 0, "started metrics worker, pid %d, generation "
+            "%u", (int) pid, cycle->generation);
+    } else {
+        tp_log(TP_LOG_INFO, 0, "started worker %d, pid %d, generation %u",
+            slot, (int) pid, cycle->generation);
+    }
 }
 
 static void
@@ -151,13 +174,20 @@ master_send_all(struct master *ms, struct tp_cycle *only, uint32_t cmd)
 static void
 master_log_exit(const struct tp_child *ch, int status)
 {
+    char who[32];
+
+    if (master_is_metrics(ch)) {
+        snprintf(who, sizeof(who), "metrics worker");
+    } else {
+        snprintf(who, sizeof(who), "worker %d", ch->slot);
+    }
     if (WIFEXITED(status)) {
         tp_log(WEXITSTATUS(status) == 0 ? TP_LOG_INFO : TP_LOG_ERROR, 0,
-            "worker %d (pid %d) exited with code %d", ch->slot, (int) ch->pid,
+            "%s (pid %d) exited with code %d", who, (int) ch->pid,
             WEXITSTATUS(status));
     } else if (WIFSIGNALED(status)) {
-        tp_log(TP_LOG_ERROR, 0, "worker %d (pid %d) killed by signal %d%s",
-            ch->slot, (int) ch->pid, WTERMSIG(status),
+        tp_log(TP_LOG_ERROR, 0, "%s (pid %d) killed by signal %d%s", who,
+            (int) ch->pid, WTERMSIG(status),
             WCOREDUMP(status) ? " (core dumped)" : "");
     }
 }
@@ -253,6 +283,8 @@ master_reload(struct master *ms)
         return;
     }
     if (tp_dirs_prepare(c, err, sizeof(err)) != TP_OK
+        || tp_limits_prepare(c->model, tp_proc.shm, err, sizeof(err))
+            != TP_OK
         || tp_listen_open(c, old, err, sizeof(err)) != TP_OK)
     {
         tp_log(TP_LOG_ERROR, 0, "reload failed, still serving generation "
@@ -263,7 +295,7 @@ master_reload(struct master *ms)
     c->generation = old->generation + 1;
     tp_log_level = c->model->server.log_level;
     tp_proc.cycle = c;
-    for (i = 0; i < c->model->server.workers; i++) {
+    for (i = 0; i < master_nslots(c); i++) {
         ms->slots[i].respawn_at = 0;
         ms->slots[i].backoff_ms = 0;
         master_spawn(ms, c, i);
@@ -393,7 +425,7 @@ master_arm_timer(struct master *ms)
     struct itimerval it;
     int i;
 
-    for (i = 0; i < tp_proc.cycle->model->server.workers; i++) {
+    for (i = 0; i < master_nslots(tp_proc.cycle); i++) {
         uint64_t t = ms->slots[i].respawn_at;
 
         if (t != 0 && (next == 0 || t < next)) {
@@ -431,7 +463,7 @@ master_due(struct master *ms)
         }
         return;
     }
-    for (i = 0; i < tp_proc.cycle->model->server.workers; i++) {
+    for (i = 0; i < master_nslots(tp_proc.cycle); i++) {
         if (ms->slots[i].respawn_at != 0
             && ms->slots[i].respawn_at <= tp_clock.mono_ms)
         {
@@ -450,7 +482,7 @@ tp_master_run(void)
 
     sigemptyset(&empty);
     tp_time_update();
-    for (i = 0; i < tp_proc.cycle->model->server.workers; i++) {
+    for (i = 0; i < master_nslots(tp_proc.cycle); i++) {
         master_spawn(&ms, tp_proc.cycle, i);
     }
     tp_log(TP_LOG_INFO, 0, "turnpike %s running, %d workers", TP_VERSION,

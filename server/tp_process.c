@@ -10,7 +10,9 @@
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
+#include <signal.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 
 pid_t
@@ -56,6 +58,29 @@ tp_process_spawn(struct tp_cycle *cycle, int slot, tp_child_main_fn fn,
         _exit(1);
     }
     fn();
+}
+
+int
+tp_process_signalfd(void)
+{
+    sigset_t set;
+
+    sigset_t mine;
+
+    sigemptyset(&mine);
+    sigaddset(&mine, SIGTERM);
+    sigaddset(&mine, SIGINT);
+    sigaddset(&mine, SIGQUIT);
+    sigaddset(&mine, SIGHUP);
+    sigaddset(&mine, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &mine, NULL);
+    signal(SIGCHLD, SIG_DFL);
+    signal(SIGALRM, SIG_IGN);
+    sigemptyset(&set);
+    sigaddset(&set, SIGCHLD);
+    sigaddset(&set, SIGALRM);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    return signalfd(-1, &mine, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
 int

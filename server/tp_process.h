@@ -28,6 +28,13 @@ typedef void (*tp_child_main_fn)(void) __attribute__((noreturn));
 pid_t tp_process_spawn(struct tp_cycle *cycle, int slot, tp_child_main_fn fn,
     struct tp_child *all, unsigned n, int *master_end);
 
+/*
+ * A child's signals: TERM, INT, QUIT, HUP and USR1 are blocked and read
+ * from the returned signalfd (non-blocking), and the master's CHLD and
+ * ALRM handling is undone.  -1 on failure.
+ */
+int tp_process_signalfd(void);
+
 /* Switches to the configured user/group when running as root. */
 int tp_process_drop_privileges(const struct tp_server_conf *sc);
 

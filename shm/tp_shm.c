@@ -3,6 +3,8 @@
  * before forking; every process reads and writes zones afterwards.
  */
 #include "tp_shm.h"
+#include "tp_quota.h"
+#include "tp_throttle.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -34,8 +36,55 @@ tp_shm_create_size(size_t size, char *err, size_t errlen)
 struct tp_shm *
 tp_shm_create(const struct tp_server_conf *sc, char *err, size_t errlen)
 {
-    (void) sc;                         /* zones are sized by later features */
-    return tp_shm_create_size(TP_SHM_DEFAULT, err, errlen);
+    size_t size = TP_SHM_DEFAULT
+        + tp_throttle_zone_size(sc->throttle_entries)
+        + tp_quota_zone_size(sc->quota_entries) + 2 * TP_CACHELINE;
+    struct tp_shm *shm = tp_shm_create_size(size, err, errlen);
+
+    if (shm != NULL && (tp_throttle_zone(shm, sc->throttle_entries) == NULL
+            || tp_quota_zone(shm, sc->quota_entries) == NULL))
+    {
+        snprintf(err, errlen, "cannot carve the throttle and quota tables "
+            "from %zu bytes of shared memory", size);
+        return NULL;
+    }
+    return shm;
+}
+
+uint64_t
+tp_shm_pow2(uint64_t entries)
+{
+    uint64_t cap = 1;
+
+    while (cap < entries) {
+        cap <<= 1;
+    }
+    return cap;
+}
+
+uint64_t
+tp_shm_table_cap(size_t size, size_t hdr, size_t slot)
+{
+    uint64_t cap = 1;
+
+    while (cap * 2 <= (size - hdr) / slot) {
+        cap <<= 1;
+    }
+    return cap;
+}
+
+void *
+tp_shm_zone_any(struct tp_shm *shm, const char *name, size_t *size)
+{
+    uint32_t i;
+
+    for (i = 0; i < shm->nzones; i++) {
+        if (strcmp(shm->zones[i].name, name) == 0) {
+            *size = shm->zones[i].size;
+            return (char *) shm + shm->zones[i].offset;
+        }
+    }
+    return tp_shm_zone(shm, name, *size);
 }
 
 void *

@@ -45,4 +45,16 @@ struct tp_shm *tp_shm_create(const struct tp_server_conf *sc, char *err,
  */
 void *tp_shm_zone(struct tp_shm *shm, const char *name, size_t size);
 
+/*
+ * Like tp_shm_zone, but a zone found again keeps the size it was carved
+ * with, written back to <*size> (tables sized at first start: a reload
+ * cannot resize them).
+ */
+void *tp_shm_zone_any(struct tp_shm *shm, const char *name, size_t *size);
+
+/* Tables: the power of two >= <entries>, and the power-of-two slot count
+ * a zone of <size> bytes holds after a header of <hdr> bytes. */
+uint64_t tp_shm_pow2(uint64_t entries);
+uint64_t tp_shm_table_cap(size_t size, size_t hdr, size_t slot);
+
 #endif /* TP_SHM_H */

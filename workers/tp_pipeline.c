@@ -9,6 +9,8 @@ static const struct tp_phase phases[] = {
     { "limits", tp_phase_limits },            /* 413 found while parsing */
     { "cors", tp_phase_cors },                /* HTTP API preflights */
     { "route", tp_phase_route },              /* resource + method */
+    { "apikey", tp_phase_apikey },            /* key + its usage plan */
+    { "throttle", tp_phase_throttle },        /* buckets, then the quota */
     { "integration", tp_phase_integration },  /* HTTP_PROXY, ... */
 };
 

@@ -29,6 +29,8 @@ void tp_pipeline_run(struct tp_request *r);
 int tp_phase_resolve(struct tp_request *r);
 int tp_phase_limits(struct tp_request *r);
 int tp_phase_route(struct tp_request *r);
+int tp_phase_apikey(struct tp_request *r);
+int tp_phase_throttle(struct tp_request *r);
 int tp_phase_integration(struct tp_request *r);
 
 #endif /* TP_PIPELINE_H */

@@ -90,6 +90,9 @@ struct tp_request {
     struct tp_str path;              /* resource path, no stage, no query */
     struct tp_str query;             /* after '?', may be empty */
     struct tp_route_match match;
+    struct tp_str api_key;           /* the key value presented, or none */
+    const char *api_key_id;          /* the key's id once accepted */
+    const struct tp_usage_plan *plan;    /* its plan serving this stage */
 
     /* outcome, for $context and access logs */
     uint64_t start_mono;             /* tp_clock.mono_ms when the head was in */

@@ -8,8 +8,12 @@
 #include "tp_channel.h"
 #include "tp_log.h"
 #include "tp_process.h"
+#include "tp_proctitle.h"
+#include "tp_quota.h"
 #include "tp_reqid.h"
 #include "tp_request.h"
+#include "tp_state.h"
+#include "tp_throttle.h"
 #include "tp_time.h"
 #include "tp_upstream.h"
 
@@ -211,27 +215,11 @@ worker_drain(struct tp_worker *w)
 static int
 worker_signals(struct tp_worker *w)
 {
-    sigset_t set;
-
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGQUIT);
-    sigaddset(&set, SIGHUP);
-    sigaddset(&set, SIGUSR1);
-    sigprocmask(SIG_BLOCK, &set, NULL);
-    w->signal_ev.fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+    w->signal_ev.fd = tp_process_signalfd();
     w->signal_ev.handler = worker_signal;
     if (w->signal_ev.fd < 0) {
         return TP_ERROR;
     }
-    /* The master's SIGCHLD/SIGALRM handling is not ours. */
-    signal(SIGCHLD, SIG_DFL);
-    signal(SIGALRM, SIG_IGN);
-    sigemptyset(&set);
-    sigaddset(&set, SIGCHLD);
-    sigaddset(&set, SIGALRM);
-    sigprocmask(SIG_UNBLOCK, &set, NULL);
     return tp_loop_add_reader(&w->loop, &w->signal_ev, false);
 }
 
@@ -263,6 +251,28 @@ worker_listen(struct tp_worker *w)
     return TP_OK;
 }
 
+/* The shared tables, and the state database when usage plans exist. */
+static int
+worker_limits(struct tp_worker *w)
+{
+    char err[512];
+
+    w->throttles = tp_throttle_zone(tp_proc.shm, w->conf->throttle_entries);
+    w->quotas = tp_quota_zone(tp_proc.shm, w->conf->quota_entries);
+    if (w->throttles == NULL || w->quotas == NULL) {
+        tp_log(TP_LOG_ERROR, 0, "the shared throttle and quota tables are "
+            "missing");
+        return TP_ERROR;
+    }
+    if (w->model->nplans > 0 && tp_state_open(&w->state, w->conf->data_dir,
+            w->conf->state_size, 0, err, sizeof(err)) != TP_OK)
+    {
+        tp_log(TP_LOG_ERROR, 0, "%s", err);
+        return TP_ERROR;
+    }
+    return TP_OK;
+}
+
 static int
 worker_init(struct tp_worker *w)
 {
@@ -276,6 +286,9 @@ worker_init(struct tp_worker *w)
     tp_bufpool_init(&w->upstream_bufs, UPSTREAM_BUF, FREE_BUFS);
     tp_bufpool_init(&w->arena_blocks, (uint32_t) tp_arena_pool_size(8192),
         FREE_BUFS);
+    if (worker_limits(w) != TP_OK) {
+        return TP_ERROR;
+    }
     if (tp_loop_init(&w->loop) != TP_OK || worker_signals(w) != TP_OK
         || tp_upstream_init(w) != TP_OK || worker_listen(w) != TP_OK)
     {
@@ -292,6 +305,7 @@ tp_worker_main(void)
 {
     struct tp_worker *w = calloc(1, sizeof(*w));
 
+    tp_proctitle_set("turnpike: worker process", "tp-worker");
     if (w == NULL || tp_process_drop_privileges(
             &tp_proc.cycle->model->server) != TP_OK
         || worker_init(w) != TP_OK)

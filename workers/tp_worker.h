@@ -14,6 +14,9 @@
 #include "tp_loop.h"
 
 struct tp_client;
+struct tp_q_table;
+struct tp_state;
+struct tp_tt_table;
 struct tp_upstream_pool;
 
 struct tp_listen_ev {
@@ -48,6 +51,12 @@ struct tp_worker {
     struct tp_timer idle_sweep;      /* draining: closes idle keep-alives */
 
     uint64_t rng[2];                 /* request ids: xorshift128+ state */
+
+    struct tp_state *state;          /* data_dir/state, or NULL: no plans */
+    struct tp_tt_table *throttles;   /* shm */
+    struct tp_q_table *quotas;       /* shm */
+    uint64_t limits_reported;        /* mono ms of the last "table full" */
+    bool state_failed;               /* the last quota load hit an error */
 
     uint64_t alog_lost;              /* access-log lines not written since
                                         the last report */

@@ -618,8 +618,8 @@ test_server__tp_conf__unsupported_sections(void **state)
     char want[PATH_MAX + 64];
     const char *text =
         LISTEN
-        "usage_plans = ( { name = \"basic\"; } );\n"
-        "api_keys = ( );\n"
+        "cache = { size = \"1M\"; };\n"
+        "functions = ( );\n"
         "metrics = { enabled = true; };\n";
 
     (void) state;
@@ -628,12 +628,12 @@ test_server__tp_conf__unsupported_sections(void **state)
         fail_msg("config rejected: %s", err);
     }
     assert_int_equal(m->nlisteners, 1);
-    snprintf(want, sizeof(want), "%s:2: not supported yet: 'usage_plans'",
+    snprintf(want, sizeof(want), "%s:2: not supported yet: 'cache'",
         opts.path);
     if (strstr(logbuf, want) == NULL) {
         fail_msg("no warning \"%s\" in log:\n%s", want, logbuf);
     }
-    assert_non_null(strstr(logbuf, "not supported yet: 'api_keys'"));
+    assert_non_null(strstr(logbuf, "not supported yet: 'functions'"));
     assert_non_null(strstr(logbuf, "not supported yet: 'metrics'"));
 
     /* Unsupported settings inside sections are warnings too. */
@@ -641,7 +641,7 @@ test_server__tp_conf__unsupported_sections(void **state)
         "listeners = ( { address = \"127.0.0.1:8080\"; private = true; } );\n"
         "authorizers = ( { name = \"auth\"; type = \"TOKEN\"; } );\n"
         "apis = ( { id = \"a\"; policy = \"x\"; stages = (\n"
-        "  { name = \"p\"; throttle = { }; } );\n"
+        "  { name = \"p\"; cache = { }; } );\n"
         "  routes = ( { route = \"GET /\"; authorizer = \"auth\";\n"
         "    integration = { type = \"MOCK\"; function = \"f\"; }; } );\n"
         "} );\n");

@@ -16,7 +16,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tp_quota.h"
 #include "tp_shm.h"
+#include "tp_throttle.h"
 
 static struct tp_shm *shm;
 static char err[256];
@@ -72,11 +74,17 @@ test_shm__tp_shm__create(void **state)
     assert_int_equal(shm->size % 4096, 0);
     teardown(NULL);
 
+    /* Sized for the configured tables, which are carved at once. */
     memset(&sc, 0, sizeof(sc));
+    sc.throttle_entries = 1000;
+    sc.quota_entries = 3000;
     shm = tp_shm_create(&sc, err, sizeof(err));
     assert_non_null(shm);
-    assert_int_equal(shm->size, 4u * 1024 * 1024);
+    assert_true(shm->size >= 4u * 1024 * 1024 + 1024 * 16 + 4096 * 64);
     assert_int_equal(shm->magic, TP_SHM_MAGIC);
+    assert_int_equal(shm->nzones, 2);
+    assert_int_equal(tp_throttle_zone(shm, 1000)->cap, 1024);
+    assert_int_equal(tp_quota_zone(shm, 5000)->cap, 4096);  /* kept */
 }
 
 static void

@@ -1,0 +1,200 @@
+/*
+ * tp_metrics.c: the metrics worker's loop: a one-second timer, the master
+ * channel and signals.  Durability bound: a power loss loses at most the
+ * last second of quota counting; a stop, a reload, a crashed worker or a
+ * killed master lose nothing (shm outlives workers, and this process
+ * flushes on QUIT, TERM and on the master's death).
+ */
+#include "tp_metrics.h"
+#include "tp_channel.h"
+#include "tp_cycle.h"
+#include "tp_log.h"
+#include "tp_loop.h"
+#include "tp_period.h"
+#include "tp_process.h"
+#include "tp_proctitle.h"
+#include "tp_quota.h"
+#include "tp_state.h"
+#include "tp_time.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#define FLUSH_MS        1000
+#define EVICT_IDLE_S    60           /* unused this long: may be evicted */
+#define REPORT_EVERY_MS 10000
+
+struct tp_metrics {
+    struct tp_loop loop;
+    struct tp_ev channel_ev;
+    struct tp_ev signal_ev;
+    struct tp_timer tick;
+    struct tp_q_table *quotas;
+    struct tp_state *state;          /* NULL: no usage plans */
+    struct tp_quota_rec *recs;       /* [quotas->cap] */
+    uint64_t reported;               /* mono ms of the last error report */
+};
+
+static void
+metrics_flush(struct tp_metrics *mw)
+{
+    uint64_t cursor = 0;
+    char err[512];
+    size_t n;
+
+    if (mw->state == NULL) {
+        return;
+    }
+    n = tp_quota_dirty(mw->quotas, mw->recs, mw->quotas->cap, &cursor);
+    if (n > 0) {
+        if (tp_state_quota_flush(mw->state, mw->recs, n,
+                tp_day_number((int64_t) (tp_clock.real_ms / 1000)), err,
+                sizeof(err)) != TP_OK)
+        {
+            if (mw->reported == 0
+                || tp_clock.mono_ms - mw->reported >= REPORT_EVERY_MS)
+            {
+                mw->reported = tp_clock.mono_ms;
+                tp_log(TP_LOG_ERROR, 0, "quota flush failed (retried every "
+                    "second): %s", err);
+            }
+            return;
+        }
+        tp_quota_flushed(mw->quotas, mw->recs, n);
+    }
+    n = tp_quota_evict(mw->quotas, (uint32_t) (tp_clock.mono_ms / 1000),
+        EVICT_IDLE_S);
+    if (n > 0) {
+        tp_log(TP_LOG_WARN, 0, "quota table over 3/4 full: evicted %zu idle "
+            "entries (stored; they reload on use); consider raising "
+            "server.quota_entries (%llu)", n,
+            (unsigned long long) mw->quotas->cap);
+    }
+}
+
+static void __attribute__((noreturn))
+metrics_exit(struct tp_metrics *mw)
+{
+    tp_time_update();
+    metrics_flush(mw);
+    if (mw->state != NULL) {
+        tp_state_close(mw->state);
+    }
+    exit(0);
+}
+
+static void
+metrics_tick(struct tp_timer *t)
+{
+    struct tp_metrics *mw = TP_CONTAINER_OF(t, struct tp_metrics, tick);
+
+    metrics_flush(mw);
+    (void) tp_timer_set(&mw->loop.timers, &mw->tick,
+        tp_clock.mono_ms + FLUSH_MS);
+}
+
+static void
+metrics_channel(struct tp_ev *ev, uint32_t events)
+{
+    struct tp_metrics *mw = TP_CONTAINER_OF(ev, struct tp_metrics,
+        channel_ev);
+    struct tp_channel_msg msg;
+    uint32_t i;
+    int rc;
+
+    while ((rc = tp_channel_recv(ev->fd, &msg)) == TP_OK) {
+        for (i = 0; i < msg.nfds; i++) {
+            if (msg.cmd == TP_CMD_REOPEN && i == 0
+                && (msg.arg & TP_REOPEN_ERRLOG) != 0)
+            {
+                dup2(msg.fds[0], STDERR_FILENO);
+            }
+            close(msg.fds[i]);
+        }
+        if (msg.cmd == TP_CMD_QUIT || msg.cmd == TP_CMD_TERMINATE) {
+            metrics_exit(mw);
+        }
+    }
+    if (rc == TP_DONE || rc == TP_ERROR) {
+        metrics_exit(mw);            /* the master is gone */
+    }
+}
+
+static void
+metrics_signal(struct tp_ev *ev, uint32_t events)
+{
+    struct tp_metrics *mw = TP_CONTAINER_OF(ev, struct tp_metrics,
+        signal_ev);
+    struct signalfd_siginfo si;
+
+    while (read(ev->fd, &si, sizeof(si)) == (ssize_t) sizeof(si)) {
+        if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT
+            || si.ssi_signo == SIGQUIT)
+        {
+            metrics_exit(mw);
+        }
+    }
+}
+
+static int
+metrics_signals(struct tp_metrics *mw)
+{
+    mw->signal_ev.fd = tp_process_signalfd();
+    mw->signal_ev.handler = metrics_signal;
+    return mw->signal_ev.fd >= 0
+        ? tp_loop_add_reader(&mw->loop, &mw->signal_ev, false) : TP_ERROR;
+}
+
+static int
+metrics_init(struct tp_metrics *mw)
+{
+    const struct tp_model *m = tp_proc.cycle->model;
+    const struct tp_server_conf *sc = &m->server;
+    char err[512];
+
+    tp_time_update();
+    mw->quotas = tp_quota_zone(tp_proc.shm, sc->quota_entries);
+    if (mw->quotas == NULL || tp_loop_init(&mw->loop) != TP_OK
+        || metrics_signals(mw) != TP_OK)
+    {
+        tp_log(TP_LOG_ERROR, errno, "metrics worker initialisation failed");
+        return TP_ERROR;
+    }
+    if (m->nplans > 0) {
+        mw->recs = calloc(mw->quotas->cap, sizeof(*mw->recs));
+        if (mw->recs == NULL || tp_state_open(&mw->state, sc->data_dir,
+                sc->state_size, 0, err, sizeof(err)) != TP_OK)
+        {
+            tp_log(TP_LOG_ERROR, 0, "metrics worker: %s", mw->recs == NULL
+                ? "out of memory" : err);
+            return TP_ERROR;
+        }
+    }
+    mw->channel_ev.fd = tp_proc.channel;
+    mw->channel_ev.handler = metrics_channel;
+    tp_timer_init(&mw->tick, metrics_tick);
+    (void) tp_timer_set(&mw->loop.timers, &mw->tick,
+        tp_clock.mono_ms + FLUSH_MS);
+    return tp_loop_add_reader(&mw->loop, &mw->channel_ev, false);
+}
+
+void
+tp_metrics_main(void)
+{
+    struct tp_metrics *mw = calloc(1, sizeof(*mw));
+
+    tp_proc.role = TP_ROLE_METRICS;
+    tp_log_set_tag("metrics", -1);
+    tp_proctitle_set("turnpike: metrics worker", "tp-metrics");
+    if (mw == NULL
+        || tp_process_drop_privileges(&tp_proc.cycle->model->server) != TP_OK
+        || metrics_init(mw) != TP_OK)
+    {
+        exit(2);
+    }
+    for (;;) {
+        tp_loop_once(&mw->loop);
+    }
+}
