@@ -95,6 +95,23 @@ ctx_header(const struct tp_request *r, const char *name, struct tp_str *out)
     return TP_OK;
 }
 
+/* The key a request was admitted with, masked like API Gateway's
+ * execution logs: only its last four characters (values are secrets and
+ * access logs are not). */
+static int
+ctx_api_key(const struct tp_request *r, char *buf, struct tp_str *out)
+{
+    size_t n = TP_MIN(r->api_key.len, TP_CONTEXT_BUF);
+
+    if (r->api_key_id == NULL || n < 4) {
+        return TP_DECLINED;
+    }
+    memset(buf, '*', n - 4);
+    memcpy(buf + n - 4, r->api_key.p + r->api_key.len - 4, 4);
+    *out = (struct tp_str) { buf, n };
+    return TP_OK;
+}
+
 /* The request path as received: /{stage}/... (no query). */
 static int
 ctx_path(const struct tp_request *r, struct tp_str *out)
@@ -188,6 +205,10 @@ tp_context_value(const struct tp_request *r, enum tp_ctxvar id, char *buf,
         return ctx_str(r->c->peer, out);
     case TP_CTX_IDENTITY_USER_AGENT:
         return ctx_header(r, "user-agent", out);
+    case TP_CTX_IDENTITY_API_KEY:
+        return ctx_api_key(r, buf, out);
+    case TP_CTX_IDENTITY_API_KEY_ID:
+        return ctx_str(r->api_key_id, out);
     case TP_CTX_IS_CANARY:
         return ctx_str("false", out);
     case TP_CTX_PATH:
