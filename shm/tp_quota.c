@@ -99,8 +99,13 @@ tp_quota_take(struct tp_q_slot *s, uint64_t id, uint64_t period,
         }
         p = tp_quota_word_period(w);
         c = tp_quota_word_count(w);
-        if (p < period) {
-            p = period;              /* a new period starts from zero */
+        /* A later period, or another kind of period, starts from zero;
+         * a worker whose clock lags behind at a boundary counts in the
+         * newer period another one already started. */
+        if (p < period || p >> TP_QUOTA_KIND_SHIFT
+            != period >> TP_QUOTA_KIND_SHIFT)
+        {
+            p = period;
             c = 0;
         }
         if (c >= limit) {

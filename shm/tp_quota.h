@@ -54,6 +54,18 @@ struct tp_q_table {
     struct tp_q_slot slots[];
 };
 
+/* The period field: the period's kind (enum tp_period) in its top two
+ * bits, so that a plan whose period changes (DAY -> MONTH) starts over,
+ * and the period number in the rest. */
+#define TP_QUOTA_KIND_SHIFT  18
+
+static inline uint64_t
+tp_quota_period(unsigned kind, int64_t number)
+{
+    return (uint64_t) kind << TP_QUOTA_KIND_SHIFT
+        | ((uint64_t) number & ((UINT64_C(1) << TP_QUOTA_KIND_SHIFT) - 1));
+}
+
 static inline uint64_t
 tp_quota_word(uint64_t period, uint64_t count)
 {
@@ -80,7 +92,8 @@ enum tp_q_result {
     TP_Q_RETRY                       /* the entry moved: look it up again */
 };
 
-/* Counts one request of period <period> if fewer than <limit> are. */
+/* Counts one request of period <period> (tp_quota_period) if fewer than
+ * <limit> are. */
 enum tp_q_result tp_quota_take(struct tp_q_slot *s, uint64_t id,
     uint64_t period, uint64_t limit, uint32_t now_s);
 

@@ -144,7 +144,8 @@ quota_take(struct tp_request *r, uint64_t qid)
         if (s == NULL) {
             return r->c->w->state_failed ? TP_GW_INTERNAL : QUOTA_FULL;
         }
-        switch (tp_quota_take(s, qid, (uint64_t) period, limit, now_s)) {
+        switch (tp_quota_take(s, qid, tp_quota_period(p->quota_period,
+                period), limit, now_s)) {
         case TP_Q_OK:
             return QUOTA_OK;
         case TP_Q_EXCEEDED:

@@ -135,6 +135,16 @@ test_quota_limit_and_periods(void **state)
     assert_int_equal(tp_quota_take(s, 77, 101, 1, 1), TP_Q_EXCEEDED);
     assert_int_equal(tp_quota_word_count(atomic_load(&s->word)), 1);
     assert_int_equal(atomic_load(&s->total), 7);
+    /* another kind of period (DAY -> MONTH on a reload) starts over,
+     * although its number is smaller */
+    assert_int_equal(tp_quota_take(s, 77, tp_quota_period(2, 50), 1, 1),
+        TP_Q_OK);
+    assert_int_equal(tp_quota_take(s, 77, tp_quota_period(2, 50), 1, 1),
+        TP_Q_EXCEEDED);
+    /* a lagging clock (the previous period) counts in the newer one */
+    assert_int_equal(tp_quota_take(s, 77, tp_quota_period(2, 49), 2, 1),
+        TP_Q_OK);
+    assert_int_equal(tp_quota_word_count(atomic_load(&s->word)), 2);
     /* limit 0 admits nothing */
     s = tp_quota_insert(t, 78, NULL, 1);
     assert_int_equal(tp_quota_take(s, 78, 100, 0, 1), TP_Q_EXCEEDED);
