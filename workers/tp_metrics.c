@@ -15,6 +15,7 @@
 #include "tp_proctitle.h"
 #include "tp_quota.h"
 #include "tp_state.h"
+#include "tp_throttle.h"
 #include "tp_time.h"
 
 #include <errno.h>
@@ -25,6 +26,7 @@
 #define FLUSH_MS        1000
 #define EVICT_IDLE_S    60           /* unused this long: may be evicted */
 #define REPORT_EVERY_MS 10000
+#define TABLES_EVERY_MS 60000        /* how often table pressure is logged */
 
 struct tp_metrics {
     struct tp_loop loop;
@@ -32,10 +34,46 @@ struct tp_metrics {
     struct tp_ev signal_ev;
     struct tp_timer tick;
     struct tp_q_table *quotas;
+    struct tp_tt_table *throttles;
+    uint64_t tables_at;              /* mono ms of the last table report */
+    uint64_t seen_reused, seen_full, seen_qfull;
     struct tp_state *state;          /* NULL: no usage plans */
     struct tp_quota_rec *recs;       /* [quotas->cap] */
     uint64_t reported;               /* mono ms of the last error report */
 };
+
+/* Once a minute: what a full table cost since the last report. */
+static void
+metrics_tables(struct tp_metrics *mw)
+{
+    uint64_t reused = atomic_load(&mw->throttles->reused);
+    uint64_t full = atomic_load(&mw->throttles->full);
+    uint64_t qfull = atomic_load(&mw->quotas->full);
+
+    if (tp_clock.mono_ms - mw->tables_at < TABLES_EVERY_MS) {
+        return;
+    }
+    mw->tables_at = tp_clock.mono_ms;
+    if (reused != mw->seen_reused) {
+        tp_log(TP_LOG_WARN, 0, "throttle table full: %llu idle (full) "
+            "buckets reused in the last minute; consider raising "
+            "server.throttle_entries (%llu)",
+            (unsigned long long) (reused - mw->seen_reused),
+            (unsigned long long) mw->throttles->cap);
+    }
+    if (full != mw->seen_full || qfull != mw->seen_qfull) {
+        tp_log(TP_LOG_ERROR, 0, "%llu requests answered 500 in the last "
+            "minute for want of room in the throttle (%llu) or quota (%llu) "
+            "table: raise server.throttle_entries or server.quota_entries",
+            (unsigned long long) (full - mw->seen_full + qfull
+                - mw->seen_qfull),
+            (unsigned long long) mw->throttles->cap,
+            (unsigned long long) mw->quotas->cap);
+    }
+    mw->seen_reused = reused;
+    mw->seen_full = full;
+    mw->seen_qfull = qfull;
+}
 
 static void
 metrics_flush(struct tp_metrics *mw)
@@ -91,6 +129,7 @@ metrics_tick(struct tp_timer *t)
     struct tp_metrics *mw = TP_CONTAINER_OF(t, struct tp_metrics, tick);
 
     metrics_flush(mw);
+    metrics_tables(mw);
     (void) tp_timer_set(&mw->loop.timers, &mw->tick,
         tp_clock.mono_ms + FLUSH_MS);
 }
@@ -156,7 +195,9 @@ metrics_init(struct tp_metrics *mw)
 
     tp_time_update();
     mw->quotas = tp_quota_zone(tp_proc.shm, sc->quota_entries);
-    if (mw->quotas == NULL || tp_loop_init(&mw->loop) != TP_OK
+    mw->throttles = tp_throttle_zone(tp_proc.shm, sc->throttle_entries);
+    if (mw->quotas == NULL || mw->throttles == NULL
+        || tp_loop_init(&mw->loop) != TP_OK
         || metrics_signals(mw) != TP_OK)
     {
         tp_log(TP_LOG_ERROR, errno, "metrics worker initialisation failed");
@@ -172,6 +213,11 @@ metrics_init(struct tp_metrics *mw)
             return TP_ERROR;
         }
     }
+    /* What happened before this process started was its predecessor's. */
+    mw->tables_at = tp_clock.mono_ms;
+    mw->seen_reused = atomic_load(&mw->throttles->reused);
+    mw->seen_full = atomic_load(&mw->throttles->full);
+    mw->seen_qfull = atomic_load(&mw->quotas->full);
     mw->channel_ev.fd = tp_proc.channel;
     mw->channel_ev.handler = metrics_channel;
     tp_timer_init(&mw->tick, metrics_tick);
