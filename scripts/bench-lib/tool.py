@@ -4,10 +4,14 @@
 Sub-commands:
   freeport N                       print N distinct free TCP ports on 127.0.0.1
   wrk FILE                         parse `wrk --latency` output into one TSV line
-  seq PORT PATH N                  N sequential GETs on one keep-alive connection
+  seq [-H HDR]... PORT PATH N      N sequential GETs on one keep-alive connection
   idle PORT PATH K1 K2 DIR TIMEOUT hold K1, then K2 idle keep-alive connections
   cgsum FILE...                    sum the Ir totals of callgrind output files
+  cgsplit FILE...                  the same, the metrics worker's file apart,
+                                   with the inclusive cost of a few functions
   strace FILE                      print "total N" and "<syscall> N" from strace -c
+  straceff DIR PID                 the same from strace -ff traces DIR/st.*,
+                                   leaving out process PID
   routes N FILE BACKEND_PORT       write the first N routes of the routing
                                    bench's route set (libconfig) to FILE
   report DIR [DOC]                 print the results table; replace the results
@@ -91,10 +95,12 @@ def cmd_wrk(argv):
 
 # ---------------------------------------------------------------- HTTP client
 
-def request_bytes(port, path):
-    # The same minimal request wrk sends, so every client costs the proxy
-    # the same header parsing work.
-    return ("GET %s HTTP/1.1\r\nHost: %s:%d\r\n\r\n" % (path, HOST, port)).encode()
+def request_bytes(port, path, headers=()):
+    # The same minimal request wrk sends (with wrk -H, its headers after
+    # Host), so every client costs the proxy the same header parsing work.
+    return ("GET %s HTTP/1.1\r\nHost: %s:%d\r\n%s\r\n"
+            % (path, HOST, port,
+               "".join("%s\r\n" % h for h in headers))).encode()
 
 
 class Conn:
@@ -158,16 +164,23 @@ class Conn:
 
 
 def cmd_seq(argv):
-    """seq PORT PATH N [PATH N ...]: N sequential requests to each PATH in
-    turn, all on one connection; fail on any non-200."""
+    """seq [-H HEADER]... PORT PATH N [PATH N ...]: N sequential requests to
+    each PATH in turn, all on one connection, each with the HEADERs ("Name:
+    value", as wrk -H); fail on any non-200."""
+    headers = []
+    while len(argv) >= 2 and argv[0] == "-H":
+        headers.append(argv[1])
+        argv = argv[2:]
+    if not argv:
+        sys.exit("seq: usage: seq [-H HEADER]... PORT PATH N [PATH N ...]")
     port, rest = int(argv[0]), argv[1:]
     if not rest or len(rest) % 2:
-        sys.exit("seq: usage: seq PORT PATH N [PATH N ...]")
+        sys.exit("seq: usage: seq [-H HEADER]... PORT PATH N [PATH N ...]")
     c = Conn(port, timeout=120.0)     # generous: the server may run under valgrind
     done = 0
     total = sum(int(n) for n in rest[1::2])
     for path, n in zip(rest[0::2], rest[1::2]):
-        req = request_bytes(port, path)
+        req = request_bytes(port, path, headers)
         for _ in range(int(n)):
             status, _, keep = c.get(req)
             done += 1
@@ -250,6 +263,128 @@ def cmd_cgsum(argv):
             sys.exit("cgsum: no summary/totals line in %s" % name)
         total += found
     print(total)
+
+
+# The functions whose inclusive cost cgsplit reports: the traffic control
+# phases of a request and the parts they consist of (report: LIMITS_FUNCS),
+# and the metrics worker's once-a-second flush.
+CG_FUNCS = ("tp_phase_apikey", "tp_apikey_hash", "tp_state_key_find",
+            "tp_phase_throttle", "tp_throttle_admit", "tp_quota_take",
+            "metrics_flush", "tp_quota_dirty")
+CG_METRICS_MAIN = "tp_metrics_main"
+
+
+def parse_callgrind(path):
+    """(total Ir, {function: [calls, inclusive Ir]}, is the metrics worker)
+    of one callgrind output file, from its call records: a "calls=" line
+    and, on the next, the call's position and its inclusive cost. Names are
+    compressed as "(id) name" at their first use and "(id)" afterwards."""
+    names = {}
+    calls = {}
+    total = None
+    is_metrics = False
+    npos = 1                     # "positions: line" (the default)
+    fn = cfn = None
+    pending = None
+
+    def name(spec):
+        m = re.match(r"\((\d+)\)(?: (.*))?$", spec)
+        if not m:
+            return spec
+        if m.group(2) is not None:
+            names[m.group(1)] = m.group(2)
+        return names.get(m.group(1), "?")
+
+    with open(path) as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if pending is not None:
+                fields = line.split()
+                c = calls.setdefault(pending, [0, 0])
+                c[0] += pending_n
+                c[1] += int(fields[npos]) if len(fields) > npos else 0
+                pending = None
+            elif line.startswith("fn="):
+                fn = name(line[3:])
+                is_metrics |= fn == CG_METRICS_MAIN
+            elif line.startswith("cfn="):
+                cfn = name(line[4:])
+                is_metrics |= cfn == CG_METRICS_MAIN
+            elif line.startswith("calls="):
+                # A recursive call's cost is already in the outer one's.
+                pending = cfn if cfn != fn else None
+                pending_n = int(line[6:].split()[0])
+                if pending is None:
+                    next(f, None)
+            elif line.startswith("positions:"):
+                npos = len(line.split()) - 1
+            elif line.startswith("summary:") or (
+                    total is None and line.startswith("totals:")):
+                total = int(line.split()[1])
+    if total is None:
+        raise ValueError("no summary/totals line in %s" % path)
+    return total, calls, is_metrics
+
+
+def cmd_cgsplit(argv):
+    """total (all processes but the metrics worker), metrics (its total),
+    then "fn NAME CALLS IR" for the CG_FUNCS called outside the metrics
+    worker and "mfn NAME CALLS IR" for those called inside it."""
+    total = metrics = nmetrics = 0
+    fns = {}
+    mfns = {}
+    for path in argv:
+        t, calls, is_metrics = parse_callgrind(path)
+        if is_metrics:
+            metrics += t
+            nmetrics += 1
+        else:
+            total += t
+        for k in CG_FUNCS:
+            if k in calls:
+                acc = (mfns if is_metrics else fns).setdefault(k, [0, 0])
+                acc[0] += calls[k][0]
+                acc[1] += calls[k][1]
+    if nmetrics != 1:
+        sys.exit("cgsplit: %d metrics worker files (calls to %s) among %d"
+                 % (nmetrics, CG_METRICS_MAIN, len(argv)))
+    print("total %d" % total)
+    print("metrics %d" % metrics)
+    for tag, d in (("fn", fns), ("mfn", mfns)):
+        for k in CG_FUNCS:
+            if k in d:
+                print("%s %s %d %d" % (tag, k, d[k][0], d[k][1]))
+
+
+def cmd_straceff(argv):
+    """Like strace, from the per-process traces of strace -ff -o DIR/st,
+    leaving out the process PID (the metrics worker); its own total follows
+    as "metrics N"."""
+    d, skip = argv[0], argv[1]
+    calls = {}
+    total = metrics = 0
+    files = [n for n in os.listdir(d) if re.fullmatch(r"st\.\d+", n)]
+    if not files:
+        sys.exit("straceff: no st.PID files in %s" % d)
+    if "st." + skip not in files:
+        sys.exit("straceff: no trace of process %s in %s" % (skip, d))
+    for n in files:
+        with open(os.path.join(d, n), errors="replace") as f:
+            # One line per call ("name(args) = result"); signals, exits and
+            # the second half of an interrupted call are not calls.
+            names = [m.group(1) for m in
+                     (re.match(r"([a-z_][a-z0-9_]*)\(", line) for line in f)
+                     if m]
+        if n == "st." + skip:
+            metrics += len(names)
+            continue
+        total += len(names)
+        for k in names:
+            calls[k] = calls.get(k, 0) + 1
+    print("total %d" % total)
+    for k, v in sorted(calls.items(), key=lambda kv: -kv[1]):
+        print("%s %d" % (k, v))
+    print("metrics %d" % metrics)
 
 
 def parse_strace(path):
@@ -631,6 +766,7 @@ def build_report(d):
         w("")
 
     L.extend(routing_report(d, meta, runs, counts))
+    L.extend(limits_report(d, meta, runs, counts))
 
     w("<details><summary>Every load run, in the order it ran</summary>")
     w("")
@@ -735,7 +871,7 @@ def routing_report(d, meta, runs, counts):
             ("ready_s", "start until it answers, s ⁶", 1),
             ("master_pss_kib", "master: Pss, KiB ⁷", 0),
             ("worker_pss_kib", "one worker: Pss, KiB ⁷", 0),
-            ("all_pss_kib", "master and all workers: Pss, KiB ⁷", 0),
+            ("all_pss_kib", "all its processes: Pss, KiB ⁷", 0),
             ("master_private_kib", "master: private dirty, KiB ⁷", 0),
             ("worker_private_kib", "one worker: private dirty, KiB ⁷", 0)):
         a, b = float(few[key]), float(many[key])
@@ -765,6 +901,220 @@ def routing_report(d, meta, runs, counts):
       "copy-on-write and split between them. *Private dirty* counts the "
       "pages only that process maps and has written, pages it copied on "
       "write included." % few["workers"])
+    w("")
+    return L
+
+
+LIMITS_TARGET = 0.95
+# Rows of the "where the instructions go" table: (function, label); the
+# functions are among CG_FUNCS, counted inclusively per request.
+LIMITS_FUNCS = (
+    ("tp_phase_apikey", "API key phase (`tp_phase_apikey`)"),
+    ("tp_apikey_hash", "&nbsp;&nbsp;of which SHA-256 of the key "
+                       "(`tp_apikey_hash`)"),
+    ("tp_state_key_find", "&nbsp;&nbsp;of which the look-up in the state "
+                          "database (`tp_state_key_find`)"),
+    ("tp_phase_throttle", "throttle and quota phase (`tp_phase_throttle`)"),
+    ("tp_throttle_admit", "&nbsp;&nbsp;of which the throttle buckets "
+                          "(`tp_throttle_admit`)"),
+    ("tp_quota_take", "&nbsp;&nbsp;of which the quota counter "
+                      "(`tp_quota_take`)"),
+)
+
+
+def read_sum(path):
+    """A cgsplit or straceff output: ({name: value}, {fn: (calls, ir)},
+    {metrics fn: (calls, ir)}); {} when the file is missing."""
+    vals, fns, mfns = {}, {}, {}
+    if not os.path.exists(path):
+        return vals, fns, mfns
+    with open(path) as f:
+        for line in f:
+            x = line.split()
+            if len(x) == 4 and x[0] in ("fn", "mfn"):
+                (fns if x[0] == "fn" else mfns)[x[1]] = (int(x[2]), int(x[3]))
+            elif len(x) == 2:
+                vals[x[0]] = int(x[1])
+    return vals, fns, mfns
+
+
+def limits_report(d, meta, runs, counts):
+    """The "Traffic control" section, as a list of lines."""
+    L = []
+    w = L.append
+    if meta.get("limits") != "1":
+        w("### Traffic control: API key + usage plan + quota")
+        w("")
+        w("Not measured in this run (`BENCH_LIMITS=0`).")
+        w("")
+        return L
+    kf, km = int(meta["limits_keys_few"]), int(meta["limits_keys_many"])
+    tp, tk = "lim-plain", "lim-key"
+    tf, tm = "lim-db%d" % kf, "lim-db%d" % km
+    nf, nm = fmt(kf, 0), fmt(km, 0)
+    n1, n2 = int(meta["count_n1"]), int(meta["count_n2"])
+    imports = {int(r["keys"]): r for r in
+               read_tsv(os.path.join(d, "limits.tsv"))}
+
+    def t_runs(t):
+        return [r for r in runs if r["target"] == t and r["size"] == "small"]
+
+    def med(t, key):
+        vals = [float(r[key]) for r in t_runs(t) if r[key] not in ("", "nan")]
+        return statistics.median(vals) if vals else None
+
+    def round_ratios(a, b):
+        """[(round, req/s of b / req/s of a)], the two back to back."""
+        by = {}
+        for r in runs:
+            if r["size"] == "small" and r["target"] in (a, b):
+                by.setdefault(int(r["round"]), {})[r["target"]] = float(r["rps"])
+        return [(k, v[b] / v[a]) for k, v in sorted(by.items())
+                if a in v and b in v and v[a] > 0]
+
+    def spread(t):
+        vals = [float(r["rps"]) for r in t_runs(t)]
+        if len(vals) < 2:
+            return "—"
+        return "%.0f %%" % ((max(vals) - min(vals))
+                            / statistics.median(vals) * 100)
+
+    def table(a, b, la, lb, extra=()):
+        w("| metric | %s | %s | %s / %s | target | |" % (la, lb, lb, la))
+        w("| --- | ---: | ---: | ---: | --- | --- |")
+        rr = round_ratios(a, b)
+        va, vb = med(a, "rps"), med(b, "rps")
+        w("| req/s, median | %s | %s | %s | | |"
+          % (fmt(va, 0), fmt(vb, 0), fmt_ratio(ratio(vb, va))))
+        pr = statistics.median([x for _, x in rr]) if rr else None
+        w("| req/s, %s / %s within each round, median ⁸ | | | %s | ≥ %.2f× "
+          "| %s |" % (lb, la, fmt_ratio(pr), LIMITS_TARGET,
+                      mark(pr, ">=", LIMITS_TARGET)))
+        w("| req/s spread (max−min)/median | %s | %s | | | |"
+          % (spread(a), spread(b)))
+        for key, label in (("p99_ms", "p99 latency, ms"),
+                           ("cpu_us", "CPU µs per request ¹")):
+            va, vb = med(a, key), med(b, key)
+            w("| %s | %s | %s | %s | | |"
+              % (label, fmt(va), fmt(vb), fmt_ratio(ratio(vb, va))))
+        for tool, label, digits in (
+                ("callgrind", "instructions per request ⁹", 0),
+                ("strace", "system calls per request ⁹", 2)):
+            va = counts.get((a, "small", tool))
+            vb = counts.get((b, "small", tool))
+            w("| %s | %s | %s | %s | (no target) | |"
+              % (label, fmt(va, digits), fmt(vb, digits),
+                 fmt_ratio(ratio(vb, va))))
+        for row in extra:
+            w(row)
+        w("")
+        return rr
+
+    w("### Traffic control: API key + usage plan + quota")
+    w("")
+    w("The same turnpike with one REST API whose route `ANY /{proxy+}` "
+      "proxies `/prod/small` to the backend (see *Method*). *plain*: no key "
+      "required, no usage plan. *key + plan + quota*: the route requires an "
+      "API key, which is in a usage plan with a throttle and a quota that "
+      "no run comes near; the key is defined in the configuration file. "
+      "*%s keys* and *%s keys*: the same, but the key is not in the file: "
+      "it is one of %s or of %s keys that `turnpikectl keys import` put "
+      "into the state database (LMDB), where every request looks it up. "
+      "All four get the same requests, `x-api-key` header included."
+      % (nf, nm, nf, nm))
+    w("")
+    w("Key + usage plan + quota against the plain proxy:")
+    w("")
+    rr1 = table(tp, tk, "plain", "key + plan + quota")
+    w("The key in a state database of %s keys against one of %s "
+      "(both with the plan, throttle and quota above):" % (nm, nf))
+    w("")
+    extra = []
+    if kf in imports and km in imports:
+        a, b = imports[kf], imports[km]
+        extra.append("| `turnpikectl keys import`, s ¹⁰ | %s | %s | | | |"
+                     % (fmt(float(a["import_s"]), 2),
+                        fmt(float(b["import_s"]), 1)))
+        extra.append("| state database (`data.mdb`), MB | %s | %s | | | |"
+                     % (fmt(int(a["state_bytes"]) / 1e6, 2),
+                        fmt(int(b["state_bytes"]) / 1e6, 0)))
+    rr2 = table(tf, tm, "%s keys" % nf, "%s keys" % nm, extra)
+
+    # Where the instructions go, per request, by phase.
+    cols = ((tp, "plain"), (tk, "key in the file"),
+            (tf, "key among %s in the state db" % nf),
+            (tm, "key among %s in the state db" % nm))
+    sums = {t: (read_sum(os.path.join(d, "sum-callgrind-%s-%d.txt" % (t, n1))),
+                read_sum(os.path.join(d, "sum-callgrind-%s-%d.txt" % (t, n2))))
+            for t, _ in cols}
+
+    def per_req(t, fn):
+        (_, f1, _), (_, f2, _) = sums[t]
+        if fn not in f1 and fn not in f2:
+            return None if fn not in CG_FUNCS else 0.0
+        return (f2.get(fn, (0, 0))[1] - f1.get(fn, (0, 0))[1]) / (n2 - n1)
+
+    w("Where the instructions go, per request (callgrind, inclusive, by the "
+      "same two-point difference ⁹):")
+    w("")
+    w("| part of the request | %s |" % " | ".join(lab for _, lab in cols))
+    w("| --- |%s" % (" ---: |" * len(cols)))
+    w("| whole request | %s |" % " | ".join(
+        fmt(counts.get((t, "small", "callgrind")), 0) for t, _ in cols))
+    for fn, label in LIMITS_FUNCS:
+        w("| %s | %s |" % (label, " | ".join(fmt(per_req(t, fn), 0)
+                                             for t, _ in cols)))
+    flush = []
+    for t, _ in cols:
+        c, ir = sums[t][1][2].get("metrics_flush", (0, 0))
+        flush.append(fmt(ir / c, 0) if c else "—")
+    w("| metrics worker: one quota flush (`metrics_flush`), once a second "
+      "¹¹ | %s |" % " | ".join(flush))
+    w("")
+
+    for rr, lb, la in ((rr1, "key + plan + quota", "plain"),
+                       (rr2, "%s keys" % nm, "%s keys" % nf)):
+        if rr:
+            w("- req/s with %s / with %s, round by round: %s."
+              % (lb, la, ", ".join(fmt_ratio(x) for _, x in rr)))
+    for a, b, la, lb in ((tp, tk, "plain", "key + plan + quota"),
+                         (tk, tf, "the key in the file",
+                          "the key among %s in the state db" % nf),
+                         (tf, tm, "%s keys" % nf, "%s keys" % nm)):
+        va = counts.get((a, "small", "callgrind"))
+        vb = counts.get((b, "small", "callgrind"))
+        if va is not None and vb is not None and va > 0:
+            w("- instructions per request, %s → %s: %s → %s, %+.0f (%+.1f %%)."
+              % (la, lb, fmt(va, 0), fmt(vb, 0), vb - va,
+                 (vb - va) / va * 100))
+    names = {}
+    for t, _ in cols:
+        s1 = read_sum(os.path.join(d, "sum-strace-%s-%d.txt" % (t, n1)))[0]
+        s2 = read_sum(os.path.join(d, "sum-strace-%s-%d.txt" % (t, n2)))[0]
+        names[t] = {k: (s2.get(k, 0) - s1.get(k, 0)) / (n2 - n1)
+                    for k in set(s1) | set(s2)
+                    if k not in ("total", "metrics")}
+    if all(names.values()):
+        w("- system calls per request by name: %s."
+          % "; ".join("%s: %s" % (lab, ", ".join(
+              "%s %.2f" % (k, v) for k, v in sorted(
+                  names[t].items(), key=lambda kv: (-kv[1], kv[0]))
+              if abs(v) >= 0.005)) for t, lab in cols))
+    w("")
+    w("⁸ the verdict: the two configurations of a pair ran back to back in "
+      "each round, in alternating order.  ")
+    w("⁹ one worker, N sequential keep-alive requests with the key, as for "
+      "the proxies; all the processes except the metrics worker, whose "
+      "once-a-second flush of the quota counts grows with the wall time of "
+      "a run rather than with its requests (its cost is in the last row of "
+      "the table above; the CPU row includes it).  ")
+    w("¹⁰ wall time of importing the CSV file of that many keys into an "
+      "empty state database, once per run.  ")
+    w("¹¹ instructions of one call, averaged over the calls in the "
+      "%d-request run (the last is the flush at stop): a scan of the whole "
+      "quota table (`server.quota_entries` slots) for changed counts, and "
+      "a write transaction when there are some. Without usage plans it "
+      "returns at once." % n2)
     w("")
     return L
 
