@@ -584,6 +584,9 @@ lim_keys(struct tp_conf_ctx *c, const config_setting_t *l)
         }
     }
     c->m->nkeys = (unsigned) n;
+    if (n == 0) {
+        return TP_OK;   /* qsort() takes no NULL base */
+    }
     qsort(c->m->keys, c->m->nkeys, sizeof(*c->m->keys), lim_key_cmp);
     return TP_OK;
 }

@@ -11,7 +11,8 @@
 /* Remembers where argv's strings lie (main, before anything else). */
 void tp_proctitle_init(int argc, char **argv);
 
-/* Sets the title ("turnpike: metrics worker"), cut to the space argv had;
+/* Sets the title ("turnpike: metrics worker"), cut to the space argv and
+ * the environment strings had;
  * <comm> (at most 15 characters) is the kernel's short name. */
 void tp_proctitle_set(const char *title, const char *comm);
 

@@ -92,9 +92,14 @@ tpctl_load(struct tpctl *c)
     for (i = 0; i < nk; i++) {
         c->keys[i] = c->ids[i] = &c->m->keys[i];
     }
-    qsort(c->plans, np, sizeof(*c->plans), tpctl_plan_cmp);
-    qsort(c->keys, nk, sizeof(*c->keys), tpctl_key_name_cmp);
-    qsort(c->ids, nk, sizeof(*c->ids), tpctl_key_id_cmp);
+    /* qsort() and bsearch() take no NULL base, even with no members. */
+    if (np > 0) {
+        qsort(c->plans, np, sizeof(*c->plans), tpctl_plan_cmp);
+    }
+    if (nk > 0) {
+        qsort(c->keys, nk, sizeof(*c->keys), tpctl_key_name_cmp);
+        qsort(c->ids, nk, sizeof(*c->ids), tpctl_key_id_cmp);
+    }
     tpctl_shared_stages(c);
     return TPCTL_OK;
 }
@@ -104,6 +109,9 @@ tpctl_plan(const struct tpctl *c, const char *name)
 {
     struct tp_usage_plan want = { .name = name }, *w = &want, **p;
 
+    if (c->m->nplans == 0) {
+        return NULL;
+    }
     p = bsearch(&w, c->plans, c->m->nplans, sizeof(*c->plans),
         tpctl_plan_cmp);
     return p != NULL ? *p : NULL;
@@ -115,6 +123,9 @@ tpctl_conf_key(const struct tpctl *c, const char *name)
     struct tp_conf_key want = { .name = name };
     const struct tp_conf_key *w = &want, **p;
 
+    if (c->m->nkeys == 0) {
+        return NULL;
+    }
     p = bsearch(&w, c->keys, c->m->nkeys, sizeof(*c->keys),
         tpctl_key_name_cmp);
     return p != NULL ? *p : NULL;
@@ -127,7 +138,7 @@ tpctl_conf_id(const struct tpctl *c, const char *id)
     const struct tp_conf_key *w = &want;
 
     memcpy(want.info.id, id, sizeof(want.info.id));
-    return bsearch(&w, c->ids, c->m->nkeys, sizeof(*c->ids),
+    return c->m->nkeys > 0 && bsearch(&w, c->ids, c->m->nkeys, sizeof(*c->ids),
         tpctl_key_id_cmp) != NULL;
 }
 
@@ -142,6 +153,9 @@ const struct tp_conf_key *
 tpctl_conf_key_by_hash(const struct tpctl *c, const uint8_t *hash)
 {
     /* tp_conf_limits.c sorts the model's keys by hash. */
+    if (c->m->nkeys == 0) {
+        return NULL;
+    }
     return bsearch(hash, c->m->keys, c->m->nkeys, sizeof(*c->m->keys),
         tpctl_hash_cmp);
 }

@@ -33,8 +33,8 @@ import pytest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from backend import Backend  # noqa: E402
-from helpers import (children_of, cmdline_of, free_port, pid_alive,  # noqa: E402
-                     render_libconfig, wait_until)
+from helpers import (children_of, cmdline_of, comm_of,  # noqa: E402
+                     free_port, pid_alive, render_libconfig, wait_until)
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TURNPIKE_BIN = os.environ.get("TURNPIKE_BIN", os.path.join(REPO, "objs", "turnpike"))
@@ -273,15 +273,14 @@ class Gateway:
             _ALL_PIDS.add(pid)
 
     def worker_pids(self):
-        """The master's children that are request workers (not metrics/function hosts)."""
+        """The master's children that are request workers (not metrics/function hosts).
+
+        A request worker names itself "tp-worker" first thing after fork;
+        until then a fresh child is the master's copy and is not counted,
+        whatever it is about to become."""
         if self.pid is None:
             return []
-        pids = []
-        for pid in children_of(self.pid):
-            cmd = cmdline_of(pid).lower()
-            if "metrics" in cmd or "function" in cmd:
-                continue
-            pids.append(pid)
+        pids = [p for p in children_of(self.pid) if comm_of(p) == "tp-worker"]
         _ALL_PIDS.update(pids)
         return pids
 

@@ -140,6 +140,15 @@ def cmdline_of(pid):
         return ""
 
 
+def comm_of(pid):
+    """The kernel's short name of <pid> (/proc/PID/comm), "" if gone."""
+    try:
+        with open("/proc/%d/comm" % pid, "rb") as f:
+            return f.read().decode("latin-1").strip()
+    except OSError:
+        return ""
+
+
 def pid_alive(pid):
     """True if <pid> exists and is not a zombie."""
     try:
