@@ -113,6 +113,37 @@ test_throttle_full_table_reuses_idle(void **state)
     assert_true(atomic_load(&t->reused) >= 1);
 }
 
+/* A refund for a bucket whose slot went to another scope meanwhile must
+ * not credit that scope. */
+static void
+test_throttle_refund_after_reuse(void **state)
+{
+    struct tp_tt_table *t = tp_throttle_zone(shm, 1024);
+    struct tp_tt_scope old = { 3 * t->cap + 9, tp_gcra_make(1.0, 1) };
+    struct tp_tt_scope busy, fresh = { 900 * t->cap + 9,
+        tp_gcra_make(1.0, 1) };
+    struct tp_tt_slot *slot, *other;
+    uint64_t k;
+
+    (void) state;
+    assert_int_equal(tp_throttle_admit(t, &old, 1, T0, &slot), TP_TT_ADMIT);
+    /* the rest of the probe path: buckets busy for 1,000 s */
+    for (k = 0; k < TP_THROTTLE_PROBE - 1; k++) {
+        busy = (struct tp_tt_scope) { (10 + k) * t->cap + 9,
+            tp_gcra_make(0.001, 1) };
+        assert_int_equal(tp_throttle_admit(t, &busy, 1, T0, NULL),
+            TP_TT_ADMIT);
+    }
+    /* ten seconds on, only the old bucket is idle: the new scope takes
+     * its slot */
+    assert_int_equal(tp_throttle_admit(t, &fresh, 1, T0 + 10 * SEC, &other),
+        TP_TT_ADMIT);
+    assert_ptr_equal(other, slot);
+    tp_throttle_refund(&slot, &old, 1);
+    assert_int_equal(tp_throttle_admit(t, &fresh, 1, T0 + 10 * SEC, NULL),
+        TP_TT_THROTTLED);
+}
+
 static void
 test_quota_limit_and_periods(void **state)
 {
@@ -282,6 +313,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_throttle_refund, setup,
             teardown),
         cmocka_unit_test_setup_teardown(test_throttle_full_table_reuses_idle,
+            setup, teardown),
+        cmocka_unit_test_setup_teardown(test_throttle_refund_after_reuse,
             setup, teardown),
         cmocka_unit_test_setup_teardown(test_quota_limit_and_periods, setup,
             teardown),
