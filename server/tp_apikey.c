@@ -6,6 +6,7 @@
 #include "tp_hash.h"
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
@@ -32,10 +33,32 @@ tp_apikey_value_error(const char *v, size_t len)
     return NULL;
 }
 
+/*
+ * Every request with a key hashes it.  OpenSSL 3's one-shot SHA256()
+ * fetches the algorithm from the provider store and makes and frees a
+ * context on each call, which costs more than hashing a key: so each
+ * process fetches SHA-256 once and reuses one context.  These two statics
+ * are a cache of OpenSSL objects, not state: every process is
+ * single-threaded and uses what it inherits through fork() as its own.
+ * Should OpenSSL fail, the one-shot call gives the same hash, and the
+ * next call tries again.
+ */
 void
 tp_apikey_hash(const char *v, size_t len, uint8_t out[TP_APIKEY_HASH_LEN])
 {
-    SHA256((const unsigned char *) v, len, out);
+    static EVP_MD *md;
+    static EVP_MD_CTX *ctx;
+
+    if (ctx == NULL) {
+        md = md != NULL ? md : EVP_MD_fetch(NULL, "SHA256", NULL);
+        ctx = md != NULL ? EVP_MD_CTX_new() : NULL;
+    }
+    if (ctx == NULL || EVP_DigestInit_ex2(ctx, md, NULL) != 1
+        || EVP_DigestUpdate(ctx, v, len) != 1
+        || EVP_DigestFinal_ex(ctx, out, NULL) != 1)
+    {
+        SHA256((const unsigned char *) v, len, out);
+    }
 }
 
 void
