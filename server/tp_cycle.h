@@ -48,6 +48,9 @@ struct tp_process {
     struct tp_cycle *cycle;          /* the generation this process serves */
     struct tp_shm *shm;              /* created before the first fork */
     int channel;                     /* child: its socketpair end; else -1 */
+    int alive[2];                    /* pipe: the metrics worker reads EOF
+                                      * once the master and every request
+                                      * worker (the writers) are gone */
     bool foreground;                 /* -f: stay attached, log to stderr */
     const char *conf_path;
     const char *prefix;              /* -p DIR or NULL */

@@ -138,6 +138,8 @@ master_spawn(struct master *ms, struct tp_cycle *cycle, int slot)
     ch->cycle = cycle;
     ch->started_ms = tp_clock.mono_ms;
     ch->quitting = false;
+    ch->quit_cmd = 0;
+    ch->told = false;
     cycle->live_children++;
     if (master_is_metrics(ch)) {
         tp_log(TP_LOG_INFO, 0, "started metrics worker, pid %d, generation "
@@ -145,6 +147,17 @@ master_spawn(struct master *ms, struct tp_cycle *cycle, int slot)
     } else {
         tp_log(TP_LOG_INFO, 0, "started worker %d, pid %d, generation %u",
             slot, (int) pid, cycle->generation);
+    }
+}
+
+static void
+master_send(struct tp_child *ch, uint32_t cmd)
+{
+    if (ch->channel < 0
+        || tp_channel_send(ch->channel, cmd, NULL, 0) != TP_OK)
+    {
+        /* The signal is the fallback when the channel is gone. */
+        kill(ch->pid, cmd == TP_CMD_TERMINATE ? SIGTERM : SIGQUIT);
     }
 }
 
@@ -161,12 +174,50 @@ master_send_all(struct master *ms, struct tp_cycle *only, uint32_t cmd)
         }
         if (cmd == TP_CMD_QUIT || cmd == TP_CMD_TERMINATE) {
             ch->quitting = true;
+            if (master_is_metrics(ch)) {
+                /* Held back until the request workers have gone:
+                 * master_quit_metrics(). */
+                if (!ch->told && ch->quit_cmd != TP_CMD_TERMINATE) {
+                    ch->quit_cmd = cmd;
+                }
+                continue;
+            }
         }
-        if (ch->channel < 0
-            || tp_channel_send(ch->channel, cmd, NULL, 0) != TP_OK)
+        master_send(ch, cmd);
+    }
+}
+
+/*
+ * A stopping metrics worker flushes what the request workers counted, so
+ * it goes last: once a running metrics worker of a newer generation takes
+ * over (a reload), or once no request worker is left (a stop).
+ */
+static void
+master_quit_metrics(struct master *ms)
+{
+    bool successor = false, workers = false;
+    unsigned i;
+
+    for (i = 0; i < ms->nchildren; i++) {
+        const struct tp_child *ch = &ms->children[i];
+
+        if (ch->pid == 0) {
+            continue;
+        }
+        if (!master_is_metrics(ch)) {
+            workers = true;
+        } else if (!ch->quitting) {
+            successor = true;
+        }
+    }
+    for (i = 0; i < ms->nchildren; i++) {
+        struct tp_child *ch = &ms->children[i];
+
+        if (ch->pid != 0 && master_is_metrics(ch) && ch->quitting
+            && !ch->told && (successor || !workers))
         {
-            /* The signal is the fallback when the channel is gone. */
-            kill(ch->pid, cmd == TP_CMD_TERMINATE ? SIGTERM : SIGQUIT);
+            ch->told = true;
+            master_send(ch, ch->quit_cmd);
         }
     }
 }
@@ -399,7 +450,9 @@ master_stop(struct master *ms, bool graceful)
     master_send_all(ms, NULL, graceful ? TP_CMD_QUIT : TP_CMD_TERMINATE);
     if (!graceful) {
         for (unsigned i = 0; i < ms->nchildren; i++) {
-            if (ms->children[i].pid != 0) {
+            if (ms->children[i].pid != 0
+                && !master_is_metrics(&ms->children[i]))
+            {
                 kill(ms->children[i].pid, SIGTERM);
             }
         }
@@ -482,6 +535,10 @@ tp_master_run(void)
 
     sigemptyset(&empty);
     tp_time_update();
+    if (pipe2(tp_proc.alive, O_CLOEXEC) != 0) {
+        tp_log(TP_LOG_ERROR, errno, "pipe() failed");
+        return 1;
+    }
     for (i = 0; i < master_nslots(tp_proc.cycle); i++) {
         master_spawn(&ms, tp_proc.cycle, i);
     }
@@ -516,6 +573,7 @@ tp_master_run(void)
         }
         tp_sig_alarm = 0;
         master_due(&ms);
+        master_quit_metrics(&ms);
         master_release_old(&ms);
         if (ms.stopping && master_live(&ms) == 0) {
             break;

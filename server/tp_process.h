@@ -16,6 +16,8 @@ struct tp_child {
     struct tp_cycle *cycle;          /* generation it serves */
     uint64_t started_ms;             /* tp_clock.mono_ms at fork */
     bool quitting;                   /* told to drain / terminate */
+    uint32_t quit_cmd;               /* metrics worker: command held back */
+    bool told;                       /* metrics worker: quit_cmd sent */
 };
 
 typedef void (*tp_child_main_fn)(void) __attribute__((noreturn));

@@ -2,8 +2,10 @@
  * tp_metrics.c: the metrics worker's loop: a one-second timer, the master
  * channel and signals.  Durability bound: a power loss loses at most the
  * last second of quota counting; a stop, a reload, a crashed worker or a
- * killed master lose nothing (shm outlives workers, and this process
- * flushes on QUIT, TERM and on the master's death).
+ * killed master lose nothing: shm outlives workers, the master stops this
+ * process only after the request workers, and when the master dies this
+ * process goes on flushing until the request workers have gone too (the
+ * "alive" pipe, see tp_cycle.h).
  */
 #include "tp_metrics.h"
 #include "tp_channel.h"
@@ -27,12 +29,16 @@
 #define EVICT_IDLE_S    60           /* unused this long: may be evicted */
 #define REPORT_EVERY_MS 10000
 #define TABLES_EVERY_MS 60000        /* how often table pressure is logged */
+#define ORPHAN_GRACE_MS 5000         /* past shutdown_timeout, master gone */
 
 struct tp_metrics {
     struct tp_loop loop;
     struct tp_ev channel_ev;
     struct tp_ev signal_ev;
+    struct tp_ev alive_ev;           /* EOF: no request worker is left */
     struct tp_timer tick;
+    struct tp_timer orphan;          /* master gone: the last moment */
+    bool orphaned;
     struct tp_q_table *quotas;
     struct tp_tt_table *throttles;
     uint64_t tables_at;              /* mono ms of the last table report */
@@ -124,6 +130,42 @@ metrics_exit(struct tp_metrics *mw)
 }
 
 static void
+metrics_orphan_due(struct tp_timer *t)
+{
+    metrics_exit(TP_CONTAINER_OF(t, struct tp_metrics, orphan));
+}
+
+/*
+ * Told to stop.  With the master alive the request workers are gone
+ * already; without it they may still be draining and counting, so this
+ * process keeps flushing until they have all gone (or a deadline).
+ */
+static void
+metrics_stop(struct tp_metrics *mw)
+{
+    if (getppid() == tp_proc.master_pid || mw->alive_ev.fd < 0) {
+        metrics_exit(mw);
+    }
+    if (mw->orphaned) {
+        return;
+    }
+    mw->orphaned = true;
+    tp_log(TP_LOG_WARN, 0, "the master is gone; flushing quota usage until "
+        "the request workers have stopped");
+    tp_loop_del(&mw->loop, &mw->channel_ev);
+    tp_timer_init(&mw->orphan, metrics_orphan_due);
+    (void) tp_timer_set(&mw->loop.timers, &mw->orphan, tp_clock.mono_ms
+        + tp_proc.cycle->model->server.shutdown_timeout_ms + ORPHAN_GRACE_MS);
+}
+
+static void
+metrics_alive(struct tp_ev *ev, uint32_t events)
+{
+    (void) events;
+    metrics_exit(TP_CONTAINER_OF(ev, struct tp_metrics, alive_ev));
+}
+
+static void
 metrics_tick(struct tp_timer *t)
 {
     struct tp_metrics *mw = TP_CONTAINER_OF(t, struct tp_metrics, tick);
@@ -153,11 +195,12 @@ metrics_channel(struct tp_ev *ev, uint32_t events)
             close(msg.fds[i]);
         }
         if (msg.cmd == TP_CMD_QUIT || msg.cmd == TP_CMD_TERMINATE) {
-            metrics_exit(mw);
+            metrics_stop(mw);
+            return;
         }
     }
     if (rc == TP_DONE || rc == TP_ERROR) {
-        metrics_exit(mw);            /* the master is gone */
+        metrics_stop(mw);            /* the master is gone */
     }
 }
 
@@ -172,7 +215,7 @@ metrics_signal(struct tp_ev *ev, uint32_t events)
         if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT
             || si.ssi_signo == SIGQUIT)
         {
-            metrics_exit(mw);
+            metrics_stop(mw);
         }
     }
 }
@@ -218,6 +261,16 @@ metrics_init(struct tp_metrics *mw)
     mw->seen_reused = atomic_load(&mw->throttles->reused);
     mw->seen_full = atomic_load(&mw->throttles->full);
     mw->seen_qfull = atomic_load(&mw->quotas->full);
+    /* Only the master and the request workers hold the write end. */
+    close(tp_proc.alive[1]);
+    tp_proc.alive[1] = -1;
+    mw->alive_ev.fd = tp_proc.alive[0];
+    mw->alive_ev.handler = metrics_alive;
+    if (mw->alive_ev.fd >= 0
+        && tp_loop_add_reader(&mw->loop, &mw->alive_ev, false) != TP_OK)
+    {
+        mw->alive_ev.fd = -1;
+    }
     mw->channel_ev.fd = tp_proc.channel;
     mw->channel_ev.handler = metrics_channel;
     tp_timer_init(&mw->tick, metrics_tick);

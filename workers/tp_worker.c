@@ -306,6 +306,12 @@ tp_worker_main(void)
     struct tp_worker *w = calloc(1, sizeof(*w));
 
     tp_proctitle_set("turnpike: worker process", "tp-worker");
+    /* This process keeps the write end: the metrics worker waits for it
+     * to close (tp_cycle.h). */
+    if (tp_proc.alive[0] >= 0) {
+        close(tp_proc.alive[0]);
+        tp_proc.alive[0] = -1;
+    }
     if (w == NULL || tp_process_drop_privileges(
             &tp_proc.cycle->model->server) != TP_OK
         || worker_init(w) != TP_OK)

@@ -9,7 +9,9 @@ by a throttle or for their key, and requests to routes without
 api_key_required, do not count.
 
 The "turnpike: metrics worker" child writes the counts to data_dir/state
-every second, at QUIT/TERM, and when the master dies, so that
+every second and once more after the request workers have stopped (at a
+stop the master stops it last; when the master dies it waits for the draining
+workers), so that
 `turnpikectl usage` reports them and a restart continues counting: a reload,
 a stop and start, a killed worker, a killed metrics worker (respawned) or a
 killed master lose nothing.  Only a power cut (or kill -9 of every process)
@@ -177,12 +179,48 @@ def test_counting_continues_after(turnpike, event):
     assert_usage(gw, LIMIT, 0)
 
 
+def _kill_master_only(gw):
+    os.kill(gw.pid, signal.SIGKILL)
+    assert gw.wait_exit(10), "the master survived SIGKILL"
+
+
+@pytest.mark.parametrize("stop", ["quit", "kill-9-master"])
+def test_requests_admitted_while_draining_are_counted(turnpike, stop):
+    """A worker drains the requests it has begun after a stop; the metrics
+    worker must outlive it and flush what those requests counted."""
+    import socket
+    cfg = quota_config(LIMIT)
+    gw = turnpike(cfg)
+    gw.wait_workers(2)
+    kids = all_children(gw)
+    expect(statuses(gw, "/prod/keyed", USED, api_key=kv(1)), USED, what="before the stop")
+    s = socket.create_connection(("127.0.0.1", gw.port), timeout=10)
+    try:
+        s.sendall(b"GET /prod/keyed HTTP/1.1\r\nHost: x\r\n")   # half a request
+        time.sleep(0.3)
+        if stop == "quit":
+            gw.signal(signal.SIGQUIT)
+        else:
+            _kill_master_only(gw)
+        time.sleep(1.2)      # past a flush interval: the metrics worker must wait
+        s.sendall(b"x-api-key: " + kv(1).encode() + b"\r\n\r\n")
+        head = s.recv(65536).split(b"\r\n", 1)[0]
+        assert head == b"HTTP/1.1 200 OK", "the draining worker answered %r" % head
+    finally:
+        s.close()
+    assert gw.wait_exit(15) or stop != "quit", "SIGQUIT: the master did not exit"
+    assert wait_until(lambda: not any(pid_alive(p) for p in kids), 15), \
+        "children still run: %r" % [p for p in kids if pid_alive(p)]
+    assert usage_today(gw, "basic", "alice") == (USED + 1, LIMIT - USED - 1), \
+        "the request admitted while draining was not flushed"
+
+
 def test_metrics_worker_is_respawned_and_flushes(turnpike):
     gw = turnpike(quota_config(LIMIT))
     first = wait_until(lambda: metrics_pid(gw), 5)
     assert first, "no metrics worker among the master's children %r" % [
         (p, cmdline_of(p)) for p in all_children(gw)]
-    # (the title is cut to the length of turnpike's own command line, long here)
+    # (the title may use the space of the environment after the arguments)
     assert cmdline_of(first) == "turnpike: metrics worker", cmdline_of(first)
     assert first not in gw.worker_pids()
     expect(statuses(gw, "/prod/keyed", USED, api_key=kv(1)), USED)
