@@ -81,6 +81,12 @@ oa_plain_scheme(struct tp_oa *o, int key, int s, struct tp_build_route *b)
             "x-amazon-apigateway-authorizer; ignored", tp_oa_name(o, key));
         return TP_OK;
     }
+    if (o->api->type == TP_API_HTTP) {
+        /* API Gateway imports such HTTP APIs and drops the requirement. */
+        tp_oa_warn(o, key, "HTTP APIs have no API keys; security scheme "
+            "\"%s\" ignored", tp_oa_name(o, key));
+        return TP_OK;
+    }
     if (n >= 0 && !tp_oa_caseeq(o, n, "x-api-key")) {
         tp_oa_warn(o, n, "API keys are read from the x-api-key header; "
             "header \"%s\" ignored", tp_oa_name(o, n));

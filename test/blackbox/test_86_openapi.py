@@ -276,3 +276,33 @@ apis = ( { id = "x"; type = "REST"; openapi = "bad.json"; stages = ( { name = "p
     rc, out = run_turnpike("-c", path, "-t")
     assert rc == 1, out
     assert "bad.json" in out, "the error does not name the JSON file: %s" % out
+
+
+def test_http_api_with_api_key_scheme_imports_with_a_warning(workdir, turnpike):
+    """API Gateway imports an HTTP API whose operations require an apiKey
+    scheme and drops the requirement (HTTP APIs have no API keys): so do we,
+    with a warning naming the scheme, and the route answers without a key."""
+    spec = {
+        "openapi": "3.0.1",
+        "info": {"title": "keyed", "version": "1"},
+        "paths": {"/ping": {"get": {
+            "security": [{"api_key": []}],
+            "x-amazon-apigateway-integration": {
+                "type": "http_proxy", "httpMethod": "GET",
+                "uri": "http://127.0.0.1:9/ping", "payloadFormatVersion": "1.0"}}}},
+        "components": {"securitySchemes": {"api_key": {
+            "type": "apiKey", "name": "x-api-key", "in": "header"}}},
+    }
+    with open(os.path.join(workdir, "keyed.json"), "w") as f:
+        json.dump(spec, f, indent=1)
+    cfg = base_config(9, apis=[{"id": "keyed", "type": "HTTP", "openapi": "keyed.json",
+                                "stages": [{"name": "$default"}]}],
+                      listeners=[{"address": "127.0.0.1:@PORT@", "default_api": "keyed"}])
+    path = write_config(workdir, cfg)
+    rc, out = run_turnpike("-c", path, "-t")
+    assert rc == 0, out
+    warn = [l for l in out.splitlines() if "api_key" in l and "HTTP APIs have no API keys" in l]
+    assert warn and "keyed.json" in warn[0], out
+    gw = turnpike(cfg)
+    r = requests.get(gw.url + "/ping", timeout=10)
+    assert r.status_code != 403, (r.status_code, r.text)    # 5xx: nothing on port 9
