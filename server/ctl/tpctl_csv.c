@@ -11,23 +11,57 @@
 
 #define CSV_EOF (-1)
 
-static int
-csv_getc(struct tpctl_csv *c)
+/*
+ * Reads more input after in[in_len]: false at its end or on a failure,
+ * which is kept in in_errno until the reader gets there, since bytes read
+ * before it (by tpctl_csv_open()) may still be parsed first.
+ */
+static bool
+csv_fill(struct tpctl_csv *c)
 {
     ssize_t n;
 
+    do {
+        n = read(c->fd, c->in + c->in_len, sizeof(c->in) - c->in_len);
+    } while (n < 0 && errno == EINTR);
+    if (n <= 0) {
+        c->in_errno = n < 0 ? errno : 0;
+        return false;
+    }
+    c->in_len += (size_t) n;
+    return true;
+}
+
+static int
+csv_getc(struct tpctl_csv *c)
+{
+    int ch;
+
     if (c->in_pos == c->in_len) {
-        do {
-            n = read(c->fd, c->in, sizeof(c->in));
-        } while (n < 0 && errno == EINTR);
-        if (n <= 0) {
-            c->read_errno = n < 0 ? errno : 0;
+        c->in_pos = c->in_len = 0;
+        if (c->in_errno != 0 || !csv_fill(c)) {   /* a failure is final */
+            c->read_errno = c->in_errno;
             return CSV_EOF;
         }
-        c->in_len = (size_t) n;
-        c->in_pos = 0;
     }
-    return c->in[c->in_pos++];
+    ch = c->in[c->in_pos++];
+    if (ch == '\0') {
+        /*
+         * Not text (UTF-16, a binary file): the input ends here, and
+         * tpctl_csv_next() fails as after a read error, naming its line.
+         * Fields are NUL-terminated, so one would also cut a value short.
+         */
+        c->nul_line = c->line;
+        return CSV_EOF;
+    }
+    return ch;
+}
+
+/* The input failed, or a NUL byte ended it: csv_error() says which. */
+static bool
+csv_failed(const struct tpctl_csv *c)
+{
+    return c->read_errno != 0 || c->nul_line != 0;
 }
 
 int
@@ -41,14 +75,19 @@ tpctl_csv_open(struct tpctl_csv *c, const char *path, char *err,
     }
     c->line = 1;
     c->in_pos = c->in_len = 0;
-    c->read_errno = 0;
-    /* A byte order mark, as spreadsheets write UTF-8 CSV files. */
-    if (csv_getc(c) == 0xef && c->in_len >= 3 && c->in[1] == 0xbb
-        && c->in[2] == 0xbf)
-    {
+    c->read_errno = c->in_errno = 0;
+    c->nul_line = 0;
+    /*
+     * A byte order mark, as spreadsheets write UTF-8 CSV files.  A pipe
+     * may hand it over a byte at a time: read until 3 bytes are in.
+     */
+    while (c->in_len < 3) {
+        if (!csv_fill(c)) {
+            break;
+        }
+    }
+    if (c->in_len >= 3 && memcmp(c->in, "\xef\xbb\xbf", 3) == 0) {
         c->in_pos = 3;
-    } else {
-        c->in_pos = 0;
     }
     return TP_OK;
 }
@@ -66,7 +105,10 @@ static int
 csv_error(struct tpctl_csv *c, char *err, size_t errlen, unsigned long line,
     const char *msg)
 {
-    if (c->read_errno != 0) {
+    if (c->nul_line != 0) {
+        snprintf(err, errlen, "%lu: a NUL byte (the file must be UTF-8 "
+            "text, not UTF-16 or binary)", c->nul_line);
+    } else if (c->read_errno != 0) {
         snprintf(err, errlen, "%lu: read error: %s", line,
             strerror(c->read_errno));
     } else {
@@ -141,8 +183,8 @@ tpctl_csv_next(struct tpctl_csv *c, char *err, size_t errlen)
         c->line++;
     }
     if (ch == CSV_EOF) {
-        return c->read_errno != 0 ? csv_error(c, err, errlen, c->line, "")
-                                  : TP_DONE;
+        return csv_failed(c) ? csv_error(c, err, errlen, c->line, "")
+                             : TP_DONE;
     }
     c->rec_line = c->line;
     for (;;) {
@@ -168,6 +210,6 @@ tpctl_csv_next(struct tpctl_csv *c, char *err, size_t errlen)
             "without a line feed");
     }
     c->line += ch == '\n';
-    return c->read_errno != 0 ? csv_error(c, err, errlen, c->line, "")
-                              : TP_OK;
+    return csv_failed(c) ? csv_error(c, err, errlen, c->line, "")
+                         : TP_OK;
 }

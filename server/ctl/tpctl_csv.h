@@ -1,7 +1,8 @@
 /*
  * tpctl_csv.h: a streaming reader of RFC 4180 CSV files (the API key
  * import format): quoted fields with doubled quotes and line breaks, CRLF
- * or LF records, a UTF-8 byte order mark skipped.  turnpikectl only.
+ * or LF records, a UTF-8 byte order mark skipped, a NUL byte an error
+ * (the file is not text).  turnpikectl only.
  */
 #ifndef TPCTL_CSV_H
 #define TPCTL_CSV_H
@@ -14,6 +15,8 @@
 struct tpctl_csv {
     int fd;
     int read_errno;                  /* a read(2) failure */
+    int in_errno;                    /* one after in[in_len], not met yet */
+    unsigned long nul_line;          /* the line of a NUL byte met, or 0 */
     unsigned long line;              /* the line being read */
     unsigned long rec_line;          /* the line the record starts on */
     unsigned nfields;

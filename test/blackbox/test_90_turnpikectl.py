@@ -475,6 +475,29 @@ def test_import_errors_name_the_line(ctl, text, line, message):
     assert ctl.names() == ["cfgkey", "existing"]
 
 
+NUL = "a NUL byte (the file must be UTF-8 text, not UTF-16 or binary)"
+
+
+@pytest.mark.parametrize("data,line", [
+    (b"Name,K\0ey\n", 1),
+    (b"\xef\xbb\xbf\0Name,Key\n", 1),
+    (GOOD.encode() + b"bad,%s\0,true,gold\n" % value(3).encode(), 4),
+    # in a quoted field over lines: the NUL's own line, not the record's
+    (GOOD.encode() + b'"multi\nline\0",%s,true,gold\n' % value(3).encode(), 5),
+    (GOOD.encode() + b'bad,%s,"true"\0,gold\n' % value(3).encode(), 4),
+    (GOOD.encode() + b"\0", 4),
+    # a spreadsheet's "Unicode text": UTF-16LE with its byte order mark
+    (("Name,Key\r\nu,%s\r\n" % value(3)).encode("utf-16"), 1),
+])
+def test_import_rejects_a_nul_byte(ctl, data, line):
+    path = os.path.join(ctl.workdir, "nul.csv")
+    with open(path, "wb") as f:
+        f.write(data)
+    ctl.fail("keys", "import", "--file", path,
+             message="%s:%d: %s; nothing was imported" % (path, line, NUL))
+    assert ctl.names() == ["cfgkey"]
+
+
 def test_import_file_errors(ctl):
     missing = os.path.join(ctl.workdir, "missing.csv")
     ctl.fail("keys", "import", "--file", missing,

@@ -339,9 +339,6 @@ def test_import_while_running(turnpike, workdir):
     forbidden(req(gw, "/prod/keyed", kv(3, "imp")))
 
 
-@pytest.mark.xfail(strict=True, reason="tpctl_csv_open() looks for the byte order mark "
-                   "in the first read(2) only: a pipe whose first read returns fewer than "
-                   "3 bytes keeps the BOM in the first column's name")
 def test_import_from_a_pipe_skips_a_split_byte_order_mark(turnpike, workdir):
     """`keys import --file /dev/stdin`: the BOM arrives in two reads."""
     gw = turnpike(live_config(workdir, workers=1))
