@@ -85,6 +85,14 @@ tp_period_first_day(enum tp_period p, int64_t n)
     }
 }
 
+void
+tp_period_span(enum tp_period p, int64_t t, struct tp_period_span *s)
+{
+    s->number = tp_period_number(p, t);
+    s->start = tp_period_first_day(p, s->number) * 86400;
+    s->end = tp_period_first_day(p, s->number + 1) * 86400;
+}
+
 static bool
 leap(int64_t y)
 {

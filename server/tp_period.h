@@ -14,6 +14,14 @@ enum tp_period {
     TP_PERIOD_WEEK,
     TP_PERIOD_MONTH
 };
+#define TP_PERIODS 3                 /* kinds of period */
+
+/* A period and its bounds: it holds Unix time t when start <= t < end. */
+struct tp_period_span {
+    int64_t number;                  /* as tp_period_number() */
+    int64_t start;                   /* its first second, Unix time */
+    int64_t end;                     /* the next period's first second */
+};
 
 /* Days since 1970-01-01 (negative before), for Unix time <t>. */
 int64_t tp_day_number(int64_t t);
@@ -21,6 +29,25 @@ int64_t tp_day_number(int64_t t);
 /* The period containing Unix time <t>: DAY -> day number, WEEK -> weeks
  * since Monday 1969-12-29, MONTH -> months since January 1970. */
 int64_t tp_period_number(enum tp_period p, int64_t t);
+
+/* The period of kind <p> containing Unix time <t>, with its bounds. */
+void tp_period_span(enum tp_period p, int64_t t, struct tp_period_span *s);
+
+/*
+ * <s> made the period of kind <p> containing <t> and returned: a request
+ * asks which period it is in, the answer changes once a day at most and
+ * costs calendar arithmetic, so a caller keeps <s> and this recomputes it
+ * only when <t> is outside it (a clock set back included).  A zeroed <s>
+ * holds no time.
+ */
+static inline const struct tp_period_span *
+tp_period_at(struct tp_period_span *s, enum tp_period p, int64_t t)
+{
+    if (t < s->start || t >= s->end) {
+        tp_period_span(p, t, s);
+    }
+    return s;
+}
 
 /* The day number of the first day of period <n>. */
 int64_t tp_period_first_day(enum tp_period p, int64_t n);

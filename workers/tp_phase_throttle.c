@@ -128,14 +128,16 @@ quota_take(struct tp_request *r, uint64_t qid)
 {
     const struct tp_usage_plan *p = r->plan;
     uint32_t now_s = (uint32_t) (tp_clock.mono_ms / 1000);
-    int64_t t = (int64_t) (tp_clock.real_ms / 1000);
-    int64_t period = tp_period_number(p->quota_period, t);
+    const struct tp_period_span *ps = tp_period_at(
+        &r->c->w->quota_periods[p->quota_period], p->quota_period,
+        (int64_t) (tp_clock.real_ms / 1000));
+    uint64_t period = tp_quota_period(p->quota_period, ps->number);
     uint64_t limit = p->quota_limit;
     struct tp_q_slot *s;
     unsigned i;
 
-    if (p->first_seen != 0
-        && period == tp_period_number(p->quota_period, p->first_seen))
+    if (p->first_seen != 0 && p->first_seen >= ps->start
+        && p->first_seen < ps->end)
     {
         limit -= p->quota_offset;    /* the plan's first period */
     }
@@ -144,8 +146,7 @@ quota_take(struct tp_request *r, uint64_t qid)
         if (s == NULL) {
             return r->c->w->state_failed ? TP_GW_INTERNAL : QUOTA_FULL;
         }
-        switch (tp_quota_take(s, qid, tp_quota_period(p->quota_period,
-                period), limit, now_s)) {
+        switch (tp_quota_take(s, qid, period, limit, now_s)) {
         case TP_Q_OK:
             return QUOTA_OK;
         case TP_Q_EXCEEDED:

@@ -12,6 +12,7 @@
 #include "tp_bufpool.h"
 #include "tp_cycle.h"
 #include "tp_loop.h"
+#include "tp_period.h"
 
 struct tp_client;
 struct tp_q_table;
@@ -56,6 +57,7 @@ struct tp_worker {
     struct tp_tt_table *throttles;   /* shm */
     struct tp_q_table *quotas;       /* shm */
     uint64_t limits_reported;        /* mono ms of the last "table full" */
+    struct tp_period_span quota_periods[TP_PERIODS];  /* current, by kind */
     bool state_failed;               /* the last quota load hit an error */
 
     uint64_t alog_lost;              /* access-log lines not written since

@@ -2,8 +2,9 @@
  * test_tp_period.c: unit tests of quota period arithmetic (tp_period.c):
  * day numbers against known dates, leap years (2000 yes, 1900 and 2100
  * no), ISO weeks starting on Monday, month numbers and first days at month
- * and year ends, date parsing and formatting, and a round trip over 800
- * years.
+ * and year ends, date parsing and formatting, a round trip over 800
+ * years, and the bounds of periods (tp_period_span) and their cache
+ * (tp_period_at) against tp_period_number second by second at each end.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -170,6 +171,80 @@ test_round_trip(void **state)
     assert_int_equal(back, day("2024-02-29"));
 }
 
+/* <s> is the period of <t>, and its bounds are where the number changes. */
+static void
+check_span(enum tp_period p, int64_t t, const struct tp_period_span *s)
+{
+    int64_t n = tp_period_number(p, t);
+
+    if (s->number != n || t < s->start || t >= s->end
+        || tp_period_number(p, s->start) != n
+        || tp_period_number(p, s->start - 1) != n - 1
+        || tp_period_number(p, s->end - 1) != n
+        || tp_period_number(p, s->end) != n + 1)
+    {
+        fail_msg("%s at %lld: %lld [%lld, %lld)", tp_period_name(p),
+            (long long) t, (long long) s->number, (long long) s->start,
+            (long long) s->end);
+    }
+}
+
+static void
+test_period_spans(void **state)
+{
+    struct tp_period_span s;
+    int64_t t;
+    unsigned p;
+
+    (void) state;
+    /* 1960 to 2100 in steps of 7 hours and 13 seconds: every kind of
+     * month, leap days, the epoch. */
+    for (p = 0; p < TP_PERIODS; p++) {
+        for (t = at("1960-01-01", 0, 0, 0); t < at("2100-01-01", 0, 0, 0);
+             t += 7 * 3600 + 13)
+        {
+            tp_period_span((enum tp_period) p, t, &s);
+            check_span((enum tp_period) p, t, &s);
+        }
+    }
+    tp_period_span(TP_PERIOD_MONTH, at("2024-02-10", 12, 0, 0), &s);
+    assert_int_equal(s.start, at("2024-02-01", 0, 0, 0));
+    assert_int_equal(s.end, at("2024-03-01", 0, 0, 0));
+    tp_period_span(TP_PERIOD_WEEK, at("2026-11-25", 12, 0, 0), &s);
+    assert_int_equal(s.start, at("2026-11-23", 0, 0, 0));    /* Monday */
+    assert_int_equal(s.end, at("2026-11-30", 0, 0, 0));
+}
+
+/* The cache answers as a fresh computation, whichever way the clock
+ * moves, from a zeroed span on. */
+static void
+test_period_cache(void **state)
+{
+    struct tp_period_span cache[TP_PERIODS], fresh;
+    const struct tp_period_span *s;
+    int64_t t0 = at("2024-02-28", 23, 59, 58), t;
+    unsigned p, i;
+
+    (void) state;
+    memset(cache, 0, sizeof(cache));
+    for (i = 0; i < 3000; i++) {
+        /* Forward a second at a time over two month ends, then back. */
+        t = i < 1500 ? t0 + i : t0 + 2999 - i;
+        t += i % 500 == 0 ? 40 * 86400 : 0;
+        for (p = 0; p < TP_PERIODS; p++) {
+            s = tp_period_at(&cache[p], (enum tp_period) p, t);
+            tp_period_span((enum tp_period) p, t, &fresh);
+            assert_ptr_equal(s, &cache[p]);
+            assert_memory_equal(s, &fresh, sizeof(fresh));
+        }
+    }
+    t = at("1970-01-01", 0, 0, 0);               /* 0: a zeroed span */
+    memset(cache, 0, sizeof(cache));
+    s = tp_period_at(&cache[TP_PERIOD_DAY], TP_PERIOD_DAY, t);
+    assert_int_equal(s->number, 0);
+    assert_int_equal(s->end, 86400);
+}
+
 static void
 test_period_names(void **state)
 {
@@ -194,6 +269,8 @@ main(void)
         cmocka_unit_test(test_weeks_start_on_monday),
         cmocka_unit_test(test_months),
         cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_period_spans),
+        cmocka_unit_test(test_period_cache),
         cmocka_unit_test(test_period_names),
     };
 
