@@ -9,7 +9,13 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+/* Files under data_dir the workers open read-write, when they exist. */
+static const char *const dirs_worker_files[] = {
+    "", "/state", "/state/data.mdb", "/state/lock.mdb"
+};
 
 int
 tp_dirs_mkdirs(const char *path, bool is_dir)
@@ -43,6 +49,87 @@ tp_dirs_mkdirs(const char *path, bool is_dir)
         }
     }
     return TP_OK;
+}
+
+/* In a child that has dropped privileges as a worker does: the first of
+ * dirs_worker_files it cannot use; 0 when it can use them all. */
+static void __attribute__((noreturn))
+dirs_probe_child(const struct tp_cycle *c, int fd)
+{
+    const struct tp_server_conf *sc = &c->model->server;
+    char base[64], path[4096], msg[4200];
+    unsigned i;
+    int mode;
+
+    if (tp_process_drop_privileges(sc) != TP_OK) {
+        _exit(1);
+    }
+    for (i = 0; i < TP_NELEM(dirs_worker_files); i++) {
+        snprintf(path, sizeof(path), "%s%s",
+            tp_dirs_data_path(c, base, sizeof(base)), dirs_worker_files[i]);
+        mode = i < 2 ? R_OK | W_OK | X_OK : R_OK | W_OK;
+        if (access(path, mode) != 0 && (i == 0 || errno != ENOENT)) {
+            int n = snprintf(msg, sizeof(msg), "\"%s%s\": %s", sc->data_dir,
+                dirs_worker_files[i], strerror(errno));
+
+            (void) !write(fd, msg, (size_t) TP_MIN(n, (int) sizeof(msg)));
+            _exit(1);
+        }
+    }
+    _exit(0);
+}
+
+int
+tp_dirs_check(const struct tp_cycle *c, char *err, size_t errlen)
+{
+    const struct tp_server_conf *sc = &c->model->server;
+    char msg[4200];
+    int fds[2], status;
+    ssize_t n;
+    pid_t pid;
+    uid_t uid;
+    gid_t gid;
+
+    if (geteuid() != 0 || tp_process_worker_ids(sc, &uid, &gid) != TP_OK
+        || uid == 0)
+    {
+        return TP_OK;                /* the workers are the master's user */
+    }
+    if (pipe2(fds, O_CLOEXEC) != 0) {
+        snprintf(err, errlen, "pipe: %s", strerror(errno));
+        return TP_ERROR;
+    }
+    pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        dirs_probe_child(c, fds[1]);
+    }
+    close(fds[1]);
+    n = pid > 0 ? read(fds[0], msg, sizeof(msg) - 1) : -1;
+    close(fds[0]);
+    if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+        snprintf(err, errlen, "cannot check data_dir: %s", strerror(errno));
+        return TP_ERROR;
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+        return TP_OK;
+    }
+    msg[n > 0 ? n : 0] = '\0';
+    snprintf(err, errlen, "data_dir: the workers' user \"%s\" cannot use "
+        "%s (check the owner and mode, or set server.user)",
+        sc->user != NULL ? sc->user : "nobody",
+        n > 0 ? msg : "it (dropping privileges failed)");
+    return TP_ERROR;
+}
+
+const char *
+tp_dirs_data_path(const struct tp_cycle *c, char *buf, size_t len)
+{
+    if (c->data_fd < 0) {
+        return c->model->server.data_dir;
+    }
+    snprintf(buf, len, "/proc/self/fd/%d", c->data_fd);
+    return access(buf, F_OK) == 0 ? buf : c->model->server.data_dir;
 }
 
 static void

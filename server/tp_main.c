@@ -184,7 +184,8 @@ main_start(void)
     }
     tp_proc.shm = tp_shm_create(sc, err, sizeof(err));
     if (tp_proc.shm == NULL
-        || tp_limits_prepare(c->model, NULL, err, sizeof(err)) != TP_OK)
+        || tp_limits_prepare(c->model, NULL, err, sizeof(err)) != TP_OK
+        || tp_dirs_check(c, err, sizeof(err)) != TP_OK)
     {
         fprintf(stderr, "turnpike: %s\n", err);
         return 1;

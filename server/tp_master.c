@@ -336,6 +336,7 @@ master_reload(struct master *ms)
     if (tp_dirs_prepare(c, err, sizeof(err)) != TP_OK
         || tp_limits_prepare(c->model, tp_proc.shm, err, sizeof(err))
             != TP_OK
+        || tp_dirs_check(c, err, sizeof(err)) != TP_OK
         || tp_listen_open(c, old, err, sizeof(err)) != TP_OK)
     {
         tp_log(TP_LOG_ERROR, 0, "reload failed, still serving generation "

@@ -10,6 +10,7 @@
 #include "tp_metrics.h"
 #include "tp_channel.h"
 #include "tp_cycle.h"
+#include "tp_dirs.h"
 #include "tp_log.h"
 #include "tp_loop.h"
 #include "tp_period.h"
@@ -234,7 +235,7 @@ metrics_init(struct tp_metrics *mw)
 {
     const struct tp_model *m = tp_proc.cycle->model;
     const struct tp_server_conf *sc = &m->server;
-    char err[512];
+    char err[512], dpath[64];
 
     tp_time_update();
     mw->quotas = tp_quota_zone(tp_proc.shm, sc->quota_entries);
@@ -248,11 +249,12 @@ metrics_init(struct tp_metrics *mw)
     }
     if (m->nplans > 0) {
         mw->recs = calloc(mw->quotas->cap, sizeof(*mw->recs));
-        if (mw->recs == NULL || tp_state_open(&mw->state, sc->data_dir,
+        if (mw->recs == NULL || tp_state_open(&mw->state,
+                tp_dirs_data_path(tp_proc.cycle, dpath, sizeof(dpath)),
                 sc->state_size, 0, err, sizeof(err)) != TP_OK)
         {
-            tp_log(TP_LOG_ERROR, 0, "metrics worker: %s", mw->recs == NULL
-                ? "out of memory" : err);
+            tp_log(TP_LOG_ERROR, 0, "metrics worker: data_dir \"%s\": %s",
+                sc->data_dir, mw->recs == NULL ? "out of memory" : err);
             return TP_ERROR;
         }
     }

@@ -6,6 +6,7 @@
 #include "tp_worker.h"
 #include "tp_accesslog.h"
 #include "tp_channel.h"
+#include "tp_dirs.h"
 #include "tp_log.h"
 #include "tp_process.h"
 #include "tp_proctitle.h"
@@ -255,7 +256,7 @@ worker_listen(struct tp_worker *w)
 static int
 worker_limits(struct tp_worker *w)
 {
-    char err[512];
+    char err[512], dpath[64];
 
     w->throttles = tp_throttle_zone(tp_proc.shm, w->conf->throttle_entries);
     w->quotas = tp_quota_zone(tp_proc.shm, w->conf->quota_entries);
@@ -264,10 +265,12 @@ worker_limits(struct tp_worker *w)
             "missing");
         return TP_ERROR;
     }
-    if (w->model->nplans > 0 && tp_state_open(&w->state, w->conf->data_dir,
+    if (w->model->nplans > 0 && tp_state_open(&w->state,
+            tp_dirs_data_path(w->cycle, dpath, sizeof(dpath)),
             w->conf->state_size, 0, err, sizeof(err)) != TP_OK)
     {
-        tp_log(TP_LOG_ERROR, 0, "%s", err);
+        tp_log(TP_LOG_ERROR, 0, "data_dir \"%s\": %s", w->conf->data_dir,
+            err);
         return TP_ERROR;
     }
     return TP_OK;

@@ -394,3 +394,37 @@ def test_zero_limit_admits_nothing(turnpike):
     gw = turnpike(quota_config(0))
     expect(statuses(gw, "/prod/keyed", 3, api_key=kv(1)), 0, what="quota limit 0")
     assert_usage(gw, 0, 0)
+
+
+# -- data_dir and the workers' user ---------------------------------------------------------
+
+def test_workers_reach_data_dir_below_a_closed_directory(turnpike, workdir):
+    """Run as root, the workers drop to nobody; the work directory is 0700 (closed
+    to them), yet they reach data_dir/state through the master's descriptor."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root (the workers drop privileges)")
+    os.chmod(workdir, 0o700)
+    gw = turnpike(quota_config(LIMIT))
+    expect(statuses(gw, "/prod/keyed", 3, api_key=kv(1)), 3, what="below a 0700 directory")
+    assert_usage(gw, 3, LIMIT - 3)
+    assert "exited with code 2" not in gw.log_text(), gw.log_tail()
+
+
+def test_state_files_the_workers_cannot_use_fail_the_start(turnpike, workdir):
+    """A state file the workers' user cannot write (here: mode 0400) would only show
+    as workers dying at start; turnpike refuses to start and names the file."""
+    import subprocess
+    from conftest import TURNPIKE_BIN
+    if os.geteuid() != 0:
+        pytest.skip("needs root (the workers drop privileges)")
+    gw = turnpike(quota_config(LIMIT))
+    expect(statuses(gw, "/prod/keyed", 1, api_key=kv(1)), 1)
+    gw.stop()
+    mdb = os.path.join(gw.workdir, "data", "state", "data.mdb")
+    assert os.path.exists(mdb), "no state database at %s" % mdb
+    os.chmod(mdb, 0o400)
+    p = subprocess.run([TURNPIKE_BIN, "-c", gw.conf_path, "-f"], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, timeout=20)
+    out = p.stdout.decode()
+    assert p.returncode == 1, "turnpike started (exit %d):\n%s" % (p.returncode, out)
+    assert "data.mdb" in out and "nobody" in out and "Permission denied" in out, out
