@@ -68,7 +68,10 @@ int
 tpctl_csv_open(struct tpctl_csv *c, const char *path, char *err,
     size_t errlen)
 {
-    c->fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* "-": standard input, as most Unix tools read it (dup'd, so that
+     * closing it leaves descriptor 0 alone). */
+    c->fd = strcmp(path, "-") == 0 ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3)
+                                   : open(path, O_RDONLY | O_CLOEXEC);
     if (c->fd < 0) {
         snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
         return TP_ERROR;

@@ -339,11 +339,12 @@ def test_import_while_running(turnpike, workdir):
     forbidden(req(gw, "/prod/keyed", kv(3, "imp")))
 
 
-def test_import_from_a_pipe_skips_a_split_byte_order_mark(turnpike, workdir):
-    """`keys import --file /dev/stdin`: the BOM arrives in two reads."""
+@pytest.mark.parametrize("name", ["/dev/stdin", "-"])
+def test_import_from_a_pipe_skips_a_split_byte_order_mark(turnpike, workdir, name):
+    """`keys import --file /dev/stdin` (or `-`): the BOM arrives in two reads."""
     gw = turnpike(live_config(workdir, workers=1))
     p = subprocess.Popen([TURNPIKECTL_BIN, "-c", gw.conf_path, "keys", "import", "--file",
-                          "/dev/stdin"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                          name], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, cwd=workdir)
     try:
         p.stdin.write(b"\xef")
