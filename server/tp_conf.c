@@ -146,6 +146,44 @@ tp_conf_str(struct tp_conf_ctx *c, const config_setting_t *s)
     return v != NULL ? tp_arena_strdup(c->a, v) : NULL;
 }
 
+/*
+ * libconfig reads an integer literal without the L suffix as 32 bits and
+ * wraps larger ones silently (5000000000 becomes 705032704).  For a
+ * setting that may exceed 32 bits, read its literal again from the file:
+ * true when it differs from what libconfig made of it.
+ */
+static bool
+conf_int_wrapped(const config_setting_t *s, const char *name, int64_t got)
+{
+    const char *file = config_setting_source_file(s);
+    unsigned line = config_setting_source_line(s), n = 0;
+    char buf[4096], *p, *end;
+    size_t len = strlen(name);
+    long long v;
+    FILE *fp;
+
+    if (file == NULL || line == 0 || (fp = fopen(file, "re")) == NULL) {
+        return false;
+    }
+    while (n < line && fgets(buf, sizeof(buf), fp) != NULL) {
+        n++;
+    }
+    fclose(fp);
+    for (p = n == line ? strstr(buf, name) : NULL; p != NULL;
+        p = strstr(p + 1, name))
+    {
+        end = p + len;
+        end += strspn(end, " \t");
+        if (*end != '=' && *end != ':') {
+            continue;
+        }
+        errno = 0;
+        v = strtoll(end + 1, &p, 0);
+        return errno == ERANGE || v != got;
+    }
+    return false;
+}
+
 static int
 conf_int(struct tp_conf_ctx *c, const config_setting_t *s,
     const struct tp_conf_field *f, int64_t *out)
@@ -155,6 +193,13 @@ conf_int(struct tp_conf_ctx *c, const config_setting_t *s,
 
     if (t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64) {
         *out = config_setting_get_int64(s);
+        if (t == CONFIG_TYPE_INT && f->max > INT32_MAX
+            && conf_int_wrapped(s, f->name, *out))
+        {
+            return tp_conf_error(c, s, "'%s' does not fit in 32 bits: "
+                "write 64-bit integers with an L suffix (5000000000L)",
+                f->name);
+        }
     } else if (f->type == TP_CT_SIZE && t == CONFIG_TYPE_STRING) {
         if (tp_units_size(config_setting_get_string(s), &u) != TP_OK
             || u > INT64_MAX)

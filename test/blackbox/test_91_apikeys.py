@@ -468,12 +468,21 @@ def test_plan_on_http_api_stage(workdir):
     ('quota = { period = "DAY"; };  %s' % NEEDLE, ["limit"]),
     ('quota = { limit = 10; };  %s' % NEEDLE, ["period"]),
     ('quota = { limit = -1; period = "DAY"; };  %s' % NEEDLE, ["limit"]),
+    # libconfig would wrap this to 705032704 without the L suffix
+    ('quota = { limit = 5000000000; period = "DAY"; };  %s' % NEEDLE,
+     ["'limit' does not fit in 32 bits", "5000000000L"]),
 ], ids=["offset=limit", "offset>limit", "bad-period", "period-not-string", "no-limit",
-        "no-period", "negative-limit"])
+        "no-period", "negative-limit", "64-bit-without-L"])
 def test_bad_quota(workdir, quota, words):
     text = config_text(workdir, extra=PLANS.replace(
         'quota = { limit = 100; period = "DAY"; };', quota))
     check_error(workdir, text, *words)
+
+
+def test_64_bit_quota_limit_with_l_suffix(workdir):
+    check_ok(workdir, config_text(workdir, extra=PLANS.replace(
+        'quota = { limit = 100; period = "DAY"; };',
+        'quota = { limit = 5000000000L; period = "DAY"; };')))
 
 
 @pytest.mark.parametrize("throttle,words", [
