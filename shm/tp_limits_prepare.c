@@ -31,6 +31,36 @@ prepare_sizes(const struct tp_server_conf *sc, struct tp_shm *shm)
     }
 }
 
+/* A config key and a turnpikectl key with one value or one name: the
+ * config's wins (workers look there first), which may surprise. */
+static void
+prepare_shadowed(const struct tp_model *m, struct tp_state *st)
+{
+    struct tp_key_full full;
+    struct tp_key_info info;
+    char err[256];
+    unsigned i;
+
+    for (i = 0; i < m->nkeys; i++) {
+        const struct tp_conf_key *k = &m->keys[i];
+
+        if (tp_state_key_find(st, k->hash, &info) == TP_OK) {
+            tp_log(TP_LOG_WARN, 0, "%s:%u: api key \"%s\" has the value of "
+                "the turnpikectl key with id %s; the config file's key "
+                "applies", k->src.file, (unsigned) k->src.line, k->name,
+                info.id);
+        }
+        if (tp_state_key_get(st, k->name, &full, err, sizeof(err))
+            == TP_OK && memcmp(full.hash, k->hash, sizeof(k->hash)) != 0)
+        {
+            tp_log(TP_LOG_WARN, 0, "%s:%u: api key \"%s\": turnpikectl has "
+                "a key of the same name (id %s); both are valid, usage "
+                "reports name them alike", k->src.file,
+                (unsigned) k->src.line, k->name, full.info.id);
+        }
+    }
+}
+
 int
 tp_limits_prepare(struct tp_model *m, struct tp_shm *shm, char *err,
     size_t errlen)
@@ -50,6 +80,7 @@ tp_limits_prepare(struct tp_model *m, struct tp_shm *shm, char *err,
     {
         return TP_ERROR;
     }
+    prepare_shadowed(m, st);
     for (i = 0; i < m->nplans; i++) {
         if (tp_state_plan_seen(st, m->plans[i].name, now,
                 &m->plans[i].first_seen, err, errlen) != TP_OK)

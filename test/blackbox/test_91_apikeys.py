@@ -600,3 +600,21 @@ def test_server_table_sizes_out_of_range(workdir, setting):
     text = config_text(workdir).replace("  workers = 1;\n",
                                         "  workers = 1;\n  %s  %s\n" % (setting, NEEDLE))
     check_error(workdir, text, setting.split(" ")[0])
+
+
+def test_config_key_with_the_value_of_a_turnpikectl_key_warns(turnpike, workdir):
+    """The config file's key wins (workers look there first): the master says so
+    at the reload that adds it, naming the file and line."""
+    cfg = live_config(workdir, workers=1)
+    gw = turnpike(cfg)
+    ctl_ok(gw, "keys", "create", "--name", "made-by-ctl", "--plan", "basic",
+           "--value", kv(40))
+    cfg["api_keys"].append(key("from-config", kv(40)))
+    gw.write_config(cfg)
+    gw.reload()
+    assert wait_until(lambda: 'api key "from-config" has the value of the turnpikectl key'
+                      in gw.log_text(), 10), gw.log_tail()
+    line = [l for l in gw.log_text().splitlines() if '"from-config" has the value' in l][0]
+    assert "%s:" % gw.conf_path in line and key_id(gw, "made-by-ctl") in line, line
+    assert kv(40) not in gw.log_text(), "a key value was logged"
+    assert get(gw, "/prod/keyed", api_key=kv(40)).status == 200
