@@ -5,7 +5,6 @@
 #include "tp_apikey.h"
 #include "tp_hash.h"
 
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
@@ -107,10 +106,4 @@ int
 tp_apikey_random_value(char out[TP_APIKEY_GEN_LEN + 1])
 {
     return apikey_random(out, TP_APIKEY_GEN_LEN, value_alphabet, 62);
-}
-
-bool
-tp_apikey_hash_eq(const uint8_t *a, const uint8_t *b)
-{
-    return CRYPTO_memcmp(a, b, TP_APIKEY_HASH_LEN) == 0;
 }

@@ -39,7 +39,4 @@ void tp_apikey_id_from_name(const char *name, char out[TP_APIKEY_ID_LEN + 1]);
 int tp_apikey_random_id(char out[TP_APIKEY_ID_LEN + 1]);
 int tp_apikey_random_value(char out[TP_APIKEY_GEN_LEN + 1]);
 
-/* Constant-time equality of two hashes. */
-bool tp_apikey_hash_eq(const uint8_t *a, const uint8_t *b);
-
 #endif /* TP_APIKEY_H */

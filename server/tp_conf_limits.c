@@ -497,6 +497,8 @@ lim_key_plans(struct tp_conf_ctx *c, struct tp_conf_key *k,
         }
         k->plan_names[i] = plans[i]->name;
         k->info.plans[i] = plans[i]->hash;
+        k->quota_ids[i] = tp_quota_id(plans[i]->hash, k->info.id);
+        k->buckets[i] = tp_plan_bucket(k->quota_ids[i]);
     }
     k->info.nplans = (uint8_t) n;
     return lim_key_stages(c, k, plans, g);

@@ -58,6 +58,12 @@ tp_plan_hash(const char *plan)
 }
 
 uint64_t
+tp_plan_bucket(uint64_t quota_id)
+{
+    return tp_hash64("throttle", 8, quota_id);
+}
+
+uint64_t
 tp_quota_id(uint64_t plan_hash, const char *key_id)
 {
     unsigned char b[8];

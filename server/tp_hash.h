@@ -17,6 +17,10 @@ uint64_t tp_hash_strs(unsigned n, const char *const *s);
 /* The id of the quota counter of API key <key_id> in usage plan <plan>. */
 uint64_t tp_quota_id(uint64_t plan_hash, const char *key_id);
 
+/* The throttle bucket of a usage plan per key (its quota id <quota_id>),
+ * for the plan's own throttle; its per-route settings hash the route. */
+uint64_t tp_plan_bucket(uint64_t quota_id);
+
 /* The hash a usage plan is known by (its name). */
 uint64_t tp_plan_hash(const char *plan);
 

@@ -406,6 +406,9 @@ struct tp_conf_key {
     const char *name;
     uint8_t hash[TP_APIKEY_HASH_LEN];
     struct tp_key_info info;
+    /* Of each of info.plans, made at load for the request path. */
+    uint64_t quota_ids[TP_APIKEY_MAX_PLANS];    /* tp_quota_id() */
+    uint64_t buckets[TP_APIKEY_MAX_PLANS];      /* tp_plan_bucket() */
     const char **plan_names;
     struct tp_src src;
 };

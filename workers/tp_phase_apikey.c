@@ -7,6 +7,7 @@
  * search, then the state database, which turnpikectl changes live.  A key
  * value is never logged.  Workers only.
  */
+#include "tp_hash.h"
 #include "tp_log.h"
 #include "tp_pipeline.h"
 #include "tp_respond.h"
@@ -22,34 +23,29 @@ key_cmp(const void *hash, const void *k)
         TP_APIKEY_HASH_LEN);
 }
 
-/* TP_OK and <*info>, TP_DECLINED (unknown), TP_ERROR (database). */
-static int
-key_lookup(struct tp_request *r, const uint8_t *hash,
-    struct tp_key_info *info)
+/* The file's key of <hash>, or NULL.  The search compares whole hashes,
+ * so a key found is equal: no second compare.  Neither needs constant
+ * time: what timing could reveal is a hash, which says nothing of a key
+ * value. */
+static const struct tp_conf_key *
+key_in_file(const struct tp_model *m, const uint8_t *hash)
 {
-    const struct tp_model *m = r->c->w->model;
-    const struct tp_conf_key *k = m->nkeys == 0 ? NULL
+    return m->nkeys == 0 ? NULL
         : bsearch(hash, m->keys, m->nkeys, sizeof(*m->keys), key_cmp);
-
-    if (k != NULL && tp_apikey_hash_eq(k->hash, hash)) {
-        *info = k->info;
-        return TP_OK;
-    }
-    if (r->c->w->state == NULL) {
-        return TP_DECLINED;
-    }
-    return tp_state_key_find(r->c->w->state, hash, info);
 }
 
-/* The plan of <info> that serves the request's stage (one at most). */
+/* The plan of <info> that serves the request's stage (one at most), and
+ * its index in info->plans in <*k>. */
 static const struct tp_usage_plan *
-key_plan(const struct tp_stage *st, const struct tp_key_info *info)
+key_plan(const struct tp_stage *st, const struct tp_key_info *info,
+    unsigned *k)
 {
-    unsigned i, k;
+    unsigned i, j;
 
     for (i = 0; i < st->nplans; i++) {
-        for (k = 0; k < info->nplans; k++) {
-            if (info->plans[k] == st->plans[i]->hash) {
+        for (j = 0; j < info->nplans; j++) {
+            if (info->plans[j] == st->plans[i]->hash) {
+                *k = j;
                 return st->plans[i];
             }
         }
@@ -71,13 +67,41 @@ key_presented(struct tp_request *r)
     return i >= 0 ? tp_req_header(r, (unsigned) i, true) : TP_NULL_STR;
 }
 
+/* The accepted key's id and the hashes the throttle phase needs: a key of
+ * the file has them from the load (the model outlives the request); one
+ * of the state database is copied and hashed.  TP_ERROR: no memory. */
+static int
+key_accept(struct tp_request *r, const struct tp_conf_key *fk,
+    const struct tp_key_info *info, unsigned k)
+{
+    char *id;
+
+    if (fk != NULL) {
+        r->api_key_id = fk->info.id;
+        r->quota_id = fk->quota_ids[k];
+        r->plan_bucket = fk->buckets[k];
+        return TP_OK;
+    }
+    id = tp_arena_strdup(&r->c->arena, info->id);
+    if (id == NULL) {
+        return TP_ERROR;
+    }
+    r->api_key_id = id;
+    r->quota_id = tp_quota_id(r->plan->hash, id);
+    r->plan_bucket = tp_plan_bucket(r->quota_id);
+    return TP_OK;
+}
+
 int
 tp_phase_apikey(struct tp_request *r)
 {
+    struct tp_worker *w = r->c->w;
     uint8_t hash[TP_APIKEY_HASH_LEN];
-    struct tp_key_info info;
-    char *id;
-    int rc;
+    const struct tp_conf_key *fk;
+    struct tp_key_info db;
+    const struct tp_key_info *info = &db;
+    unsigned k = 0;
+    int rc = TP_DECLINED;
 
     if (!r->match.route->api_key_required) {
         return TP_PHASE_CONTINUE;    /* counts against no plan */
@@ -91,23 +115,28 @@ tp_phase_apikey(struct tp_request *r)
         return TP_PHASE_DONE;
     }
     tp_apikey_hash(r->api_key.p, r->api_key.len, hash);
-    rc = key_lookup(r, hash, &info);
+    fk = key_in_file(w->model, hash);
+    if (fk != NULL) {
+        info = &fk->info;
+        rc = TP_OK;
+    } else if (w->state != NULL) {
+        rc = tp_state_key_find(w->state, hash, &db);
+    }
     if (rc == TP_ERROR) {
         tp_log(TP_LOG_ERROR, 0, "API key lookup failed in the state "
             "database (request %s)", r->id);
         tp_respond_gw(r, TP_GW_INTERNAL, NULL);
         return TP_PHASE_DONE;
     }
-    r->plan = rc == TP_OK && info.enabled ? key_plan(r->stage, &info) : NULL;
+    r->plan = rc == TP_OK && info->enabled ? key_plan(r->stage, info, &k)
+                                           : NULL;
     if (r->plan == NULL) {
         tp_respond_gw(r, TP_GW_INVALID_API_KEY, NULL);
         return TP_PHASE_DONE;
     }
-    id = tp_arena_strdup(&r->c->arena, info.id);
-    if (id == NULL) {
+    if (key_accept(r, fk, info, k) != TP_OK) {
         tp_respond_gw(r, TP_GW_INTERNAL, NULL);
         return TP_PHASE_DONE;
     }
-    r->api_key_id = id;
     return TP_PHASE_CONTINUE;
 }

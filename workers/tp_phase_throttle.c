@@ -63,7 +63,7 @@ route_throttle(const struct tp_request *r)
 
 /* The plan's bucket for this key: the plan's route setting or its own. */
 static const struct tp_throttle *
-plan_throttle(const struct tp_request *r, uint64_t qid, uint64_t *key)
+plan_throttle(const struct tp_request *r, uint64_t *key)
 {
     const struct tp_usage_plan *p = r->plan;
     const char *rk = r->match.route->key;
@@ -73,11 +73,11 @@ plan_throttle(const struct tp_request *r, uint64_t qid, uint64_t *key)
         if (p->methods[i].stage == r->stage
             && p->methods[i].route == r->match.route)
         {
-            *key = tp_hash64(rk, strlen(rk), qid ^ r->stage->hash);
+            *key = tp_hash64(rk, strlen(rk), r->quota_id ^ r->stage->hash);
             return &p->methods[i].throttle;
         }
     }
-    *key = tp_hash64("throttle", 8, qid);
+    *key = r->plan_bucket;
     return p->throttle.set ? &p->throttle : NULL;
 }
 
@@ -178,8 +178,8 @@ tp_phase_throttle(struct tp_request *r)
             strlen(r->match.route->key), r->stage->hash), t);
     }
     if (r->plan != NULL) {
-        qid = tp_quota_id(r->plan->hash, r->api_key_id);
-        t = plan_throttle(r, qid, &key);
+        qid = r->quota_id;
+        t = plan_throttle(r, &key);
         if (t != NULL) {
             add_scope(sc, &n, key, t);
         }

@@ -93,6 +93,8 @@ struct tp_request {
     struct tp_str api_key;           /* the key value presented, or none */
     const char *api_key_id;          /* the key's id once accepted */
     const struct tp_usage_plan *plan;    /* its plan serving this stage */
+    uint64_t quota_id;               /* with <plan>: tp_quota_id() */
+    uint64_t plan_bucket;            /* and tp_plan_bucket() of it */
 
     /* outcome, for $context and access logs */
     uint64_t start_mono;             /* tp_clock.mono_ms when the head was in */
