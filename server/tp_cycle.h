@@ -14,7 +14,9 @@
  *   - the master's pid.
  *
  * The only globals in turnpike are tp_proc below, the signal flags, the
- * clock cache (tp_clock) and the log threshold (tp_log_level).
+ * clock cache (tp_clock), the log threshold (tp_log_level) and the
+ * SHA-256 digest and context tp_apikey_hash() fetches once (tp_apikey.c
+ * says why).
  */
 #ifndef TP_CYCLE_H
 #define TP_CYCLE_H
