@@ -142,9 +142,9 @@ metrics_orphan_due(struct tp_timer *t)
  * process keeps flushing until they have all gone (or a deadline).
  */
 static void
-metrics_stop(struct tp_metrics *mw)
+metrics_stop(struct tp_metrics *mw, bool master_gone)
 {
-    if (getppid() == tp_proc.master_pid || mw->alive_ev.fd < 0) {
+    if (!master_gone || mw->alive_ev.fd < 0) {
         metrics_exit(mw);
     }
     if (mw->orphaned) {
@@ -196,12 +196,14 @@ metrics_channel(struct tp_ev *ev, uint32_t events)
             close(msg.fds[i]);
         }
         if (msg.cmd == TP_CMD_QUIT || msg.cmd == TP_CMD_TERMINATE) {
-            metrics_stop(mw);
+            metrics_stop(mw, false);
             return;
         }
     }
+    /* The master is gone, even if getppid() does not say so yet: its
+     * descriptors close before its children are handed to a reaper. */
     if (rc == TP_DONE || rc == TP_ERROR) {
-        metrics_stop(mw);            /* the master is gone */
+        metrics_stop(mw, true);
     }
 }
 
@@ -216,7 +218,8 @@ metrics_signal(struct tp_ev *ev, uint32_t events)
         if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT
             || si.ssi_signo == SIGQUIT)
         {
-            metrics_stop(mw);
+            /* PDEATHSIG comes after the reparenting: getppid() tells. */
+            metrics_stop(mw, getppid() != tp_proc.master_pid);
         }
     }
 }
