@@ -283,7 +283,8 @@ build_integration(struct tp_conf_ctx *c, struct tp_api *api,
             b->params, b->nparams, &in->req_params, &in->nreq_params) != TP_OK
         || build_templates(c, b->templates, b->ntemplates,
             &in->req_templates, &in->nreq_templates) != TP_OK
-        || build_resp_params(c, b, in) != TP_OK)
+        || build_resp_params(c, b, in) != TP_OK
+        || tp_build_cache_keys(c, b, in) != TP_OK)
     {
         return TP_ERROR;
     }

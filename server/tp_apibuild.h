@@ -52,6 +52,9 @@ struct tp_build_integ {
     unsigned nresp_params;
     const char *function;
     const char *payload_format;
+    const char **cache_keys;             /* cacheKeyParameters */
+    unsigned ncache_keys;
+    const char *cache_ns;                /* cacheNamespace */
     struct tp_src src;
 };
 
@@ -103,6 +106,10 @@ int tp_build_gw(struct tp_conf_ctx *c, struct tp_api *api,
 
 int tp_build_cors(struct tp_conf_ctx *c, struct tp_api *api,
     const struct tp_build_cors *b);
+
+/* Compiles <b>'s cache key parameters into <in> (tp_apibuild_cache.c). */
+int tp_build_cache_keys(struct tp_conf_ctx *c, const struct tp_build_integ *b,
+    struct tp_integration *in);
 
 /* Compiles the per-stage targets of every route (after stages are known). */
 int tp_build_targets(struct tp_conf_ctx *c, struct tp_api *api);

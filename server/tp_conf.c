@@ -317,7 +317,7 @@ static const struct tp_conf_field top_fields[] = {
     { "apis", TP_CT_LIST, 0, 0, 0, NULL },
     { "domains", TP_CT_LIST, 0, 0, 0, NULL },
     { "throttle", TP_CT_GROUP, 0, 0, 0, NULL },
-    { "cache", TP_CT_UNSUPPORTED, 0, 0, 0, "response cache" },
+    { "cache", TP_CT_GROUP, 0, 0, 0, NULL },          /* tp_conf_cache.c */
     { "metrics", TP_CT_UNSUPPORTED, 0, 0, 0, "metrics worker" },
     { "usage_plans", TP_CT_LIST, 0, 0, 0, NULL },
     { "api_keys", TP_CT_LIST, 0, 0, 0, NULL },
@@ -346,7 +346,8 @@ conf_sections(struct tp_conf_ctx *c, config_t *cfg)
     }
     s = config_lookup(cfg, "domains");
     if ((s != NULL && tp_conf_domains(c, s) != TP_OK)
-        || tp_conf_limits(c, cfg) != TP_OK || tp_conf_refs(c, cfg) != TP_OK)
+        || tp_conf_limits(c, cfg) != TP_OK || tp_conf_cache(c, cfg) != TP_OK
+        || tp_conf_refs(c, cfg) != TP_OK)
     {
         return TP_ERROR;
     }

@@ -28,6 +28,7 @@ static const struct tp_conf_field api_fields[] = {
         A_OFF(disable_execute_api), 0, 0, NULL },
     { "binary_media_types", TP_CT_LIST, 0, 0, 0, NULL },
     { "api_key_source", TP_CT_STR, A_OFF(api_key_source), 0, 0, NULL },
+    { "minimum_compression_size", TP_CT_ANY, 0, 0, 0, NULL },
     { "policy", TP_CT_UNSUPPORTED, 0, 0, 0, "resource policies" },
     { "route_selection_expression", TP_CT_UNSUPPORTED, 0, 0, 0,
         "WebSocket APIs" },
@@ -59,6 +60,8 @@ static const struct tp_conf_field integ_fields[] = {
     { "response_parameters", TP_CT_LIST, 0, 0, 0, NULL },
     { "function", TP_CT_STR, I_OFF(function), 0, 0, NULL },
     { "payload_format", TP_CT_STR, I_OFF(payload_format), 0, 0, NULL },
+    { "cache_key_parameters", TP_CT_LIST, 0, 0, 0, NULL },
+    { "cache_namespace", TP_CT_STR, I_OFF(cache_ns), 0, 0, NULL },
 };
 
 static const struct tp_conf_field response_fields[] = {
@@ -92,7 +95,7 @@ static const struct tp_conf_field stage_fields[] = {
     { "access_log", TP_CT_GROUP, 0, 0, 0, NULL },
     { "throttle", TP_CT_GROUP, 0, 0, 0, NULL },     /* tp_conf_limits.c */
     { "route_settings", TP_CT_LIST, 0, 0, 0, NULL },
-    { "cache", TP_CT_UNSUPPORTED, 0, 0, 0, "stage cache" },
+    { "cache", TP_CT_GROUP, 0, 0, 0, NULL },        /* tp_conf_cache.c */
 };
 
 /* A list of strings: ( "a", "b" ). */
@@ -259,7 +262,10 @@ api_integration(struct tp_conf_ctx *c, const config_setting_t *g,
     if (api_pairs(c, config_setting_get_member(g, "request_parameters"),
             &b->params, &b->nparams) != TP_OK
         || api_pairs(c, config_setting_get_member(g, "request_templates"),
-            &b->templates, &b->ntemplates) != TP_OK)
+            &b->templates, &b->ntemplates) != TP_OK
+        || api_strings(c, config_setting_get_member(g,
+            "cache_key_parameters"), &b->cache_keys, &b->ncache_keys)
+            != TP_OK)
     {
         return TP_ERROR;
     }
@@ -498,12 +504,40 @@ api_routes(struct tp_conf_ctx *c, const config_setting_t *g,
     return tp_build_targets(c, api);
 }
 
+/* minimum_compression_size: replaces the OpenAPI file's. */
+static int
+api_min_compress(struct tp_conf_ctx *c, const config_setting_t *g,
+    struct tp_api *api)
+{
+    const config_setting_t *s = config_setting_get_member(g,
+        "minimum_compression_size");
+    long long v;
+
+    if (s == NULL) {
+        return TP_OK;
+    }
+    if (config_setting_type(s) != CONFIG_TYPE_INT
+        && config_setting_type(s) != CONFIG_TYPE_INT64)
+    {
+        return tp_conf_error(c, s, "'minimum_compression_size' must be an "
+            "integer (bytes)");
+    }
+    v = config_setting_get_int64(s);
+    if (v < 0 || v > TP_MIN_COMPRESS_MAX) {
+        return tp_conf_error(c, s, "'minimum_compression_size' = %lld is out "
+            "of range [0, %d]", v, TP_MIN_COMPRESS_MAX);
+    }
+    api->min_compress = (int32_t) v;
+    return TP_OK;
+}
+
 static int
 api_one(struct tp_conf_ctx *c, const config_setting_t *g, struct tp_api *api)
 {
     const config_setting_t *s;
 
     api->src = tp_conf_src(c, g);
+    api->min_compress = -1;
     if (!config_setting_is_group(g)) {
         return tp_conf_error(c, g, "each api must be a group { ... }");
     }
@@ -550,7 +584,9 @@ api_one(struct tp_conf_ctx *c, const config_setting_t *g, struct tp_api *api)
         return TP_ERROR;
     }
     s = config_setting_get_member(g, "cors");
-    if (s != NULL && api_cors(c, api, s) != TP_OK) {
+    if ((s != NULL && api_cors(c, api, s) != TP_OK)
+        || api_min_compress(c, g, api) != TP_OK)
+    {
         return TP_ERROR;
     }
     return api_routes(c, g, api);

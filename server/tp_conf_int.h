@@ -70,6 +70,15 @@ int tp_conf_apis(struct tp_conf_ctx *c, const config_setting_t *s);
 /* Throttles, usage plans and API keys: tp_conf_limits.c. */
 int tp_conf_limits(struct tp_conf_ctx *c, config_t *cfg);
 
+/* The route of <api> whose key is the string setting <s> (<who> names the
+ * owner in messages): its index ([nroutes]: $default), or -1 (reported). */
+long tp_conf_route_index(struct tp_conf_ctx *c, const struct tp_api *api,
+    const config_setting_t *s, const char *who);
+
+/* The response cache: the top-level group, stage cache groups and
+ * route_settings' cache overrides (tp_conf_cache.c). */
+int tp_conf_cache(struct tp_conf_ctx *c, config_t *cfg);
+
 /* Cross-section references (plans, keys, authorizers): tp_conf_refs.c. */
 int tp_conf_refs(struct tp_conf_ctx *c, config_t *cfg);
 

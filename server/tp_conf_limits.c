@@ -44,6 +44,7 @@ static const struct tp_conf_field method_fields[] = {
 static const struct tp_conf_field route_setting_fields[] = {
     { "route", TP_CT_ANY, 0, 0, 0, NULL },
     { "throttle", TP_CT_GROUP, 0, 0, 0, NULL },
+    { "cache", TP_CT_GROUP, 0, 0, 0, NULL },         /* tp_conf_cache.c */
 };
 
 static const struct tp_conf_field key_fields[] = {
@@ -118,9 +119,8 @@ lim_stage(struct tp_conf_ctx *c, const config_setting_t *s, const char *who,
     return st;
 }
 
-/* The route of <api> whose key is the string <s>; its index, or -1. */
-static long
-lim_route(struct tp_conf_ctx *c, const struct tp_api *api,
+long
+tp_conf_route_index(struct tp_conf_ctx *c, const struct tp_api *api,
     const config_setting_t *s, const char *who)
 {
     const char *key = s != NULL ? config_setting_get_string(s) : NULL;
@@ -174,14 +174,18 @@ lim_stage_settings(struct tp_conf_ctx *c, struct tp_api *api,
                 "route_settings entry is { route = \"GET /x\"; throttle = "
                 "{ rate = 10.0; burst = 20; }; }");
         }
-        r = lim_route(c, api, config_setting_get_member(e, "route"), who);
+        r = tp_conf_route_index(c, api, config_setting_get_member(e,
+            "route"), who);
         if (r < 0) {
             return TP_ERROR;
         }
         s = config_setting_get_member(e, "throttle");
+        if (s == NULL && config_setting_get_member(e, "cache") != NULL) {
+            continue;                /* tp_conf_cache.c */
+        }
         if (s == NULL) {
             return tp_conf_error(c, e, "%s: a route_settings entry needs "
-                "'throttle'", who);
+                "'throttle' or 'cache'", who);
         }
         if (lim_throttle(c, s, &st->route_throttle[r]) != TP_OK) {
             return TP_ERROR;
@@ -327,7 +331,8 @@ lim_plan_methods(struct tp_conf_ctx *c, struct tp_usage_plan *p,
                 "\"%s/%s\", which is not in the plan's stages", who, api->id,
                 m->stage->name);
         }
-        r = lim_route(c, api, config_setting_get_member(e, "route"), who);
+        r = tp_conf_route_index(c, api, config_setting_get_member(e,
+            "route"), who);
         if (r < 0) {
             return TP_ERROR;
         }

@@ -116,6 +116,7 @@ server_defaults(struct tp_server_conf *sc)
     sc->shutdown_timeout_ms = 30000;
     sc->worker_connections = 16384;
     sc->state_size = 1ULL << 30;
+    sc->cache_size = 512ULL << 20;
     sc->throttle_entries = 65536;
     sc->quota_entries = 65536;
 }

@@ -14,8 +14,9 @@
  *   - the master's pid.
  *
  * The only globals in turnpike are tp_proc below, the signal flags, the
- * clock cache (tp_clock), the log threshold (tp_log_level) and the
+ * clock cache (tp_clock), the log threshold (tp_log_level), the
  * SHA-256 digest and context tp_apikey_hash() fetches once (tp_apikey.c
+ * says why) and the deflate streams tp_zlib_compress() reuses (tp_zlib.c
  * says why).
  */
 #ifndef TP_CYCLE_H

@@ -14,7 +14,8 @@
 
 /* Files under data_dir the workers open read-write, when they exist. */
 static const char *const dirs_worker_files[] = {
-    "", "/state", "/state/data.mdb", "/state/lock.mdb"
+    "", "/state", "/cache", "/state/data.mdb", "/state/lock.mdb",
+    "/cache/data.mdb", "/cache/lock.mdb"
 };
 
 int
@@ -67,7 +68,7 @@ dirs_probe_child(const struct tp_cycle *c, int fd)
     for (i = 0; i < TP_NELEM(dirs_worker_files); i++) {
         snprintf(path, sizeof(path), "%s%s",
             tp_dirs_data_path(c, base, sizeof(base)), dirs_worker_files[i]);
-        mode = i < 2 ? R_OK | W_OK | X_OK : R_OK | W_OK;
+        mode = i < 3 ? R_OK | W_OK | X_OK : R_OK | W_OK;
         if (access(path, mode) != 0 && (i == 0 || errno != ENOENT)) {
             int n = snprintf(msg, sizeof(msg), "\"%s%s\": %s", sc->data_dir,
                 dirs_worker_files[i], strerror(errno));

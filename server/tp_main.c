@@ -3,6 +3,7 @@
  * then hand-over to the master loop.  Runs in the master (and in the
  * short-lived processes of -t, -s and -v).
  */
+#include "tp_cache_prepare.h"
 #include "tp_cycle.h"
 #include "tp_dirs.h"
 #include "tp_limits_prepare.h"
@@ -185,6 +186,7 @@ main_start(void)
     tp_proc.shm = tp_shm_create(sc, err, sizeof(err));
     if (tp_proc.shm == NULL
         || tp_limits_prepare(c->model, NULL, err, sizeof(err)) != TP_OK
+        || tp_cache_prepare(c->model, err, sizeof(err)) != TP_OK
         || tp_dirs_check(c, err, sizeof(err)) != TP_OK)
     {
         fprintf(stderr, "turnpike: %s\n", err);

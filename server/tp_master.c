@@ -7,6 +7,7 @@
  */
 #include "tp_master.h"
 #include "tp_accesslog_conf.h"
+#include "tp_cache_prepare.h"
 #include "tp_channel.h"
 #include "tp_dirs.h"
 #include "tp_limits_prepare.h"
@@ -336,6 +337,7 @@ master_reload(struct master *ms)
     if (tp_dirs_prepare(c, err, sizeof(err)) != TP_OK
         || tp_limits_prepare(c->model, tp_proc.shm, err, sizeof(err))
             != TP_OK
+        || tp_cache_prepare(c->model, err, sizeof(err)) != TP_OK
         || tp_dirs_check(c, err, sizeof(err)) != TP_OK
         || tp_listen_open(c, old, err, sizeof(err)) != TP_OK)
     {

@@ -70,6 +70,8 @@ struct tp_server_conf {
     uint64_t state_size;             /* LMDB map of data_dir/state, bytes */
     uint32_t throttle_entries;       /* shm throttle buckets */
     uint32_t quota_entries;          /* shm quota counters */
+    uint64_t cache_size;             /* LMDB map of data_dir/cache, bytes */
+    bool cache_used;                 /* some stage enables its cache */
 };
 
 /* A token bucket: <rate> requests per second, <burst> at once. */
@@ -256,6 +258,10 @@ struct tp_integration {
     unsigned nresp_params;
     const char *function;            /* AWS_PROXY: local function (later) */
     const char *payload_format;      /* "1.0" | "2.0" */
+    struct tp_expr *cache_keys;      /* cacheKeyParameters, compiled */
+    const char **cache_key_names;    /* as written: "method.request..." */
+    unsigned ncache_keys;
+    const char *cache_ns;            /* cacheNamespace; NULL: the route */
     struct tp_src src;
 };
 
@@ -302,6 +308,30 @@ struct tp_access_log {
 
 struct tp_usage_plan;
 
+/* What a stage does with a request that asks to invalidate its cache
+ * entry (Cache-Control: max-age=0) without the right to. */
+enum tp_cache_unauth {
+    TP_CACHE_FAIL_403 = 0,
+    TP_CACHE_IGNORE_WARN,            /* SUCCEED_WITH_RESPONSE_HEADER */
+    TP_CACHE_IGNORE                  /* SUCCEED_WITHOUT_RESPONSE_HEADER */
+};
+
+/* A route's override of its stage's cache settings (methodSettings). */
+struct tp_route_cache {
+    int8_t enabled;                  /* -1: the stage's rule (GET only) */
+    int32_t ttl_s;                   /* -1: the stage's */
+};
+
+/* A stage's response cache (REST: the stage cache; HTTP APIs: opt-in). */
+struct tp_stage_cache {
+    bool enabled;
+    uint32_t ttl_s;                  /* 300; 0..3600; 0 = nothing cached */
+    bool require_auth;               /* to invalidate with max-age=0 */
+    uint8_t unauth;                  /* enum tp_cache_unauth */
+    struct tp_route_cache *routes;   /* [nroutes + 1] or NULL */
+    struct tp_src src;
+};
+
 struct tp_stage {
     const char *name;
     size_t name_len;
@@ -318,6 +348,7 @@ struct tp_stage {
     struct tp_usage_plan **plans;    /* the usage plans serving this stage */
     unsigned nplans;
     uint64_t hash;                   /* tp_hash of "api/stage" */
+    struct tp_stage_cache cache;
     struct tp_src src;
 };
 
@@ -367,6 +398,8 @@ struct tp_api {
     const char **binary_types;
     unsigned nbinary_types;
     const char *openapi;             /* the imported file, if any */
+    int32_t min_compress;            /* minimumCompressionSize; -1: off */
+#define TP_MIN_COMPRESS_MAX 10485760
     struct tp_src src;
 };
 

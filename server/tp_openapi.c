@@ -296,6 +296,23 @@ oa_paths(struct tp_oa *o, int paths)
 
 /* --- root -------------------------------------------------------------- */
 
+/* x-amazon-apigateway-minimum-compression-size; the config's own
+ * minimum_compression_size, read after the import, wins. */
+static int
+oa_min_compress(struct tp_oa *o, int tok)
+{
+    int64_t v;
+
+    if (tp_json_int(&o->d, tok, &v) != TP_OK || v < 0
+        || v > TP_MIN_COMPRESS_MAX)
+    {
+        return tp_oa_error(o, tok, "x-amazon-apigateway-minimum-compression-"
+            "size must be an integer from 0 to %d", TP_MIN_COMPRESS_MAX);
+    }
+    o->api->min_compress = (int32_t) v;
+    return TP_OK;
+}
+
 static int
 oa_endpoint(struct tp_oa *o, int tok)
 {
@@ -394,8 +411,7 @@ oa_root_ext(struct tp_oa *o, int k)
         tp_oa_warn(o, k, "not supported yet: request validation (%s); "
             "ignored", tp_oa_name(o, k));
     } else if (oa_is_ext(o, k, "minimum-compression-size")) {
-        tp_oa_warn(o, k, "not supported yet: response compression "
-            "(x-amazon-apigateway-minimum-compression-size); ignored");
+        return oa_min_compress(o, v);
     } else if (!oa_is_ext(o, k, "documentation")
         && !oa_is_ext(o, k, "importexport-version"))
     {

@@ -18,7 +18,7 @@ static const char *const oa_integ_types[] = {
 
 /* Integration properties that need no handling (no behaviour here). */
 static const char *const oa_integ_quiet[] = {
-    "cacheNamespace", "cacheKeyParameters", "connectionId", "description"
+    "connectionId", "description"
 };
 
 /* One of <names> (case-insensitively), else an error listing <list>. */
@@ -341,6 +341,14 @@ oa_integ_member(struct tp_oa *o, int m, struct tp_build_integ *b,
     }
     if (strcmp(name, "payloadFormatVersion") == 0) {
         return oa_payload_format(o, v, b);
+    }
+    if (strcmp(name, "cacheKeyParameters") == 0) {
+        return tp_oa_strings(o, v, "'cacheKeyParameters'", &b->cache_keys,
+            &b->ncache_keys);
+    }
+    if (strcmp(name, "cacheNamespace") == 0) {
+        b->cache_ns = tp_oa_string(o, v, "'cacheNamespace'");
+        return b->cache_ns != NULL ? TP_OK : TP_ERROR;
     }
     if (strcmp(name, "contentHandling") == 0) {
         return oa_content_handling(o, v);

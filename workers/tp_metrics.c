@@ -8,6 +8,7 @@
  * "alive" pipe, see tp_cycle.h).
  */
 #include "tp_metrics.h"
+#include "tp_metrics_cache.h"
 #include "tp_channel.h"
 #include "tp_cycle.h"
 #include "tp_dirs.h"
@@ -38,6 +39,7 @@ struct tp_metrics {
     struct tp_ev signal_ev;
     struct tp_ev alive_ev;           /* EOF: no request worker is left */
     struct tp_timer tick;
+    struct tp_metrics_cache cache;   /* response cache housekeeping */
     struct tp_timer orphan;          /* master gone: the last moment */
     bool orphaned;
     struct tp_q_table *quotas;
@@ -124,6 +126,8 @@ metrics_exit(struct tp_metrics *mw)
 {
     tp_time_update();
     metrics_flush(mw);
+    tp_metrics_cache_tick(&mw->cache);
+    tp_metrics_cache_close(&mw->cache);
     if (mw->state != NULL) {
         tp_state_close(mw->state);
     }
@@ -173,6 +177,7 @@ metrics_tick(struct tp_timer *t)
 
     metrics_flush(mw);
     metrics_tables(mw);
+    tp_metrics_cache_tick(&mw->cache);
     (void) tp_timer_set(&mw->loop.timers, &mw->tick,
         tp_clock.mono_ms + FLUSH_MS);
 }
@@ -261,6 +266,7 @@ metrics_init(struct tp_metrics *mw)
             return TP_ERROR;
         }
     }
+    tp_metrics_cache_init(&mw->cache);
     /* What happened before this process started was its predecessor's. */
     mw->tables_at = tp_clock.mono_ms;
     mw->seen_reused = atomic_load(&mw->throttles->reused);

@@ -11,6 +11,7 @@ static const struct tp_phase phases[] = {
     { "route", tp_phase_route },              /* resource + method */
     { "apikey", tp_phase_apikey },            /* key + its usage plan */
     { "throttle", tp_phase_throttle },        /* buckets, then the quota */
+    { "cache", tp_phase_cache },              /* answer from the cache */
     { "integration", tp_phase_integration },  /* HTTP_PROXY, ... */
 };
 

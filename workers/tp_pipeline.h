@@ -31,6 +31,7 @@ int tp_phase_limits(struct tp_request *r);
 int tp_phase_route(struct tp_request *r);
 int tp_phase_apikey(struct tp_request *r);
 int tp_phase_throttle(struct tp_request *r);
+int tp_phase_cache(struct tp_request *r);
 int tp_phase_integration(struct tp_request *r);
 
 #endif /* TP_PIPELINE_H */

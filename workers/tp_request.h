@@ -126,6 +126,16 @@ struct tp_request {
     int spool_fd;                    /* chunked body beyond the buffer, or -1 */
     uint64_t spool_len;              /* bytes in the spool (before the piece) */
 
+    /* response cache (tp_phase_cache.c) and compression */
+    struct {
+        uint8_t key[32];             /* namespace (stage) + entry hash */
+        uint32_t ttl_s;
+        bool store;                  /* a miss or a refresh: store the
+                                        integration's response */
+        bool warn;                   /* ignored max-age=0: say so */
+        bool hit;
+    } cache;
+
     void *integ;                     /* the integration's exchange state */
     void (*on_input)(struct tp_request *r);  /* more body bytes may be ready */
     void (*on_abort)(struct tp_request *r);  /* connection is going away */

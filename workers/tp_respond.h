@@ -30,6 +30,19 @@ void tp_respond_send(struct tp_request *r, int status, struct tp_str ctype,
  */
 void tp_respond_gw(struct tp_request *r, enum tp_gw type, const char *message);
 
+struct tp_cache_entry;
+
+/*
+ * An integration's whole response (MOCK, HTTP, HTTP_PROXY when buffered):
+ * stored in the response cache when the request missed its entry, then
+ * compressed when due and sent (tp_respond_cache.c).
+ */
+void tp_respond_integ(struct tp_request *r, int status, struct tp_str ctype,
+    const struct tp_hdr_out *hdrs, unsigned nhdrs, struct tp_str body);
+
+/* Answers from a cache entry (compressed when due). */
+void tp_respond_cached(struct tp_request *r, const struct tp_cache_entry *e);
+
 /* A protocol-level error (400, 413, 414, 431, 501, 505 ...) for <status>. */
 void tp_respond_status(struct tp_request *r, int status);
 

@@ -273,6 +273,7 @@ worker_limits(struct tp_worker *w)
             err);
         return TP_ERROR;
     }
+    tp_worker_cache_init(w);
     return TP_OK;
 }
 

@@ -14,6 +14,8 @@
 #include "tp_loop.h"
 #include "tp_period.h"
 
+struct tp_cache;
+struct tp_cache_stats;
 struct tp_client;
 struct tp_q_table;
 struct tp_state;
@@ -60,6 +62,11 @@ struct tp_worker {
     struct tp_period_span quota_periods[TP_PERIODS];  /* current, by kind */
     bool state_failed;               /* the last quota load hit an error */
 
+    struct tp_cache *cache;          /* data_dir/cache, or NULL: unused */
+    struct tp_cache_stats *cache_stats;  /* shm: hits and misses */
+    uint64_t cache_reported;         /* mono ms of the last cache error */
+    uint64_t cache_errors;           /* since that report */
+
     uint64_t alog_lost;              /* access-log lines not written since
                                         the last report */
     uint64_t alog_reported;          /* mono ms of that report, 0: none */
@@ -70,6 +77,13 @@ void tp_worker_main(void) __attribute__((noreturn));
 
 /* Stops (or resumes) accepting: worker_connections reached. */
 void tp_worker_pause_accept(struct tp_worker *w, bool pause);
+
+/* Opens the response cache when a stage uses it (tp_worker_cache.c). */
+void tp_worker_cache_init(struct tp_worker *w);
+
+/* A cache operation failed (the request bypassed the cache): logged at
+ * most every 10 s with the count. */
+void tp_worker_cache_error(struct tp_worker *w, const char *what);
 
 /* Re-enables accepting once a connection slot frees up. */
 void tp_worker_conn_closed(struct tp_worker *w);

@@ -106,6 +106,13 @@ enum tpctl_state_mode {
  * TP_ERROR after printing why (a missing data_dir among others). */
 int tpctl_state(struct tpctl *c, enum tpctl_state_mode mode);
 
+/* -- tpctl_cache.c --------------------------------------------------------- */
+
+int tpctl_cache_flush(struct tpctl *c, const struct tpctl_cmd *cmd, int argc,
+    char **argv);
+int tpctl_cache_stats(struct tpctl *c, const struct tpctl_cmd *cmd, int argc,
+    char **argv);
+
 /* -- tpctl_json.c ---------------------------------------------------------- */
 
 void tpctl_json_str(FILE *f, const char *s);

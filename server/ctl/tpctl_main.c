@@ -20,6 +20,8 @@ static const struct tpctl_cmd tpctl_cmds[] = {
     { "keys disable", "NAME", tpctl_keys_enable },
     { "keys delete", "NAME", tpctl_keys_enable },
     { "keys import", "--file FILE.csv", tpctl_keys_import },
+    { "cache flush", "API/STAGE", tpctl_cache_flush },
+    { "cache stats", "[API/STAGE]", tpctl_cache_stats },
     { "usage", "--plan PLAN [--key NAME] [--start YYYY-MM-DD] "
         "[--end YYYY-MM-DD]", tpctl_usage_cmd },
 };
@@ -170,9 +172,14 @@ main(int argc, char **argv)
         return tpctl_usage(NULL, "no command given");
     }
     cmd = tpctl_find(argc - i, argv + i, &used);
-    if (cmd == NULL && strcmp(argv[i], "keys") == 0) {
-        return tpctl_usage(NULL, i + 1 < argc ? "unknown command \"keys %s\""
-            : "keys needs a command%s", i + 1 < argc ? argv[i + 1] : "");
+    if (cmd == NULL && (strcmp(argv[i], "keys") == 0
+            || strcmp(argv[i], "cache") == 0))
+    {
+        if (i + 1 >= argc) {
+            return tpctl_usage(NULL, "%s needs a command", argv[i]);
+        }
+        return tpctl_usage(NULL, "unknown command \"%s %s\"", argv[i],
+            argv[i + 1]);
     }
     if (cmd == NULL) {
         return tpctl_usage(NULL, "unknown command \"%s\"", argv[i]);

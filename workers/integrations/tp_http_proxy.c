@@ -405,8 +405,10 @@ px_client_drained(struct tp_request *r)
 }
 
 /*
- * HTTP (non-proxy): the whole response is in; the integration response
- * answers.  The head's bytes move to the arena: the buffer goes back.
+ * HTTP (non-proxy), or HTTP_PROXY collected whole: the whole response is
+ * in; the integration response (or the backend's, to be cached or
+ * compressed) answers.  The buffer goes back; the head's bytes were
+ * copied to the arena when it was parsed.
  */
 static int
 px_buffered_done(struct px *px)
@@ -414,12 +416,8 @@ px_buffered_done(struct px *px)
     struct tp_request *r = px->r;
     struct tp_resp_view view = { NULL, px->resp, px->rbody, NULL };
     bool reuse = px->up_keep && px->req_sent;
-    char *head = tp_arena_strndup(&r->c->arena, px->ubuf,
-        px->resp->head_len);
+    char *head = px->rhead;          /* copied when the head was parsed */
 
-    if (head == NULL) {
-        return px_fail(px, TP_GW_INTERNAL, NULL, "out of memory");
-    }
     view.buf = head;
     if (px->up != NULL) {
         tp_upstream_release(px->up, reuse);
@@ -429,7 +427,12 @@ px_buffered_done(struct px *px)
         r->c->closing = true;
     }
     px_detach(px);
-    tp_integ_respond(r, px->resp->status, &view);
+    if (px->whole) {
+        px->ubuf = head;             /* the head's offsets, in the arena */
+        px_client_whole(px, px->rbody);
+    } else {
+        tp_integ_respond(r, px->resp->status, &view);
+    }
     return TP_DONE;
 }
 
@@ -479,7 +482,7 @@ px_forward(struct px *px)
         return px_fail(px, TP_GW_INTEGRATION_FAILURE, NULL,
             "malformed response body");
     }
-    if (px->buffered) {
+    if (px->buffered || px->whole) {
         return px_buffer(px, data, dlen);
     }
     px->r->resp_bytes += dlen;

@@ -6,6 +6,8 @@
 #include "tp_context.h"
 #include "tp_json.h"
 #include "tp_respond.h"
+#include "tp_zlib.h"
+#include "tp_worker.h"
 #include "tp_tmpl.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -104,6 +106,44 @@ integ_var(void *ctx, enum tp_tmpl_var kind, const char *name, size_t len,
     }
 }
 
+/*
+ * A request body with Content-Encoding gzip or deflate is decompressed
+ * before templates and passthrough see it (API Gateway always does); any
+ * other coding, or corrupt data, is 415.
+ */
+static int
+integ_decode_body(struct tp_request *r)
+{
+    struct tp_str ce, out;
+    enum tp_coding coding;
+    const char *why = NULL;
+    int rc;
+
+    if (!tp_req_header_get(r, "content-encoding", true, &ce)) {
+        return TP_OK;
+    }
+    if (tp_content_coding(ce.p, ce.len, &coding) != TP_OK) {
+        r->integ_error = "unsupported Content-Encoding";
+        return 415;
+    }
+    if (coding == TP_CODING_IDENTITY) {
+        return TP_OK;
+    }
+    rc = tp_zlib_decompress(coding, r->body.p, r->body.len,
+        r->c->w->conf->max_request_body, &r->c->arena, &out, &why);
+    if (rc == TP_BUSY) {
+        r->integ_error = "out of memory decompressing the request body";
+        return 500;
+    }
+    if (rc != TP_OK) {
+        r->integ_error = why != NULL ? why : "undecodable request body";
+        return 415;
+    }
+    r->body = out;
+    r->body_json = NULL;
+    return TP_OK;
+}
+
 int
 tp_integ_request_body(struct tp_request *r, struct tp_str *body,
     struct tp_str *ctype)
@@ -112,6 +152,12 @@ tp_integ_request_body(struct tp_request *r, struct tp_str *body,
     const struct tp_template *t = NULL;
     struct integ_env env = { r, r->body, NULL };
     struct tp_str ct;
+    int rc = integ_decode_body(r);
+
+    if (rc != TP_OK) {
+        return rc;
+    }
+    env.body = r->body;
 
     if (!tp_req_header_get(r, "content-type", false, &ct)) {
         ct = TP_STR("application/json");     /* AWS's default */
@@ -267,5 +313,5 @@ tp_integ_respond(struct tp_request *r, int status,
                 v };
         }
     }
-    tp_respond_send(r, ir->status, ctype, hdrs, n, body, NULL);
+    tp_respond_integ(r, ir->status, ctype, hdrs, n, body);
 }

@@ -40,6 +40,8 @@ struct px {
     bool req_sent;                   /* the whole request is written */
     bool retryable;                  /* whole request still in hand */
     bool buffered;                   /* HTTP (non-proxy): whole bodies */
+    bool whole;                      /* HTTP_PROXY response collected whole
+                                        (to cache or compress it) */
     bool req_whole;                  /* the request body is px->req_body */
     struct tp_str req_body;          /* buffered: the transformed body */
     struct tp_str req_ctype;         /* buffered: its Content-Type */
@@ -63,6 +65,8 @@ struct px {
     uint32_t upos;                   /* start of unforwarded body bytes */
     uint32_t uraw;                   /* chunked: next undecoded byte */
     struct tp_http_msg *resp;
+    char *rhead;                     /* buffered/whole: the head's bytes,
+                                        copied before the body reuses ubuf */
     bool resp_any;                   /* any byte came back */
     bool resp_head;                  /* the head is parsed */
     bool resp_started;               /* the client head is queued */
@@ -117,6 +121,10 @@ bool px_skip_header(const struct tp_http_msg *m, const char *buf,
 
 /* tp_proxy_resp.c */
 int px_client_head(struct px *px);
+/* Whether to collect the response whole (head parsed), and answering
+ * with it once collected. */
+bool px_want_whole(const struct px *px);
+void px_client_whole(struct px *px, struct tp_str body);
 
 /* tp_proxy_req.c */
 int px_build_head(struct px *px, size_t body_len, bool whole);

@@ -161,7 +161,16 @@ px_parse_head(struct px *px)
     r->integ_end = tp_clock.mono_ms;
     r->integ_status = px->resp->status;
     px_framing(px);
-    if (px->buffered) {
+    px->whole = !px->buffered && px_want_whole(px);
+    if (px->buffered || px->whole) {
+        /* Header values are offsets into the head: keep its bytes, since
+         * the body read next overwrites the buffer. */
+        px->rhead = tp_arena_strndup(&r->c->arena, px->ubuf,
+            px->resp->head_len);
+        if (px->rhead == NULL) {
+            px_fail(px, TP_GW_INTERNAL, NULL, "out of memory");
+            return TP_ERROR;
+        }
         px->upos = px->uraw = px->resp->head_len;
         return TP_OK;                /* the integration response answers */
     }

@@ -4,6 +4,8 @@
  * x-amzn-Remapped-* renaming, HTTP API responseParameters, framing, and
  * the gateway's own headers.  Workers only.
  */
+#include "tp_accept_enc.h"
+#include "tp_cache.h"
 #include "tp_mapping.h"
 #include "tp_proxy_int.h"
 #include "tp_respond.h"
@@ -105,25 +107,102 @@ resp_parameters(struct px *px, struct px_list *l, int *status)
     }
 }
 
+/* The response's headers (framing aside) and status, into <l>. */
+static int
+resp_headers(struct px *px, struct px_list *l, int *status)
+{
+    struct tp_request *r = px->r;
+    unsigned lcap = px->resp->nhdrs + 16;
+
+    *l = (struct px_list) { tp_arena_alloc(&r->c->arena,
+        sizeof(struct px_kv) * lcap), 0, lcap };
+    if (l->e == NULL) {
+        return TP_ERROR;
+    }
+    *status = px->resp->status;
+    resp_backend_headers(px, l);
+    if (r->api->type == TP_API_HTTP) {
+        resp_parameters(px, l, status);
+    }
+    return TP_OK;
+}
+
+bool
+px_want_whole(const struct px *px)
+{
+    const struct tp_http_msg *m = px->resp;
+    const struct tp_request *r = px->r;
+    int32_t min = r->api->min_compress;
+    bool sized = px->resp_kind == TP_PX_LENGTH;
+    struct tp_str v;
+
+    /* To cache: a response that may fit an entry (an unsized one is
+     * collected up to the 10 MB payload limit); a 204 too, not a 304 (a
+     * conditional answer for this client only). */
+    if (r->cache.store && m->status < 500 && m->status != 304
+        && (!sized || m->content_length <= (int64_t) TP_CACHE_ITEM_MAX))
+    {
+        return true;
+    }
+    if (px->resp_kind == TP_PX_NONE) {
+        return false;                /* nothing to compress */
+    }
+    /* To compress: not encoded yet, not known to be under the minimum,
+     * and the client takes gzip or deflate. */
+    if (min < 0 || (sized && m->content_length < (int64_t) min)
+        || tp_http_find_header(m, px->ubuf, "content-encoding", 0) >= 0)
+    {
+        return false;
+    }
+    return tp_req_header_get(r, "accept-encoding", true, &v)
+        && tp_accept_enc_choose(v.p, v.len, true) != TP_CODING_IDENTITY;
+}
+
+void
+px_client_whole(struct px *px, struct tp_str body)
+{
+    struct tp_request *r = px->r;
+    struct tp_str ctype = TP_STR("application/octet-stream");
+    struct tp_hdr_out *hdrs;
+    struct px_list l;
+    unsigned i, n = 0;
+    int status;
+
+    if (resp_headers(px, &l, &status) != TP_OK
+        || (hdrs = tp_arena_alloc(&r->c->arena, sizeof(*hdrs)
+            * (l.n + 1))) == NULL)
+    {
+        tp_client_abort(r->c, "out of memory");
+        return;
+    }
+    /* The backend's Date would be stale when the entry is replayed. */
+    r->backend_date = false;
+    for (i = 0; i < l.n; i++) {
+        if (tp_str_caseeq(l.e[i].name, "content-type")) {
+            ctype = l.e[i].value;
+        } else if (!tp_str_caseeq(l.e[i].name, "date")
+            && !tp_str_caseeq(l.e[i].name, "content-length"))
+        {
+            hdrs[n++] = (struct tp_hdr_out) { l.e[i].name, l.e[i].value };
+        }
+    }
+    tp_respond_integ(r, status, ctype, hdrs, n, body);
+}
+
 int
 px_client_head(struct px *px)
 {
     const struct tp_http_msg *m = px->resp;
     struct tp_request *r = px->r;
-    unsigned lcap = m->nhdrs + 16, i;
-    struct px_list l = { tp_arena_alloc(&r->c->arena,
-        sizeof(struct px_kv) * lcap), 0, lcap };
+    struct px_list l;
     size_t cap = m->head_len + 1024, len = 0;
     const char *reason;
-    int status = m->status;
+    int status;
+    unsigned i;
     char *out;
 
-    if (l.e == NULL) {
+    if (resp_headers(px, &l, &status) != TP_OK) {
         return TP_ERROR;
-    }
-    resp_backend_headers(px, &l);
-    if (r->api->type == TP_API_HTTP) {
-        resp_parameters(px, &l, &status);
     }
     for (i = 0; i < l.n; i++) {
         cap += l.e[i].name.len + l.e[i].value.len + 4;

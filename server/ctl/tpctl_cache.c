@@ -1,0 +1,216 @@
+/*
+ * tpctl_cache.c: turnpikectl cache flush API/STAGE (API Gateway's "flush
+ * stage cache") and cache stats [API/STAGE]: entries and bytes from
+ * data_dir/cache, hit and miss counts from the stats.json the metrics
+ * worker writes.  turnpikectl only.
+ */
+#include "tpctl.h"
+#include "tp_cache.h"
+#include "tp_model.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+/* "API/STAGE" of the config, or an error naming what is missing. */
+static const struct tp_stage *
+cache_stage(const struct tpctl *c, const char *arg, const struct tp_api **ap)
+{
+    const char *slash = strchr(arg, '/');
+    const struct tp_api *api;
+    unsigned i;
+
+    if (slash == NULL || slash == arg || slash[1] == '\0') {
+        tpctl_fail("\"%s\": expected API/STAGE (an api id and one of its "
+            "stages)", arg);
+        return NULL;
+    }
+    api = tp_model_find_api(c->m, arg, (size_t) (slash - arg));
+    if (api == NULL) {
+        tpctl_fail("no api \"%.*s\" in %s", (int) (slash - arg), arg,
+            c->conf_path);
+        return NULL;
+    }
+    for (i = 0; i < api->nstages; i++) {
+        if (strcmp(api->stages[i].name, slash + 1) == 0) {
+            *ap = api;
+            return &api->stages[i];
+        }
+    }
+    tpctl_fail("api \"%s\" has no stage \"%s\"", api->id, slash + 1);
+    return NULL;
+}
+
+static void
+cache_ns(uint64_t hash, uint8_t ns[8])
+{
+    unsigned i;
+
+    for (i = 0; i < 8; i++) {
+        ns[i] = (uint8_t) (hash >> (56 - 8 * i));
+    }
+}
+
+/* Opens data_dir/cache; only when it exists (nothing to flush else). */
+static int
+cache_open(struct tpctl *c, struct tp_cache **out)
+{
+    const struct tp_server_conf *sc = &c->m->server;
+    char path[4200], err[512];
+    struct stat sb;
+
+    snprintf(path, sizeof(path), "%s/cache/data.mdb", sc->data_dir);
+    if (stat(sc->data_dir, &sb) != 0) {
+        return tpctl_fail("data_dir %s does not exist (it is created when "
+            "turnpike starts)", sc->data_dir);
+    }
+    if (stat(path, &sb) != 0) {
+        *out = NULL;
+        return TPCTL_OK;             /* no cache yet: empty */
+    }
+    if (tp_cache_open(out, sc->data_dir, sc->cache_size, err, sizeof(err))
+        != TP_OK)
+    {
+        return tpctl_fail("%s", err);
+    }
+    return TPCTL_OK;
+}
+
+int
+tpctl_cache_flush(struct tpctl *c, const struct tpctl_cmd *cmd, int argc,
+    char **argv)
+{
+    const struct tp_stage *st;
+    const struct tp_api *api;
+    struct tp_cache *cache;
+    uint8_t ns[8];
+    size_t n = 0;
+    char err[512];
+    int rc;
+
+    if (argc != 1) {
+        return tpctl_usage(cmd, argc == 0 ? "which API/STAGE?"
+                                          : "one API/STAGE at a time");
+    }
+    if (tpctl_load(c) != TPCTL_OK
+        || (st = cache_stage(c, argv[0], &api)) == NULL)
+    {
+        return TPCTL_FAIL;
+    }
+    rc = cache_open(c, &cache);
+    if (rc != TPCTL_OK) {
+        return rc;
+    }
+    cache_ns(st->hash, ns);
+    if (cache != NULL) {
+        rc = tp_cache_flush(cache, ns, &n, err, sizeof(err));
+        tp_cache_close(cache);
+        if (rc != TP_OK) {
+            return tpctl_fail("%s", err);
+        }
+    }
+    printf("{\"api\":");
+    tpctl_json_str(stdout, api->id);
+    printf(",\"stage\":");
+    tpctl_json_str(stdout, st->name);
+    printf(",\"deleted\":%zu}\n", n);
+    return TPCTL_OK;
+}
+
+/* The "hits"/"misses" of "api/stage" in stats.json's text, or 0. */
+static uint64_t
+cache_count(const char *json, const char *key, const char *field)
+{
+    char pat[512];
+    const char *p, *q;
+
+    snprintf(pat, sizeof(pat), "\"%s\":{", key);
+    p = strstr(json, pat);
+    if (p == NULL) {
+        return 0;
+    }
+    snprintf(pat, sizeof(pat), "\"%s\":", field);
+    q = strstr(p, pat);
+    return q != NULL && q < strchr(p, '}') ? strtoull(q + strlen(pat), NULL,
+        10) : 0;
+}
+
+static void
+cache_print(const struct tp_api *api, const struct tp_stage *st,
+    struct tp_cache *cache, const char *json, bool first)
+{
+    struct tp_cache_stat s = { 0, 0, 0 };
+    char key[300], err[256];
+    uint8_t ns[8];
+
+    cache_ns(st->hash, ns);
+    if (cache != NULL) {
+        (void) tp_cache_stat(cache, ns, &s, err, sizeof(err));
+    }
+    snprintf(key, sizeof(key), "%s/%s", api->id, st->name);
+    printf("%s{\"api\":", first ? "" : ",\n");
+    tpctl_json_str(stdout, api->id);
+    printf(",\"stage\":");
+    tpctl_json_str(stdout, st->name);
+    printf(",\"enabled\":%s,\"ttl\":%u,\"entries\":%llu,\"bytes\":%llu,"
+        "\"hits\":%llu,\"misses\":%llu}", st->cache.enabled ? "true"
+        : "false", st->cache.ttl_s, (unsigned long long) s.entries,
+        (unsigned long long) s.bytes_used,
+        (unsigned long long) cache_count(json, key, "hits"),
+        (unsigned long long) cache_count(json, key, "misses"));
+}
+
+int
+tpctl_cache_stats(struct tpctl *c, const struct tpctl_cmd *cmd, int argc,
+    char **argv)
+{
+    const struct tp_stage *only = NULL;
+    const struct tp_api *api = NULL;
+    struct tp_cache *cache;
+    char path[4200], json[65536];
+    size_t n = 0;
+    unsigned i, k;
+    bool first = true;
+    FILE *f;
+    int rc;
+
+    if (argc > 1) {
+        return tpctl_usage(cmd, "one API/STAGE at most");
+    }
+    if (tpctl_load(c) != TPCTL_OK
+        || (argc == 1 && (only = cache_stage(c, argv[0], &api)) == NULL))
+    {
+        return TPCTL_FAIL;
+    }
+    rc = cache_open(c, &cache);
+    if (rc != TPCTL_OK) {
+        return rc;
+    }
+    snprintf(path, sizeof(path), "%s/cache/stats.json",
+        c->m->server.data_dir);
+    f = fopen(path, "re");
+    if (f != NULL) {
+        n = fread(json, 1, sizeof(json) - 1, f);
+        fclose(f);
+    }
+    json[n] = '\0';
+    printf("{\"items\":[");
+    for (i = 0; i < c->m->napis; i++) {
+        for (k = 0; k < c->m->apis[i].nstages; k++) {
+            const struct tp_stage *st = &c->m->apis[i].stages[k];
+
+            if ((only != NULL && st != only)
+                || (only == NULL && !st->cache.enabled))
+            {
+                continue;
+            }
+            cache_print(&c->m->apis[i], st, cache, json, first);
+            first = false;
+        }
+    }
+    printf("]}\n");
+    if (cache != NULL) {
+        tp_cache_close(cache);
+    }
+    return TPCTL_OK;
+}
