@@ -24,7 +24,7 @@
  * the map into the reserve for itself (tp_cache_txn.c).  A put evicts
  * (soonest expiry first) before the pages in use pass the map less
  * another reserve, so that LMDB rarely finds the map full.  An item may
- * be as large as the reserve, at most TP_CACHE_ITEM_MAX.
+ * be as large as the reserve, at most TP_CACHE_VALUE_MAX.
  */
 #ifndef TP_CACHE_H
 #define TP_CACHE_H
@@ -35,7 +35,9 @@
 #define TP_CACHE_DIRNAME   "cache"     /* data_dir/cache/{data,lock}.mdb */
 #define TP_CACHE_KEY_LEN   32
 #define TP_CACHE_NS_LEN    8
-#define TP_CACHE_ITEM_MAX  1048576     /* AWS: max cached item */
+#define TP_CACHE_ITEM_MAX  1048576     /* AWS: max cached response body */
+/* A stored value: the body and, on top, its status and headers. */
+#define TP_CACHE_VALUE_MAX (TP_CACHE_ITEM_MAX + 65536)
 #define TP_CACHE_MAP_MIN   (1u << 20)  /* smallest map size accepted */
 
 struct tp_cache;                       /* one per process */

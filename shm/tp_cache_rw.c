@@ -181,11 +181,11 @@ tp_cache_put(struct tp_cache *c, const uint8_t key[TP_CACHE_KEY_LEN],
 
     /* Larger items than the reserve would free too much at once when
      * replaced or evicted (what a commit frees waits two commits). */
-    if (len > TP_MIN(TP_CACHE_ITEM_MAX, c->reserve)) {
+    if (len > TP_MIN(TP_CACHE_VALUE_MAX, c->reserve)) {
         snprintf(err, errlen, "%s: an item of %zu bytes is larger than the "
-            "%zu allowed%s", c->path, len, TP_MIN(TP_CACHE_ITEM_MAX,
-            c->reserve), len > TP_CACHE_ITEM_MAX ? ""
-                                                 : " in a cache this size");
+            "%zu allowed%s", c->path, len, TP_MIN(TP_CACHE_VALUE_MAX,
+            c->reserve), len > TP_CACHE_VALUE_MAX ? ""
+                                                  : " in a cache this size");
         return TP_DECLINED;
     }
     for (i = 0;; i++) {

@@ -618,7 +618,7 @@ test_server__tp_conf__unsupported_sections(void **state)
     char want[PATH_MAX + 64];
     const char *text =
         LISTEN
-        "cache = { size = \"1M\"; };\n"
+        "iam = { };\n"
         "functions = ( );\n"
         "metrics = { enabled = true; };\n";
 
@@ -628,7 +628,7 @@ test_server__tp_conf__unsupported_sections(void **state)
         fail_msg("config rejected: %s", err);
     }
     assert_int_equal(m->nlisteners, 1);
-    snprintf(want, sizeof(want), "%s:2: not supported yet: 'cache'",
+    snprintf(want, sizeof(want), "%s:2: not supported yet: 'iam'",
         opts.path);
     if (strstr(logbuf, want) == NULL) {
         fail_msg("no warning \"%s\" in log:\n%s", want, logbuf);

@@ -518,7 +518,9 @@ test_server__tp_openapi__rest_extensions(void **state)
         "/x-amazon-apigateway-policy)");
     assert_logged("not supported yet: request validation "
         "(x-amazon-apigateway-request-validators)");
-    assert_logged("not supported yet: response compression");
+    assert_int_equal(api.min_compress, 100);
+    assert_string_equal(r->integ.cache_ns, "x");
+    assert_int_equal(r->integ.ncache_keys, 0);
     assert_logged_at(" `x-amazon-apigateway-request-validator`",
         "not supported yet: request validation "
         "(x-amazon-apigateway-request-validator); ignored (at "

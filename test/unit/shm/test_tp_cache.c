@@ -416,7 +416,7 @@ test_shm__tp_cache__too_large(void **state)
     const uint8_t *k = key(9, 1);
 
     (void) state;
-    assert_int_equal(put(k, T0 + 1000, TP_CACHE_ITEM_MAX + 1, 'a'),
+    assert_int_equal(put(k, T0 + 1000, TP_CACHE_VALUE_MAX + 1, 'a'),
         TP_DECLINED);
     assert_non_null(strstr(err, "larger than the 1048576 allowed"));
     must_put(k, T0 + 1000, TP_CACHE_ITEM_MAX, 'b');

@@ -23,6 +23,7 @@ int tpctl_main(int argc, char **argv);
 #define main tpctl_main
 #include "ctl/tpctl_main.c"
 #undef main
+#include "ctl/tpctl_cache.c"
 #include "ctl/tpctl_conf.c"
 #include "ctl/tpctl_csv.c"
 #include "ctl/tpctl_import.c"
