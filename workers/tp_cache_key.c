@@ -88,7 +88,6 @@ tp_cache_key_make(struct tp_request *r)
     char small[1024], *buf = small;
     size_t len = key_material(r, small, sizeof(small));
     uint64_t ns = r->stage->hash;
-    unsigned i;
 
     if (len > sizeof(small)) {
         buf = tp_arena_alloc(&r->c->arena, len);
@@ -96,9 +95,7 @@ tp_cache_key_make(struct tp_request *r)
             return TP_ERROR;
         }
     }
-    for (i = 0; i < 8; i++) {
-        r->cache.key[i] = (uint8_t) (ns >> (56 - 8 * i));
-    }
+    tp_cache_key_ns(ns, r->cache.key);
     tp_apikey_hash(buf, len, digest);    /* SHA-256 of the material */
     memcpy(r->cache.key + 8, digest, 24);
     return TP_OK;

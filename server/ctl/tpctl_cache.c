@@ -6,6 +6,7 @@
  */
 #include "tpctl.h"
 #include "tp_cache.h"
+#include "tp_cache_key.h"
 #include "tp_model.h"
 
 #include <errno.h>
@@ -39,16 +40,6 @@ cache_stage(const struct tpctl *c, const char *arg, const struct tp_api **ap)
     }
     tpctl_fail("api \"%s\" has no stage \"%s\"", api->id, slash + 1);
     return NULL;
-}
-
-static void
-cache_ns(uint64_t hash, uint8_t ns[8])
-{
-    unsigned i;
-
-    for (i = 0; i < 8; i++) {
-        ns[i] = (uint8_t) (hash >> (56 - 8 * i));
-    }
 }
 
 /* Opens data_dir/cache; only when it exists (nothing to flush else). */
@@ -101,7 +92,7 @@ tpctl_cache_flush(struct tpctl *c, const struct tpctl_cmd *cmd, int argc,
     if (rc != TPCTL_OK) {
         return rc;
     }
-    cache_ns(st->hash, ns);
+    tp_cache_key_ns(st->hash, ns);
     if (cache != NULL) {
         rc = tp_cache_flush(cache, ns, &n, err, sizeof(err));
         tp_cache_close(cache);
@@ -143,7 +134,7 @@ cache_print(const struct tp_api *api, const struct tp_stage *st,
     char key[300], err[256];
     uint8_t ns[8];
 
-    cache_ns(st->hash, ns);
+    tp_cache_key_ns(st->hash, ns);
     if (cache != NULL) {
         (void) tp_cache_stat(cache, ns, &s, err, sizeof(err));
     }
