@@ -53,7 +53,9 @@ cache_may_refresh(const struct tp_request *r)
     return !r->stage->cache.require_auth;
 }
 
-static void
+/* Answers from the entry: true, and <r> may be gone (the response may
+ * have ended the request); false when the entry is damaged. */
+static bool
 cache_hit(struct tp_request *r, const void *val, size_t len)
 {
     struct tp_cache_entry e;
@@ -61,11 +63,13 @@ cache_hit(struct tp_request *r, const void *val, size_t len)
     if (tp_cache_entry_decode(val, len, &e, &r->c->arena) != TP_OK) {
         tp_log(TP_LOG_WARN, 0, "cache: a damaged entry was ignored");
         r->cache.store = true;       /* replace it */
-        return;
+        return false;
     }
     r->cache.hit = true;
     r->cache.store = false;
+    tp_cache_stats_count(r->c->w->cache_stats, r->stage->hash, true);
     tp_respond_cached(r, &e);
+    return true;
 }
 
 int
@@ -105,9 +109,7 @@ tp_phase_cache(struct tp_request *r)
     rc = tp_cache_get(w->cache, r->cache.key, tp_clock.real_ms,
         &r->c->arena, &val, &len, &expires);
     if (rc == TP_OK) {
-        cache_hit(r, val, len);
-        if (r->cache.hit) {
-            tp_cache_stats_count(w->cache_stats, r->stage->hash, true);
+        if (cache_hit(r, val, len)) {
             return TP_PHASE_DONE;
         }
     } else if (rc == TP_ERROR) {
