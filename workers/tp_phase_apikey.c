@@ -3,11 +3,13 @@
  * request whose key (the x-api-key header, or what a Lambda authorizer
  * returned as usageIdentifierKey) exists, is enabled and is in a usage plan
  * that serves the stage; everything else is 403 Forbidden (auth.md 8).
- * Keys are matched by the SHA-256 of the value: the file's keys by binary
- * search, then the state database, which turnpikectl changes live.  A key
- * value is never logged.  Workers only.
+ * Keys are matched by the SHA-256 of the value (remembered per worker for
+ * recent values, tp_keymemo.c): the file's keys by binary search, then
+ * the state database, which turnpikectl changes live.  A key value is
+ * never logged.  Workers only.
  */
 #include "tp_hash.h"
+#include "tp_keymemo.h"
 #include "tp_log.h"
 #include "tp_pipeline.h"
 #include "tp_respond.h"
@@ -67,6 +69,19 @@ key_presented(struct tp_request *r)
     return i >= 0 ? tp_req_header(r, (unsigned) i, true) : TP_NULL_STR;
 }
 
+/* The SHA-256 of the presented value, through the worker's memo, which
+ * the first request that presents a key makes: a worker whose routes
+ * require none never has one. */
+static void
+key_hash(struct tp_worker *w, struct tp_str v, uint8_t *out)
+{
+    if (w->keymemo == NULL && !w->keymemo_failed) {
+        w->keymemo = tp_keymemo_new();
+        w->keymemo_failed = w->keymemo == NULL;
+    }
+    tp_keymemo_hash(w->keymemo, v.p, v.len, out);
+}
+
 /* The accepted key's id and the hashes the throttle phase needs: a key of
  * the file has them from the load (the model outlives the request); one
  * of the state database is copied and hashed.  TP_ERROR: no memory. */
@@ -114,7 +129,7 @@ tp_phase_apikey(struct tp_request *r)
         tp_respond_gw(r, TP_GW_INVALID_API_KEY, NULL);
         return TP_PHASE_DONE;
     }
-    tp_apikey_hash(r->api_key.p, r->api_key.len, hash);
+    key_hash(w, r->api_key, hash);
     fk = key_in_file(w->model, hash);
     if (fk != NULL) {
         info = &fk->info;

@@ -17,6 +17,7 @@
 struct tp_cache;
 struct tp_cache_stats;
 struct tp_client;
+struct tp_keymemo;
 struct tp_q_table;
 struct tp_state;
 struct tp_tt_table;
@@ -56,6 +57,9 @@ struct tp_worker {
     uint64_t rng[2];                 /* request ids: xorshift128+ state */
 
     struct tp_state *state;          /* data_dir/state, or NULL: no plans */
+    struct tp_keymemo *keymemo;      /* made by the first request with a
+                                        key; NULL until then */
+    bool keymemo_failed;             /* could not be made: hash each key */
     struct tp_tt_table *throttles;   /* shm */
     struct tp_q_table *quotas;       /* shm */
     uint64_t limits_reported;        /* mono ms of the last "table full" */
