@@ -6,8 +6,9 @@
  * integration's cacheKeyParameters, as API Gateway composes it.  Workers
  * only.
  */
+#include "tp_cache.h"
 #include "tp_cache_key.h"
-#include "tp_apikey.h"
+#include "tp_cache_keymat.h"
 #include "tp_mapping.h"
 #include "tp_worker.h"
 
@@ -40,73 +41,54 @@ tp_cache_key_plan(struct tp_request *r)
     return true;
 }
 
-/* Appends <n> bytes and a NUL separator to the key material. */
-static void
-key_put(char *buf, size_t cap, size_t *len, const char *p, size_t n)
-{
-    if (*len + n + 1 <= cap) {
-        memcpy(buf + *len, p, n);
-        buf[*len + n] = '\0';
-    }
-    *len += n + 1;                   /* past <cap>: the caller allocates */
-}
-
+/* The request's material; its length (see tp_cache_keymat()). */
 static size_t
 key_material(struct tp_request *r, char *buf, size_t cap)
 {
     const struct tp_integration *in = &r->match.route->integ;
+    struct tp_cache_keypart parts[16], *p = parts;
     enum tp_http_method m = r->msg.method == TP_HTTP_HEAD ? TP_HTTP_GET
                                                          : r->msg.method;
     const char *name = tp_http_method_name(m);
     const char *res = in->cache_ns != NULL ? in->cache_ns
                                            : r->match.route->path;
-    struct tp_str v;
-    size_t len = 0;
     unsigned i;
+    size_t len;
 
-    key_put(buf, cap, &len, name, strlen(name));
-    key_put(buf, cap, &len, res, strlen(res));
-    for (i = 0; i < in->ncache_keys; i++) {
-        const char *k = in->cache_key_names[i];
-
-        key_put(buf, cap, &len, k, strlen(k));
-        /* An absent parameter differs from an empty one. */
-        if (tp_expr_eval(&in->cache_keys[i], r, NULL, &v) == TP_OK) {
-            key_put(buf, cap, &len, "=", 1);
-            key_put(buf, cap, &len, v.p, v.len);
-        } else {
-            key_put(buf, cap, &len, "-", 1);
+    if (in->ncache_keys > TP_NELEM(parts)) {
+        p = tp_arena_alloc(&r->c->arena, sizeof(*p) * in->ncache_keys);
+        if (p == NULL) {
+            return 0;
         }
     }
+    for (i = 0; i < in->ncache_keys; i++) {
+        p[i].name = (struct tp_str) { in->cache_key_names[i],
+            strlen(in->cache_key_names[i]) };
+        p[i].present = tp_expr_eval(&in->cache_keys[i], r, NULL,
+            &p[i].value) == TP_OK;
+    }
+    len = tp_cache_keymat(buf, cap, (struct tp_str) { name, strlen(name) },
+        (struct tp_str) { res, strlen(res) }, p, in->ncache_keys);
     return len;
 }
 
 int
 tp_cache_key_make(struct tp_request *r)
 {
-    uint8_t digest[TP_APIKEY_HASH_LEN];
     char small[1024], *buf = small;
     size_t len = key_material(r, small, sizeof(small));
-    uint64_t ns = r->stage->hash;
 
+    if (len == 0) {
+        return TP_ERROR;
+    }
     if (len > sizeof(small)) {
         buf = tp_arena_alloc(&r->c->arena, len);
         if (buf == NULL || key_material(r, buf, len) != len) {
             return TP_ERROR;
         }
     }
-    tp_cache_key_ns(ns, r->cache.key);
-    tp_apikey_hash(buf, len, digest);    /* SHA-256 of the material */
-    memcpy(r->cache.key + 8, digest, 24);
+    tp_cache_keymat_key(r->stage->hash, buf, len, r->cache.key);
     return TP_OK;
 }
 
-void
-tp_cache_key_ns(uint64_t stage_hash, uint8_t ns[8])
-{
-    unsigned i;
-
-    for (i = 0; i < 8; i++) {
-        ns[i] = (uint8_t) (stage_hash >> (56 - 8 * i));
-    }
-}
+_Static_assert(TP_CACHE_KEYLEN == TP_CACHE_KEY_LEN, "one key length");

@@ -5,6 +5,7 @@
 #ifndef TP_CACHE_KEY_H
 #define TP_CACHE_KEY_H
 
+#include "tp_cache_keymat.h"
 #include "tp_request.h"
 
 /* True when the request's stage caches its route and method: sets
@@ -14,7 +15,5 @@ bool tp_cache_key_plan(struct tp_request *r);
 /* Fills r->cache.key.  TP_ERROR: out of memory. */
 int tp_cache_key_make(struct tp_request *r);
 
-/* A stage's 8-byte key prefix, from its hash (tp_stage.hash). */
-void tp_cache_key_ns(uint64_t stage_hash, uint8_t ns[8]);
 
 #endif /* TP_CACHE_KEY_H */

@@ -6,7 +6,7 @@
  */
 #include "tpctl.h"
 #include "tp_cache.h"
-#include "tp_cache_key.h"
+#include "tp_cache_keymat.h"
 #include "tp_model.h"
 
 #include <errno.h>
