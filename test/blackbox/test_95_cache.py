@@ -836,3 +836,30 @@ def test_cache_key_parameter_must_be_a_method_request_value(workdir, param):
     out = check_error(workdir, text)
     assert param in out or "cache_key_parameters" in out or "cache key" in out.lower(), \
         "the error does not name the parameter: %s" % out
+
+
+# -- a broken cache directory is an error at start --------------------------------------
+
+def test_corrupt_cache_files_stop_the_start(turnpike, backend, workdir):
+    """data_dir/cache/data.mdb overwritten with garbage: turnpike refuses to start
+    and names the cache directory, rather than serving with a broken cache."""
+    import subprocess
+    from conftest import TURNPIKE_BIN
+    api = {"id": "c", "type": "REST", "stages": [{"name": "prod", "cache": {}}],
+           "routes": [proxy_route("http://127.0.0.1:%d/x" % backend.port, "GET /x")]}
+    cfg = base_config(backend.port, workers=1, apis=[api],
+                      listeners=[{"address": "127.0.0.1:@PORT@", "default_api": "c"}])
+    cfg["cache"] = {"size": "4M"}
+    gw = turnpike(cfg)
+    assert requests.get(gw.url + "/prod/x", timeout=10).status_code == 200
+    gw.stop()
+    mdb = os.path.join(gw.workdir, "data", "cache", "data.mdb")
+    assert os.path.exists(mdb), "no cache database at %s" % mdb
+    with open(mdb, "r+b") as f:
+        f.write(b"\xde\xad\xbe\xef" * 4096)
+    p = subprocess.run([TURNPIKE_BIN, "-c", gw.conf_path, "-f"], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, timeout=20)
+    out = p.stdout.decode()
+    assert p.returncode == 1, "turnpike started on a corrupt cache (exit %d):\n%s" % (
+        p.returncode, out)
+    assert os.path.join(gw.workdir, "data", "cache") in out, out
