@@ -14,6 +14,9 @@ Sub-commands:
                                    leaving out process PID
   routes N FILE BACKEND_PORT       write the first N routes of the routing
                                    bench's route set (libconfig) to FILE
+  json SIZE FILE                   write a JSON document of exactly SIZE
+                                   bytes (the response cache section's
+                                   compressible body) to FILE
   report DIR [DOC]                 print the results table; replace the results
                                    section of DOC (docs/BENCHMARKS.md) if given
 
@@ -22,6 +25,7 @@ arithmetic, which are clumsy and error-prone in sh.
 """
 
 import os
+import random
 import re
 import socket
 import statistics
@@ -268,9 +272,9 @@ def cmd_cgsum(argv):
 # The functions whose inclusive cost cgsplit reports: the traffic control
 # phases of a request and the parts they consist of (report: LIMITS_FUNCS),
 # and the metrics worker's once-a-second flush.
-CG_FUNCS = ("tp_phase_apikey", "tp_apikey_hash", "tp_state_key_find",
-            "tp_phase_throttle", "tp_throttle_admit", "tp_quota_take",
-            "metrics_flush", "tp_quota_dirty")
+CG_FUNCS = ("tp_phase_apikey", "tp_keymemo_hash", "tp_apikey_hash",
+            "tp_state_key_find", "tp_phase_throttle", "tp_throttle_admit",
+            "tp_quota_take", "metrics_flush", "tp_quota_dirty")
 CG_METRICS_MAIN = "tp_metrics_main"
 
 
@@ -512,6 +516,49 @@ def cmd_routes(argv):
         f.write("\n")
 
 
+# ---------------------------------------------------------------- JSON body
+
+# The response cache section compresses a body as an API would return it:
+# an array of records with ids, names, prices, flags and short texts from a
+# small vocabulary, so gzip finds what it finds in real JSON (about 4-6 to
+# 1), not the random letters of /big, which hardly compress. Deterministic.
+JSON_WORDS = ("alpha", "bravo", "charlie", "delta", "echo", "foxtrot",
+              "golf", "hotel", "india", "juliett", "kilo", "lima", "mike",
+              "november", "oscar", "papa", "quebec", "romeo", "sierra",
+              "tango")
+
+
+def json_body(size):
+    r = random.Random(1)
+    recs = []
+    out = "[]"
+    while True:
+        i = len(recs)
+        rec = ('{"id":%d,"sku":"SKU-%06d","name":"%s %s","price":%d.%02d,'
+               '"inStock":%s,"tags":["%s","%s"],"description":"%s"}'
+               % (1000 + i, r.randrange(10 ** 6), r.choice(JSON_WORDS),
+                  r.choice(JSON_WORDS), r.randrange(1, 500),
+                  r.randrange(100), r.choice(("true", "false")),
+                  r.choice(JSON_WORDS), r.choice(JSON_WORDS),
+                  " ".join(r.choice(JSON_WORDS)
+                           for _ in range(r.randrange(4, 12)))))
+        nxt = "[" + ",".join(recs + [rec]) + "]"
+        if len(nxt) + 1 > size:
+            break
+        recs.append(rec)
+        out = nxt
+    # Pad to the exact size with blanks before the newline: still JSON.
+    return (out + " " * (size - len(out) - 1) + "\n").encode()
+
+
+def cmd_json(argv):
+    size, path = int(argv[0]), argv[1]
+    body = json_body(size)
+    assert len(body) == size
+    with open(path, "wb") as f:
+        f.write(body)
+
+
 # ---------------------------------------------------------------- report
 
 TARGETS = ("direct", "nginx", "turnpike")
@@ -588,6 +635,37 @@ def syscall_breakdown(d, meta, target, size):
     a, b = parse_strace(p1), parse_strace(p2)
     return {k: (b.get(k, 0) - a.get(k, 0)) / (n2 - n1)
             for k in set(a) | set(b) if k != "total"}
+
+
+def runs_of(runs, t, q):
+    """The load runs of target t on request (size) q."""
+    return [r for r in runs if r["target"] == t and r["size"] == q]
+
+
+def run_median(runs, t, q, key):
+    vals = [float(r[key]) for r in runs_of(runs, t, q)
+            if r[key] not in ("", "nan")]
+    return statistics.median(vals) if vals else None
+
+
+def run_ratios(runs, a, b, q):
+    """[(round, req/s of b / req/s of a)] on request q: the two ran back to
+    back in each round."""
+    by = {}
+    for r in runs:
+        if r["size"] == q and r["target"] in (a, b):
+            by.setdefault(int(r["round"]), {})[r["target"]] = float(r["rps"])
+    return [(k, v[b] / v[a]) for k, v in sorted(by.items())
+            if a in v and b in v and v[a] > 0]
+
+
+def run_spread(runs, t, q):
+    """(max - min) / median of req/s over the rounds, as text."""
+    vals = [float(r["rps"]) for r in runs_of(runs, t, q)]
+    if len(vals) < 2:
+        return "—"
+    return "%.0f %%" % ((max(vals) - min(vals))
+                        / statistics.median(vals) * 100)
 
 
 def build_report(d):
@@ -767,6 +845,7 @@ def build_report(d):
 
     L.extend(routing_report(d, meta, runs, counts))
     L.extend(limits_report(d, meta, runs, counts))
+    L.extend(cache_report(d, meta, runs, counts))
 
     w("<details><summary>Every load run, in the order it ran</summary>")
     w("")
@@ -816,30 +895,15 @@ def routing_report(d, meta, runs, counts):
       "answered by the MOCK route `ANY /{proxy+}`." % (nf, nm))
     w("")
 
-    def rt_runs(t, q):
-        return [r for r in runs if r["target"] == t and r["size"] == q]
-
     def med(t, q, key):
-        vals = [float(r[key]) for r in rt_runs(t, q)
-                if r[key] not in ("", "nan")]
-        return statistics.median(vals) if vals else None
+        return run_median(runs, t, q, key)
 
     def round_ratios(q):
-        """[(round, req/s with many routes / req/s with few)]: the two ran
-        back to back in that round."""
-        by = {}
-        for r in runs:
-            if r["size"] == q and r["target"] in (tf, tm):
-                by.setdefault(int(r["round"]), {})[r["target"]] = float(r["rps"])
-        return [(k, v[tm] / v[tf]) for k, v in sorted(by.items())
-                if tf in v and tm in v and v[tf] > 0]
+        """[(round, req/s with many routes / req/s with few)]."""
+        return run_ratios(runs, tf, tm, q)
 
     def spread(t, q):
-        vals = [float(r["rps"]) for r in rt_runs(t, q)]
-        if len(vals) < 2:
-            return "—"
-        return "%.0f %%" % ((max(vals) - min(vals))
-                            / statistics.median(vals) * 100)
+        return run_spread(runs, t, q)
 
     w("| metric | %s routes | %s routes | %s / %s | target | |"
       % (nf, nm, nm, nf))
@@ -910,8 +974,10 @@ LIMITS_TARGET = 0.95
 # functions are among CG_FUNCS, counted inclusively per request.
 LIMITS_FUNCS = (
     ("tp_phase_apikey", "API key phase (`tp_phase_apikey`)"),
-    ("tp_apikey_hash", "&nbsp;&nbsp;of which SHA-256 of the key "
-                       "(`tp_apikey_hash`)"),
+    ("tp_keymemo_hash", "&nbsp;&nbsp;of which the key's hash, from the "
+                        "worker's memo (`tp_keymemo_hash`)"),
+    ("tp_apikey_hash", "&nbsp;&nbsp;&nbsp;&nbsp;of which SHA-256 of the key, "
+                       "on a memo miss (`tp_apikey_hash`)"),
     ("tp_state_key_find", "&nbsp;&nbsp;of which the look-up in the state "
                           "database (`tp_state_key_find`)"),
     ("tp_phase_throttle", "throttle and quota phase (`tp_phase_throttle`)"),
@@ -956,28 +1022,14 @@ def limits_report(d, meta, runs, counts):
     imports = {int(r["keys"]): r for r in
                read_tsv(os.path.join(d, "limits.tsv"))}
 
-    def t_runs(t):
-        return [r for r in runs if r["target"] == t and r["size"] == "small"]
-
     def med(t, key):
-        vals = [float(r[key]) for r in t_runs(t) if r[key] not in ("", "nan")]
-        return statistics.median(vals) if vals else None
+        return run_median(runs, t, "small", key)
 
     def round_ratios(a, b):
-        """[(round, req/s of b / req/s of a)], the two back to back."""
-        by = {}
-        for r in runs:
-            if r["size"] == "small" and r["target"] in (a, b):
-                by.setdefault(int(r["round"]), {})[r["target"]] = float(r["rps"])
-        return [(k, v[b] / v[a]) for k, v in sorted(by.items())
-                if a in v and b in v and v[a] > 0]
+        return run_ratios(runs, a, b, "small")
 
     def spread(t):
-        vals = [float(r["rps"]) for r in t_runs(t)]
-        if len(vals) < 2:
-            return "—"
-        return "%.0f %%" % ((max(vals) - min(vals))
-                            / statistics.median(vals) * 100)
+        return run_spread(runs, t, "small")
 
     def table(a, b, la, lb, extra=()):
         w("| metric | %s | %s | %s / %s | target | |" % (la, lb, lb, la))
@@ -1115,6 +1167,124 @@ def limits_report(d, meta, runs, counts):
       "quota table (`server.quota_entries` slots) for changed counts, and "
       "a write transaction when there are some. Without usage plans it "
       "returns at once." % n2)
+    w("")
+    return L
+
+
+CACHE_TARGET = 1.20
+CACHE_NGX, CACHE_TP, CACHE_ID, CACHE_GZ = ("ngx-cache", "tp-cache",
+                                          "tp-ident", "tp-gzip")
+
+
+def cache_report(d, meta, runs, counts):
+    """The "Response cache" section, as a list of lines."""
+    L = []
+    w = L.append
+    w("### Response cache: turnpike against nginx `proxy_cache`")
+    w("")
+    if meta.get("cache") != "1":
+        w("Not measured in this run (`BENCH_CACHE=0`).")
+        w("")
+        return L
+    n1, n2 = int(meta["count_n1"]), int(meta["count_n2"])
+    backend = {}
+    for r in read_tsv(os.path.join(d, "cache-backend.tsv")):
+        k = (r["target"], r["size"])
+        backend[k] = backend.get(k, 0) + int(r["backend_requests"])
+    sizes = read_tsv(os.path.join(d, "cache.tsv"))
+
+    def rows(a, b, q, target):
+        """The timed and counted rows of a against b on request q."""
+        rr = run_ratios(runs, a, b, q)
+        va, vb = run_median(runs, a, q, "rps"), run_median(runs, b, q, "rps")
+        w("| req/s, median | %s | %s | %s | | |"
+          % (fmt(va, 0), fmt(vb, 0), fmt_ratio(ratio(vb, va))))
+        if target:
+            pr = statistics.median([x for _, x in rr]) if rr else None
+            w("| req/s, within each round, median ¹² | | | %s | ≥ %.2f× "
+              "| %s |" % (fmt_ratio(pr), target, mark(pr, ">=", target)))
+        w("| req/s spread (max−min)/median | %s | %s | | | |"
+          % (run_spread(runs, a, q), run_spread(runs, b, q)))
+        for key, label in (("p99_ms", "p99 latency, ms"),
+                           ("cpu_us", "CPU µs per request ¹")):
+            va, vb = run_median(runs, a, q, key), run_median(runs, b, q, key)
+            w("| %s | %s | %s | %s | | |"
+              % (label, fmt(va), fmt(vb), fmt_ratio(ratio(vb, va))))
+        for tool, label, digits in (
+                ("callgrind", "instructions per request ²", 0),
+                ("strace", "system calls per request ²", 2)):
+            va, vb = counts.get((a, q, tool)), counts.get((b, q, tool))
+            w("| %s | %s | %s | %s | (no target) | |"
+              % (label, fmt(va, digits), fmt(vb, digits),
+                 fmt_ratio(ratio(vb, va))))
+        w("| requests that reached the backend in the measured runs ¹³ "
+          "| %s | %s | | | |" % (backend.get((a, q), "—"),
+                                 backend.get((b, q), "—")))
+        w("")
+        return rr
+
+    w("turnpike with a stage cache (`cache = { ttl = %s; }`) on the REST "
+      "API of the traffic control section (`ANY /{proxy+}` → "
+      "`HTTP_PROXY`, no key), against nginx with `proxy_cache` "
+      "(`proxy_cache_valid 200 %sm`); both serve every measured request "
+      "from an entry stored before the load, in front of a backend of "
+      "their own that logs each request it gets (see *Method*)."
+      % (meta.get("cache_ttl", "?"),
+         int(meta.get("cache_ttl", "0")) // 60))
+    w("")
+    ratios = []
+    for q in SIZES:
+        w("Cache hits, %s:" % SIZE_LABEL[q])
+        w("")
+        w("| metric | nginx `proxy_cache` | turnpike | turnpike / nginx "
+          "| target | |")
+        w("| --- | ---: | ---: | ---: | --- | --- |")
+        ratios.append((q, rows(CACHE_NGX, CACHE_TP, q, CACHE_TARGET)))
+    for q, rr in ratios:
+        if rr:
+            w("- %s, req/s turnpike / nginx, round by round: %s."
+              % (SIZE_LABEL[q], ", ".join(fmt_ratio(x) for _, x in rr)))
+    for q in SIZES:
+        br = {t: syscall_breakdown(d, meta, t, q)
+              for t in (CACHE_NGX, CACHE_TP)}
+        if all(br.values()):
+            w("- system calls per request by name, %s: %s." % (
+                SIZE_LABEL[q], "; ".join("%s: %s" % (lab, ", ".join(
+                    "%s %.2f" % (k, v) for k, v in sorted(
+                        br[t].items(), key=lambda kv: (-kv[1], kv[0]))
+                    if abs(v) >= 0.005))
+                    for t, lab in ((CACHE_NGX, "nginx"),
+                                   (CACHE_TP, "turnpike")))))
+    w("")
+    w("Compression on a cache hit: the 16,384-byte JSON body `/prod/json` "
+      "from turnpike's cache, with `minimum_compression_size = 1024`, to a "
+      "client that sends `Accept-Encoding: gzip` and to one that sends no "
+      "`Accept-Encoding` (identity). The entry is stored uncompressed, so "
+      "every gzip hit compresses it again:")
+    w("")
+    w("| metric | identity | gzip | gzip / identity | | |")
+    w("| --- | ---: | ---: | ---: | --- | --- |")
+    if sizes:
+        a, b = int(sizes[0]["json_bytes"]), int(sizes[0]["gzip_bytes"])
+        w("| response body, bytes | %s | %s | %s | | |"
+          % (fmt(a, 0), fmt(b, 0), fmt_ratio(ratio(b, a))))
+    rr = rows(CACHE_ID, CACHE_GZ, "json", None)
+    va = counts.get((CACHE_ID, "json", "callgrind"))
+    vb = counts.get((CACHE_GZ, "json", "callgrind"))
+    if va is not None and vb is not None:
+        w("- a gzip hit costs {:+,.0f} instructions more than an identity "
+          "hit ({} → {}).".format(vb - va, fmt(va, 0), fmt(vb, 0)))
+    if rr:
+        w("- req/s gzip / identity, round by round: %s."
+          % ", ".join(fmt_ratio(x) for _, x in rr))
+    w("")
+    w("¹² the verdict: the two gateways ran back to back in each round, in "
+      "alternating order.  ")
+    w("¹³ lines the cache section's backend logged during the wrk runs of "
+      "all rounds (warm-up excluded); any at all flags the run. The "
+      "instruction and system call counts run %d and %d requests on a "
+      "fresh instance whose first request is the one miss, which cancels "
+      "in the difference." % (n1, n2))
     w("")
     return L
 
