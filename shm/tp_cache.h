@@ -66,6 +66,22 @@ int tp_cache_get(struct tp_cache *c, const uint8_t key[TP_CACHE_KEY_LEN],
     uint64_t *expires_ms);
 
 /*
+ * The same without the copy: on TP_OK *val points into the map, inside
+ * the handle's read transaction, which stays open until
+ * tp_cache_get_end(): the caller sends from it (a 16 KiB hit then costs
+ * no copy) and ends it before the event loop runs again, since a held
+ * snapshot keeps its pages from being reused.  Not nested: while one is
+ * held, this and tp_cache_get() return TP_ERROR.  Nothing is held after
+ * TP_DECLINED or TP_ERROR.
+ */
+int tp_cache_get_ref(struct tp_cache *c,
+    const uint8_t key[TP_CACHE_KEY_LEN], uint64_t now_ms, const void **val,
+    size_t *len, uint64_t *expires_ms);
+
+/* Ends what tp_cache_get_ref() holds; nothing when nothing is held. */
+void tp_cache_get_end(struct tp_cache *c);
+
+/*
  * Stores or replaces an item, with its expiry index record, in one write
  * transaction.  When the cache is full it evicts the entries that expire
  * soonest (in the same transaction, or when LMDB still reports a full map,

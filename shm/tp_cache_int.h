@@ -22,6 +22,7 @@ struct tp_cache {
     MDB_dbi expiry;
     MDB_dbi main;                    /* LMDB's database of databases */
     MDB_txn *rtxn;                   /* reads: renewed per call, then reset */
+    bool held;                       /* rtxn open for tp_cache_get_ref() */
     size_t cap;                      /* configured map size: the maximum */
     size_t reserve;                  /* bytes kept for deletions */
     size_t psize;                    /* LMDB page size */

@@ -11,16 +11,16 @@
 #define CACHE_PUT_TRIES   6          /* puts after a full map */
 
 int
-tp_cache_get(struct tp_cache *c, const uint8_t key[TP_CACHE_KEY_LEN],
-    uint64_t now_ms, struct tp_arena *a, const void **val, size_t *len,
-    uint64_t *expires_ms)
+tp_cache_get_ref(struct tp_cache *c, const uint8_t key[TP_CACHE_KEY_LEN],
+    uint64_t now_ms, const void **val, size_t *len, uint64_t *expires_ms)
 {
     MDB_val k = { TP_CACHE_KEY_LEN, (void *) key }, v;
     uint64_t exp;
-    void *copy;
     int rc;
 
-    if (TP_UNLIKELY(tp_cache_rd(c) != 0)) {
+    /* Renewing the held transaction would fail in LMDB, and resetting it
+     * would pull the map out from under its holder. */
+    if (TP_UNLIKELY(c->held) || TP_UNLIKELY(tp_cache_rd(c) != 0)) {
         return TP_ERROR;
     }
     rc = mdb_get(c->rtxn, c->entries, &k, &v);
@@ -33,19 +33,44 @@ tp_cache_get(struct tp_cache *c, const uint8_t key[TP_CACHE_KEY_LEN],
         tp_cache_rd_end(c);
         return TP_DECLINED;
     }
-    /* Copied before the reset: the page may be reused after it. */
-    copy = tp_arena_alloc(a, v.mv_size - TP_CACHE_HDR);
-    if (copy != NULL) {
-        memcpy(copy, (char *) v.mv_data + TP_CACHE_HDR,
-            v.mv_size - TP_CACHE_HDR);
+    c->held = true;
+    *val = (char *) v.mv_data + TP_CACHE_HDR;
+    *len = v.mv_size - TP_CACHE_HDR;
+    *expires_ms = exp;
+    return TP_OK;
+}
+
+void
+tp_cache_get_end(struct tp_cache *c)
+{
+    if (c->held) {
+        c->held = false;
+        tp_cache_rd_end(c);
     }
-    tp_cache_rd_end(c);
+}
+
+int
+tp_cache_get(struct tp_cache *c, const uint8_t key[TP_CACHE_KEY_LEN],
+    uint64_t now_ms, struct tp_arena *a, const void **val, size_t *len,
+    uint64_t *expires_ms)
+{
+    const void *p;
+    void *copy;
+    int rc = tp_cache_get_ref(c, key, now_ms, &p, len, expires_ms);
+
+    if (rc != TP_OK) {
+        return rc;
+    }
+    /* Copied before the reset: the page may be reused after it. */
+    copy = tp_arena_alloc(a, *len);
+    if (copy != NULL) {
+        memcpy(copy, p, *len);
+    }
+    tp_cache_get_end(c);
     if (copy == NULL) {
         return TP_ERROR;
     }
     *val = copy;
-    *len = v.mv_size - TP_CACHE_HDR;
-    *expires_ms = exp;
     return TP_OK;
 }
 

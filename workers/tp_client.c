@@ -214,11 +214,32 @@ client_flush(struct tp_client *c)
     }
 }
 
+/* Copies the queued output into the request's arena: it pointed into
+ * lent memory.  TP_ERROR: no memory. */
+static int
+client_keep_output(struct tp_client *c)
+{
+    int i;
+    void *p;
+
+    for (i = c->out_i; i < c->nout; i++) {
+        p = tp_arena_alloc(&c->arena, c->out[i].iov_len);
+        if (p == NULL) {
+            return TP_ERROR;
+        }
+        memcpy(p, c->out[i].iov_base, c->out[i].iov_len);
+        c->out[i].iov_base = p;
+    }
+    return TP_OK;
+}
+
 int
 tp_client_send(struct tp_request *r, const struct iovec *iov, int n,
     tp_drain_fn done)
 {
     struct tp_client *c = r->c;
+    struct tp_worker *w = c->w;
+    void (*release)(struct tp_worker *) = r->out_release;
     int i, k = 0, rc;
 
     tp_assert(c->nout == 0 && n <= TP_CLIENT_IOV);
@@ -229,7 +250,16 @@ tp_client_send(struct tp_request *r, const struct iovec *iov, int n,
     }
     c->nout = k;
     c->out_i = 0;
-    rc = client_write(c);
+    r->out_release = NULL;
+    rc = client_write(c);            /* TP_ERROR: <c> and <r> are gone */
+    if (rc == TP_AGAIN && release != NULL && client_keep_output(c) != TP_OK)
+    {
+        tp_client_abort(c, "out of memory");
+        rc = TP_ERROR;
+    }
+    if (release != NULL) {
+        release(w);                  /* before the request can end */
+    }
     if (rc == TP_AGAIN) {
         c->on_drain = done;          /* runs from the EPOLLOUT handler */
     }

@@ -53,8 +53,21 @@ cache_may_refresh(const struct tp_request *r)
     return !r->stage->cache.require_auth;
 }
 
-/* Answers from the entry: true, and <r> may be gone (the response may
- * have ended the request); false when the entry is damaged. */
+static void
+cache_release(struct tp_worker *w)
+{
+    tp_cache_get_end(w->cache);
+}
+
+/*
+ * Answers from the entry, which <val> points to in place, in the cache's
+ * read transaction: true, and <r> may be gone (the response may have
+ * ended the request); false when the entry is damaged.  The response
+ * points into the entry (headers are copied into the head, the body is
+ * sent from the map), so tp_client_send copies what the socket does not
+ * take at once and ends the transaction (r->out_release) before the
+ * request can end and the next pipelined one start.
+ */
 static bool
 cache_hit(struct tp_request *r, const void *val, size_t len)
 {
@@ -68,6 +81,7 @@ cache_hit(struct tp_request *r, const void *val, size_t len)
     r->cache.hit = true;
     r->cache.store = false;
     tp_cache_stats_count(r->c->w->cache_stats, r->stage->hash, true);
+    r->out_release = cache_release;
     tp_respond_cached(r, &e);
     return true;
 }
@@ -106,10 +120,15 @@ tp_phase_cache(struct tp_request *r)
             break;
         }
     }
-    rc = tp_cache_get(w->cache, r->cache.key, tp_clock.real_ms,
-        &r->c->arena, &val, &len, &expires);
+    rc = tp_cache_get_ref(w->cache, r->cache.key, tp_clock.real_ms, &val,
+        &len, &expires);
     if (rc == TP_OK) {
-        if (cache_hit(r, val, len)) {
+        bool hit = cache_hit(r, val, len);
+
+        /* Normally ended by the send; not when no response was sent (no
+         * memory for its head) or the entry was damaged. */
+        tp_cache_get_end(w->cache);
+        if (hit) {
             return TP_PHASE_DONE;
         }
     } else if (rc == TP_ERROR) {

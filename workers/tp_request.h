@@ -139,6 +139,10 @@ struct tp_request {
     void *integ;                     /* the integration's exchange state */
     void (*on_input)(struct tp_request *r);  /* more body bytes may be ready */
     void (*on_abort)(struct tp_request *r);  /* connection is going away */
+    /* Set while the response points into memory lent only for now (a
+     * cache entry read in place): tp_client_send copies what the socket
+     * does not take at once, then calls this to give the memory back. */
+    void (*out_release)(struct tp_worker *w);
 };
 
 /* Helpers on the current request head. */
@@ -159,10 +163,13 @@ void tp_client_accept(struct tp_worker *w, struct tp_listener *lst, int fd,
 /*
  * Writes <iov> to the client now, as far as the socket takes it.
  *   TP_OK     everything was written; <done> is not called
- *   TP_AGAIN  the rest is queued (the memory must stay valid); <done> runs
- *             from the event loop once it is written
+ *   TP_AGAIN  the rest is queued (the memory must stay valid, or be lent
+ *             through r->out_release: then the rest is copied into the
+ *             request's arena); <done> runs from the event loop once it
+ *             is written
  *   TP_ERROR  the connection failed and was closed: <r> is gone
  * Never calls <done> before returning, so callers decide what follows.
+ * r->out_release, if set, has run (and is cleared) by the return.
  */
 int tp_client_send(struct tp_request *r, const struct iovec *iov, int n,
     tp_drain_fn done);

@@ -28,7 +28,9 @@ import hashlib
 import json
 import re
 import os
+import socket
 import threading
+import time
 import uuid
 
 import pytest
@@ -62,6 +64,7 @@ STAGES = {
     "stats": {"require_authorization": False},
     "flush1": {"require_authorization": False},
     "flush2": {"require_authorization": False},
+    "inplace": {"require_authorization": False},
 }
 
 
@@ -411,6 +414,38 @@ def test_cached_responses_keep_the_backend_headers(gw, n):
     assert header_set(hit) == header_set(ref), \
         "%d bytes: the hit's headers %r differ from the uncached response's %r" % (
             n, header_set(hit), header_set(ref))
+
+
+def test_a_slow_reader_of_a_hit_gets_the_entry_as_it_was(gw):
+    """A hit is sent from the cache in place; what the socket does not take at once
+    is copied before the cache's snapshot is let go. So a client that reads its
+    hits slowly gets the stored bytes even when the entry is flushed meanwhile and
+    new entries (other bytes) reuse its pages. Three pipelined 1 MiB hits, unread:
+    loopback's send buffer takes the first whole, not the second."""
+    t = tok()
+    path = "/inplace/p/%s/big?n=%d" % (t, MIB)
+    assert get(gw, path).status_code == 200
+    assert_seen(gw, t, 1, "the entry is stored")
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.connect(("127.0.0.1", gw.port))
+    with RawConn(gw.port, sock=s, timeout=30) as c:
+        c.send("GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" % path * 3)
+        time.sleep(0.5)                    # the rest of the hits is queued
+        doc = ctl_ok(gw, "cache", "flush", "c/inplace")
+        assert flushed_count(doc) == 1, "cache flush c/inplace: %r" % doc
+        fill = {"X-Fill": "Z" * 12000}     # ~12 KB entries of other bytes
+        u = tok()
+        for i in range(200):
+            r = get(gw, "/inplace/p/%s-%d/echo" % (u, i), headers=fill)
+            assert r.status_code == 200
+        got = [c.read_response() for _ in range(3)]
+    for i, r in enumerate(got):
+        assert r.status == 200
+        assert len(r.body) == MIB and r.body == pattern(MIB), \
+            "hit %d of the slow reader: %d bytes, sha256 %s; not the stored " \
+            "entry" % (i + 1, len(r.body), sha(r.body))
+    assert_seen(gw, t, 1, "the slow reader's requests were hits")
 
 
 # -- integration types and API types ------------------------------------------------------

@@ -1,7 +1,9 @@
 /*
  * test_tp_cache.c: unit tests of the response cache's storage
  * (tp_cache*.c) in a real LMDB environment under a temporary data_dir:
- * put, get, replace and delete; expiry at the lookup time; TTL cleanup;
+ * put, get, replace and delete; a get in place (held until its end, not
+ * nested, its pages kept through a replacement); expiry at the lookup
+ * time; TTL cleanup;
  * flushing one namespace and not another (in several batches); full maps
  * (the soft limit evicting soonest-expiring entries first, and LMDB's
  * MDB_MAP_FULL itself with that limit off); items too large; two processes
@@ -217,6 +219,57 @@ test_shm__tp_cache__delete(void **state)
     assert_int_equal(tp_cache_del(c, k, err, sizeof(err)), TP_DECLINED);
     must_hit(key(1, 3), T0, 10, 'b', T0 + 1000);
     assert_int_equal(entries(NULL), 1);
+}
+
+/* <n> bytes at <v>, all <fill>. */
+static void
+all_of(const void *v, size_t n, int fill)
+{
+    const unsigned char *p = v;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (p[i] != (unsigned char) fill) {
+            fail_msg("byte %zu is %d, not %d", i, p[i], fill);
+        }
+    }
+}
+
+static void
+test_shm__tp_cache__get_in_place(void **state)
+{
+    const uint8_t *k1 = key(9, 1), *k2 = key(9, 2);
+    const void *v, *w;
+    uint64_t exp;
+    size_t n, m;
+
+    (void) state;
+    must_put(k1, T0 + 1000, 3000, 'a');
+    must_put(k2, T0 + 1000, 10, 'b');
+    assert_int_equal(tp_cache_get_ref(c, k1, T0, &v, &n, &exp), TP_OK);
+    assert_int_equal(n, 3000);
+    assert_true(exp == T0 + 1000);
+    all_of(v, n, 'a');
+    /* Not nested, in either form. */
+    assert_int_equal(tp_cache_get_ref(c, k2, T0, &w, &m, &exp), TP_ERROR);
+    assert_int_equal(get(k2, T0), TP_ERROR);
+    /* A replacement while it is held: the holder's snapshot keeps the
+     * pages it reads. */
+    must_put(k1, T0 + 2000, 3000, 'z');
+    must_put(key(9, 3), T0 + 2000, 6000, 'y');
+    all_of(v, n, 'a');
+    tp_cache_get_end(c);
+    tp_cache_get_end(c);                     /* nothing held: nothing */
+    must_hit(k1, T0, 3000, 'z', T0 + 2000);
+    assert_int_equal(tp_cache_get_ref(c, k2, T0, &w, &m, &exp), TP_OK);
+    all_of(w, m, 'b');
+    tp_cache_get_end(c);
+    /* Nothing is held after a miss or an expired entry. */
+    assert_int_equal(tp_cache_get_ref(c, key(9, 4), T0, &w, &m, &exp),
+        TP_DECLINED);
+    assert_int_equal(tp_cache_get_ref(c, k2, T0 + 1000, &w, &m, &exp),
+        TP_DECLINED);
+    must_hit(k2, T0, 10, 'b', T0 + 1000);
 }
 
 static void
@@ -751,6 +804,7 @@ main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
         T(test_shm__tp_cache__put_get_replace),
         T(test_shm__tp_cache__delete),
+        T(test_shm__tp_cache__get_in_place),
         T(test_shm__tp_cache__expiry_at_now),
         T(test_shm__tp_cache__expire),
         T(test_shm__tp_cache__flush),
