@@ -203,7 +203,7 @@ int
 tp_sigv4_canon_query(struct tp_arena *a, struct tp_str q, unsigned skip,
     struct tp_str *out, struct tp_sigv4_canon_err *err)
 {
-    const char *p, *end = q.p + q.len, *amp, *eqs;
+    const char *p, *end, *amp, *eqs;
     struct cn_param *params;
     struct tp_str name, value, dec;
     char *scratch, *pool, *o;
@@ -213,6 +213,7 @@ tp_sigv4_canon_query(struct tp_arena *a, struct tp_str q, unsigned skip,
         *out = TP_STR("");
         return TP_OK;
     }
+    end = q.p + q.len;                   /* q.p is not NULL: q.len > 0 */
     for (i = 0; i < q.len; i++) {
         max += q.p[i] == '&';
     }

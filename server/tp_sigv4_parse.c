@@ -136,12 +136,12 @@ tp_sigv4_parse_query(struct tp_str q, struct tp_arena *a,
 {
     struct tp_sigv4_canon_err e;
     struct tp_str name, value, *f;
-    const char *p = q.p, *end = q.p + q.len, *amp, *eqs;
+    const char *p = q.p, *end = q.len > 0 ? q.p + q.len : q.p, *amp, *eqs;
     char nbuf[64], *v;
     size_t nlen, vlen;
     int rc = TP_OK;
 
-    for (; p != NULL && p < end; p = amp + 1) {
+    for (; p < end; p = amp + 1) {
         amp = memchr(p, '&', (size_t) (end - p));
         amp = amp != NULL ? amp : end;
         eqs = memchr(p, '=', (size_t) (amp - p));
