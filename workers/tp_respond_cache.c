@@ -2,11 +2,12 @@
  * tp_respond_cache.c: the last steps of a whole response: storing it in
  * the response cache when the request missed (or refreshed) its entry,
  * compressing it when the API has a minimum compression size and the
- * client accepts gzip or deflate, and answering cache hits.  The entry is
- * stored uncompressed and compressed again on each hit that asks for it:
- * docs/BENCHMARKS.md ("Response cache") measures that choice (a gzip hit
- * of 16 KiB of JSON costs some 9 times the CPU of an identity hit) and
- * why a stored gzip copy would pay.  Workers only.
+ * client accepts gzip or deflate, and answering cache hits.  An entry the
+ * API would compress is stored once, gzip-compressed: gzip hits are then
+ * sent as stored, and other clients get it inflated, which costs a tenth
+ * of compressing it again (docs/BENCHMARKS.md, "Response cache", has the
+ * measurement: a gzip hit of 16 KiB of JSON compressed per hit costs some
+ * 9 times the CPU of an identity hit).  Workers only.
  */
 #include "tp_accept_enc.h"
 #include "tp_cache.h"
@@ -30,13 +31,38 @@ resp_cacheable(int status)
     return status >= 200 && status < 500 && status != 304;
 }
 
+/* Does the response already carry a Content-Encoding? */
+static bool
+resp_encoded(const struct tp_hdr_out *hdrs, unsigned n)
+{
+    unsigned i;
+
+    for (i = 0; i < n; i++) {
+        if (tp_str_caseeq(hdrs[i].name, "content-encoding")) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Would the API compress this response for a client that asks? */
+static bool
+resp_compressible(const struct tp_request *r, int status,
+    const struct tp_hdr_out *hdrs, unsigned n, size_t len)
+{
+    int32_t min = r->api != NULL ? r->api->min_compress : -1;
+
+    return min >= 0 && len >= (size_t) min && status != 204 && status != 304
+        && !resp_encoded(hdrs, n);
+}
+
 static void
 resp_store(struct tp_request *r, int status, struct tp_str ctype,
     const struct tp_hdr_out *hdrs, unsigned n, struct tp_str body)
 {
     struct tp_str names[RESP_MAX_HEADERS + 1], values[RESP_MAX_HEADERS + 1];
     struct tp_cache_entry e = { .status = (uint16_t) status, .names = names,
-        .values = values, .body = body };
+        .values = values };
     struct tp_worker *w = r->c->w;
     char err[256];
     size_t len;
@@ -45,6 +71,14 @@ resp_store(struct tp_request *r, int status, struct tp_str ctype,
 
     if (body.len > TP_CACHE_ITEM_MAX) {
         return;                      /* as API Gateway: too big to cache */
+    }
+    if (resp_compressible(r, status, hdrs, n, body.len)
+        && tp_zlib_compress(TP_CODING_GZIP, body.p, body.len, &r->c->arena,
+            &e.body) == TP_OK)
+    {
+        e.flags = TP_CACHE_ENTRY_GZIP;
+    } else {
+        e.body = body;
     }
     names[0] = TP_STR("Content-Type");
     values[0] = ctype;
@@ -66,18 +100,27 @@ resp_store(struct tp_request *r, int status, struct tp_str ctype,
     }
 }
 
-/* Does the response already carry a Content-Encoding? */
-static bool
-resp_encoded(const struct tp_hdr_out *hdrs, unsigned n)
+/* The coding the client's Accept-Encoding picks. */
+static enum tp_coding
+resp_coding(const struct tp_request *r)
 {
-    unsigned i;
+    struct tp_str v;
+    bool present = tp_req_header_get(r, "accept-encoding", true, &v);
 
-    for (i = 0; i < n; i++) {
-        if (tp_str_caseeq(hdrs[i].name, "content-encoding")) {
-            return true;
-        }
+    return tp_accept_enc_choose(present ? v.p : "", present ? v.len : 0,
+        present);
+}
+
+/* The cache Warning, when due, as the last of <out>. */
+static unsigned
+resp_warning(const struct tp_request *r, struct tp_hdr_out *out, unsigned k)
+{
+    if (r->cache.warn) {
+        out[k++] = (struct tp_hdr_out) { TP_STR("Warning"),
+            TP_STR("199 - \"Cache-Control: max-age=0 ignored: not "
+                "authorized to invalidate the cache\"") };
     }
-    return false;
+    return k;
 }
 
 /* Compresses when due, adds the cache Warning, and sends. */
@@ -86,21 +129,15 @@ resp_finish(struct tp_request *r, int status, struct tp_str ctype,
     const struct tp_hdr_out *hdrs, unsigned n, struct tp_str body)
 {
     struct tp_hdr_out out[RESP_MAX_HEADERS + 4];
-    int32_t min = r->api != NULL ? r->api->min_compress : -1;
-    struct tp_str v, z;
+    struct tp_str z;
     unsigned k = 0, i;
     enum tp_coding coding;
 
     for (i = 0; i < n && i < RESP_MAX_HEADERS; i++) {
         out[k++] = hdrs[i];
     }
-    if (min >= 0 && body.len >= (size_t) min && status != 204
-        && status != 304 && !resp_encoded(hdrs, n))
-    {
-        bool present = tp_req_header_get(r, "accept-encoding", true, &v);
-
-        coding = tp_accept_enc_choose(present ? v.p : "", present ? v.len : 0,
-            present);
+    if (resp_compressible(r, status, hdrs, n, body.len)) {
+        coding = resp_coding(r);
         out[k++] = (struct tp_hdr_out) { TP_STR("Vary"),
             TP_STR("Accept-Encoding") };
         if (coding != TP_CODING_IDENTITY && tp_zlib_compress(coding, body.p,
@@ -112,11 +149,7 @@ resp_finish(struct tp_request *r, int status, struct tp_str ctype,
                                          : TP_STR("deflate") };
         }
     }
-    if (r->cache.warn) {
-        out[k++] = (struct tp_hdr_out) { TP_STR("Warning"),
-            TP_STR("199 - \"Cache-Control: max-age=0 ignored: not "
-                "authorized to invalidate the cache\"") };
-    }
+    k = resp_warning(r, out, k);
     tp_respond_send(r, status, ctype, out, k, body, NULL);
 }
 
@@ -138,12 +171,33 @@ tp_respond_cached(struct tp_request *r, const struct tp_cache_entry *e)
     struct tp_str ctype = TP_STR("application/json");
     unsigned i, n = 0;
 
-    for (i = 0; i < e->nheaders && n < RESP_MAX_HEADERS; i++) {
+    struct tp_str body = e->body;
+    const char *why;
+
+    for (i = 0; i < e->nheaders && n < RESP_MAX_HEADERS - 3; i++) {
         if (tp_str_caseeq(e->names[i], "content-type")) {
             ctype = e->values[i];
         } else {
             hdrs[n++] = (struct tp_hdr_out) { e->names[i], e->values[i] };
         }
     }
-    resp_finish(r, e->status, ctype, hdrs, n, e->body);
+    if ((e->flags & TP_CACHE_ENTRY_GZIP) != 0) {
+        if (resp_coding(r) == TP_CODING_GZIP) {
+            /* As stored: the entry exists because the API compresses. */
+            hdrs[n++] = (struct tp_hdr_out) { TP_STR("Vary"),
+                TP_STR("Accept-Encoding") };
+            hdrs[n++] = (struct tp_hdr_out) { TP_STR("Content-Encoding"),
+                TP_STR("gzip") };
+            n = resp_warning(r, hdrs, n);
+            tp_respond_send(r, e->status, ctype, hdrs, n, body, NULL);
+            return;
+        }
+        if (tp_zlib_decompress(TP_CODING_GZIP, body.p, body.len,
+                TP_CACHE_ITEM_MAX, &r->c->arena, &body, &why) != TP_OK)
+        {
+            tp_respond_gw(r, TP_GW_INTERNAL, NULL);
+            return;
+        }
+    }
+    resp_finish(r, e->status, ctype, hdrs, n, body);
 }
