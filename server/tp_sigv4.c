@@ -362,8 +362,10 @@ static enum tp_sigv4_status
 sv_scope(const struct tp_sigv4_conf *conf, const struct tp_sigv4_scope *s,
     const char *date, struct tp_arena *a, struct tp_sigv4_result *res)
 {
+    struct tp_str svc = conf->service.len > 0 ? conf->service
+                                              : TP_STR(TP_SIGV4_SERVICE);
     bool r = !tp_str_eq(s->region, conf->region);
-    bool v = !tp_str_eq(s->service, conf->service);
+    bool v = !tp_str_eq(s->service, svc);
     bool t = !tp_str_eq(s->terminator, TP_STR(TP_SIGV4_TERMINATOR));
     bool d = !tp_str_eq(s->date, (struct tp_str) { date, 8 });
 
@@ -375,7 +377,7 @@ sv_scope(const struct tp_sigv4_conf *conf, const struct tp_sigv4_scope *s,
         r ? "Credential should be scoped to a valid region, not '" : "",
         r ? (int) s->region.len : 0, s->region.p, r ? "'. " : "",
         v ? "Credential should be scoped to correct service: '" : "",
-        v ? (int) conf->service.len : 0, conf->service.p, v ? "'. " : "",
+        v ? (int) svc.len : 0, svc.p, v ? "'. " : "",
         t ? "Credential should be scoped with a valid terminator: "
             "'aws4_request', not '" : "",
         t ? (int) s->terminator.len : 0, s->terminator.p, t ? "'. " : "",

@@ -147,7 +147,7 @@ typedef int (*tp_sigv4_lookup_fn)(void *ctx, struct tp_str akid,
 
 struct tp_sigv4_conf {
     struct tp_str region;            /* the gateway's region */
-    struct tp_str service;           /* TP_SIGV4_SERVICE */
+    struct tp_str service;           /* empty: TP_SIGV4_SERVICE */
     bool no_normalize;               /* keep dot segments and empty
                                         segments (API Gateway
                                         normalizes: false) */
@@ -164,7 +164,8 @@ struct tp_sigv4_result {
                                         arena; NULL when OK */
     size_t message_len;
     struct tp_str canonical;         /* the canonical request and string
-                                        to sign, once computed */
+                                        to sign, once computed (the ones
+                                        verified when OK); no secret */
     struct tp_str string_to_sign;
 };
 
@@ -192,8 +193,8 @@ struct tp_sigv4_result {
  *     MALFORMED; the signature matches (constant time) -> BAD_SIGNATURE.
  *     Presigned requests whose X-Amz-Security-Token was added after
  *     signing (left out of the canonical query) are accepted as well;
- *  9. a hex X-Amz-Content-Sha256 equals the body's SHA-256 ->
- *     PAYLOAD_MISMATCH (UNSIGNED-PAYLOAD is taken as signed);
+ *  9. an X-Amz-Content-Sha256 other than UNSIGNED-PAYLOAD (which leaves
+ *     the body unchecked) is the body's SHA-256 -> PAYLOAD_MISMATCH;
  * 10. the session token is the key's (none for a long-term key) ->
  *     BAD_TOKEN; not past token_expires -> TOKEN_EXPIRED.
  * Returns the status, also in <res>.
@@ -205,10 +206,14 @@ enum tp_sigv4_status tp_sigv4_verify(const struct tp_sigv4_conf *conf,
 /* x-amzn-ErrorType of <st> ("IncompleteSignatureException" ...). */
 const char *tp_sigv4_error_type(enum tp_sigv4_status st);
 
-/* The gateway response an outcome answers with (customizations). */
+/*
+ * The gateway response type whose customization applies to a failure:
+ * MISSING_AUTHENTICATION_TOKEN, EXPIRED_TOKEN, INTERNAL, else
+ * INVALID_SIGNATURE; the x-amzn-ErrorType and message stay the result's.
+ */
 enum tp_gw tp_sigv4_gw(enum tp_sigv4_status st);
 
-/* 403, or 500 for INTERNAL. */
+/* 403, 500 for INTERNAL (200 for OK). */
 int tp_sigv4_http_status(enum tp_sigv4_status st);
 
 /* --- the steps, for the verifier, the signer, tests and fuzzing --- */

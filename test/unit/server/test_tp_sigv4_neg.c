@@ -478,6 +478,7 @@ test_server__tp_sigv4_neg__scope(void **state)
 
     fx_init(&f);
     f.in.service = TP_STR("execute-api2");
+    f.conf.service = TP_NULL_STR;        /* execute-api by default */
     fx_sign(&f);
     fx_expect(&f, T0, TP_SIGV4_BAD_SCOPE,
         "Credential should be scoped to correct service: 'execute-api'. ");
