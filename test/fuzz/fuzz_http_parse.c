@@ -13,24 +13,13 @@
  */
 #include "tp_http_parse.h"
 
-#include <dirent.h>
+#include "tp_fuzz.h"
+
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/stat.h>
-
-#define CHECK(x) \
-    do { \
-        if (!(x)) { \
-            fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, \
-                    __LINE__, #x); \
-            abort(); \
-        } \
-    } while (0)
 
 typedef int (*parse_fn)(struct tp_http_msg *m, const char *buf, size_t len,
     const struct tp_http_limits *lim);
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static bool
 is_ows(char c)
@@ -316,83 +305,3 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_chunked(d, size, split);
     return 0;
 }
-
-#ifndef TP_LIBFUZZER
-
-static bool
-replay_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL, *nbuf;
-    size_t n = 0, cap = 0, got;
-
-    if (f == NULL) {
-        perror(path);
-        return false;
-    }
-    do {
-        if (n == cap) {
-            cap = cap == 0 ? 4096 : cap * 2;
-            nbuf = realloc(buf, cap);
-            CHECK(nbuf != NULL);
-            buf = nbuf;
-        }
-        got = fread(buf + n, 1, cap - n, f);
-        n += got;
-    } while (got > 0);
-    fclose(f);
-    /* An exact-size copy, so ASan catches reads past the input. */
-    nbuf = malloc(n > 0 ? n : 1);
-    CHECK(nbuf != NULL);
-    memcpy(nbuf, buf, n);
-    free(buf);
-    LLVMFuzzerTestOneInput((const uint8_t *) nbuf, n);
-    free(nbuf);
-    return true;
-}
-
-/* Replays the regular files of <dir>; a missing directory is fine. */
-static int
-replay_dir(const char *dir)
-{
-    char path[4096];
-    struct dirent *de;
-    struct stat st;
-    DIR *dp = opendir(dir);
-    int count = 0;
-
-    if (dp == NULL) {
-        if (stat(dir, &st) == 0 && S_ISREG(st.st_mode)) {
-            return replay_file(dir) ? 1 : 0;
-        }
-        return 0;
-    }
-    while ((de = readdir(dp)) != NULL) {
-        if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name)
-            >= (int) sizeof(path))
-        {
-            continue;
-        }
-        if (stat(path, &st) == 0 && S_ISREG(st.st_mode)
-            && replay_file(path))
-        {
-            count++;
-        }
-    }
-    closedir(dp);
-    return count;
-}
-
-int
-main(int argc, char **argv)
-{
-    int i, count = 0;
-
-    for (i = 1; i < argc; i++) {
-        count += replay_dir(argv[i]);
-    }
-    printf("%s: %d files replayed\n", argv[0], count);
-    return 0;
-}
-
-#endif /* TP_LIBFUZZER */
