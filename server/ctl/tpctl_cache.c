@@ -7,10 +7,10 @@
 #include "tpctl.h"
 #include "tp_cache.h"
 #include "tp_cache_keymat.h"
+#include "tp_json.h"
 #include "tp_model.h"
 
 #include <errno.h>
-#include <stdlib.h>
 #include <sys/stat.h>
 
 /* "API/STAGE" of the config, or an error naming what is missing. */
@@ -108,27 +108,62 @@ tpctl_cache_flush(struct tpctl *c, const struct tpctl_cmd *cmd, int argc,
     return TPCTL_OK;
 }
 
-/* The "hits"/"misses" of "api/stage" in stats.json's text, or 0. */
-static uint64_t
-cache_count(const char *json, const char *key, const char *field)
+/* stats.json as the metrics worker wrote it, parsed: its "stages" object,
+ * or -1 when there is none yet (or it cannot be read). */
+static int
+cache_counts(struct tpctl *c, struct tp_json *d)
 {
-    char pat[512];
-    const char *p, *q;
+    char path[4200], err[128], *buf = NULL;
+    size_t n = 0, cap = 0, got;
+    FILE *f;
 
-    snprintf(pat, sizeof(pat), "\"%s\":{", key);
-    p = strstr(json, pat);
-    if (p == NULL) {
-        return 0;
+    snprintf(path, sizeof(path), "%s/cache/stats.json",
+        c->m->server.data_dir);
+    f = fopen(path, "re");
+    if (f == NULL) {
+        return -1;
     }
-    snprintf(pat, sizeof(pat), "\"%s\":", field);
-    q = strstr(p, pat);
-    return q != NULL && q < strchr(p, '}') ? strtoull(q + strlen(pat), NULL,
-        10) : 0;
+    do {
+        if (n == cap) {
+            char *grown = tp_arena_alloc(&c->arena, cap = cap * 2 + 4096);
+
+            if (grown == NULL) {
+                fclose(f);
+                return -1;
+            }
+            if (n > 0) {
+                memcpy(grown, buf, n);
+            }
+            buf = grown;
+        }
+        got = fread(buf + n, 1, cap - n, f);
+        n += got;
+    } while (got > 0);
+    fclose(f);
+    if (tp_json_parse(d, &c->arena, buf, n, err, sizeof(err)) != TP_OK
+        || tp_json_type(d, 0) != TP_JSON_OBJECT)
+    {
+        return -1;
+    }
+    return tp_json_get(d, 0, "stages");
+}
+
+/* The "hits" or "misses" of "api/stage" under <stages>, or 0. */
+static uint64_t
+cache_count(const struct tp_json *d, int stages, const char *key,
+    const char *field)
+{
+    int st = stages >= 0 ? tp_json_get(d, stages, key) : -1;
+    int v = st >= 0 ? tp_json_get(d, st, field) : -1;
+    int64_t n;
+
+    return v >= 0 && tp_json_int(d, v, &n) == TP_OK && n > 0
+        ? (uint64_t) n : 0;
 }
 
 static void
 cache_print(const struct tp_api *api, const struct tp_stage *st,
-    struct tp_cache *cache, const char *json, bool first)
+    struct tp_cache *cache, const struct tp_json *d, int stages, bool first)
 {
     struct tp_cache_stat s = { 0, 0, 0 };
     char key[300], err[256];
@@ -147,8 +182,8 @@ cache_print(const struct tp_api *api, const struct tp_stage *st,
         "\"hits\":%llu,\"misses\":%llu}", st->cache.enabled ? "true"
         : "false", st->cache.ttl_s, (unsigned long long) s.entries,
         (unsigned long long) s.bytes_used,
-        (unsigned long long) cache_count(json, key, "hits"),
-        (unsigned long long) cache_count(json, key, "misses"));
+        (unsigned long long) cache_count(d, stages, key, "hits"),
+        (unsigned long long) cache_count(d, stages, key, "misses"));
 }
 
 int
@@ -158,12 +193,10 @@ tpctl_cache_stats(struct tpctl *c, const struct tpctl_cmd *cmd, int argc,
     const struct tp_stage *only = NULL;
     const struct tp_api *api = NULL;
     struct tp_cache *cache;
-    char path[4200], json[65536];
-    size_t n = 0;
+    struct tp_json d;
     unsigned i, k;
     bool first = true;
-    FILE *f;
-    int rc;
+    int rc, stages;
 
     if (argc > 1) {
         return tpctl_usage(cmd, "one API/STAGE at most");
@@ -177,14 +210,7 @@ tpctl_cache_stats(struct tpctl *c, const struct tpctl_cmd *cmd, int argc,
     if (rc != TPCTL_OK) {
         return rc;
     }
-    snprintf(path, sizeof(path), "%s/cache/stats.json",
-        c->m->server.data_dir);
-    f = fopen(path, "re");
-    if (f != NULL) {
-        n = fread(json, 1, sizeof(json) - 1, f);
-        fclose(f);
-    }
-    json[n] = '\0';
+    stages = cache_counts(c, &d);
     printf("{\"items\":[");
     for (i = 0; i < c->m->napis; i++) {
         for (k = 0; k < c->m->apis[i].nstages; k++) {
@@ -195,7 +221,7 @@ tpctl_cache_stats(struct tpctl *c, const struct tpctl_cmd *cmd, int argc,
             {
                 continue;
             }
-            cache_print(&c->m->apis[i], st, cache, json, first);
+            cache_print(&c->m->apis[i], st, cache, &d, stages, first);
             first = false;
         }
     }
