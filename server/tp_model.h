@@ -467,6 +467,14 @@ struct tp_model {
 
 struct tp_domain *tp_model_find_domain(const struct tp_model *m,
     const char *host, size_t len);
+/* A route's index in per-route stage tables ([nroutes]: $default). */
+static inline size_t
+tp_api_route_index(const struct tp_api *api, const struct tp_route *rt)
+{
+    return rt == api->default_route ? api->nroutes
+                                    : (size_t) (rt - api->routes);
+}
+
 struct tp_api *tp_model_find_api(const struct tp_model *m, const char *id,
     size_t len);
 struct tp_stage *tp_model_find_stage(const struct tp_api *api,

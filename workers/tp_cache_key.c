@@ -26,8 +26,7 @@ tp_cache_key_plan(struct tp_request *r)
         return false;
     }
     if (sc->routes != NULL) {
-        rc = &sc->routes[rt == r->api->default_route ? r->api->nroutes
-            : (unsigned) (rt - r->api->routes)];
+        rc = &sc->routes[tp_api_route_index(r->api, rt)];
     }
     /* Only GET by default (HEAD reads GET's entries); a route setting may
      * enable other methods or turn GET off. */

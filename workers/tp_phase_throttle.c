@@ -52,8 +52,7 @@ route_throttle(const struct tp_request *r)
     size_t i;
 
     if (st->route_throttle != NULL) {
-        i = rt == r->api->default_route ? r->api->nroutes
-                                        : (size_t) (rt - r->api->routes);
+        i = tp_api_route_index(r->api, rt);
         if (st->route_throttle[i].set) {
             return &st->route_throttle[i];
         }

@@ -135,6 +135,7 @@ struct tp_request {
         bool warn;                   /* ignored max-age=0: say so */
         bool hit;
     } cache;
+    uint8_t coding;                  /* enum tp_coding + 1; 0: not read */
 
     void *integ;                     /* the integration's exchange state */
     void (*on_input)(struct tp_request *r);  /* more body bytes may be ready */

@@ -40,6 +40,10 @@ struct tp_cache_entry;
 void tp_respond_integ(struct tp_request *r, int status, struct tp_str ctype,
     const struct tp_hdr_out *hdrs, unsigned nhdrs, struct tp_str body);
 
+/* The coding (enum tp_coding) the request's Accept-Encoding picks, read
+ * once per request. */
+int tp_respond_coding(struct tp_request *r);
+
 /* Answers from a cache entry (compressed when due). */
 void tp_respond_cached(struct tp_request *r, const struct tp_cache_entry *e);
 

@@ -123,7 +123,7 @@ bool px_skip_header(const struct tp_http_msg *m, const char *buf,
 int px_client_head(struct px *px);
 /* Whether to collect the response whole (head parsed), and answering
  * with it once collected. */
-bool px_want_whole(const struct px *px);
+bool px_want_whole(struct px *px);
 void px_client_whole(struct px *px, struct tp_str body);
 
 /* tp_proxy_req.c */

@@ -128,13 +128,12 @@ resp_headers(struct px *px, struct px_list *l, int *status)
 }
 
 bool
-px_want_whole(const struct px *px)
+px_want_whole(struct px *px)
 {
     const struct tp_http_msg *m = px->resp;
-    const struct tp_request *r = px->r;
+    struct tp_request *r = px->r;
     int32_t min = r->api->min_compress;
     bool sized = px->resp_kind == TP_PX_LENGTH;
-    struct tp_str v;
 
     /* To cache: a response that may fit an entry (an unsized one is
      * collected up to the 10 MB payload limit); a 204 too, not a 304 (a
@@ -154,8 +153,7 @@ px_want_whole(const struct px *px)
     {
         return false;
     }
-    return tp_req_header_get(r, "accept-encoding", true, &v)
-        && tp_accept_enc_choose(v.p, v.len, true) != TP_CODING_IDENTITY;
+    return tp_respond_coding(r) != TP_CODING_IDENTITY;
 }
 
 void
