@@ -52,13 +52,16 @@ resp_compressible(const struct tp_request *r, int status,
 {
     int32_t min = r->api != NULL ? r->api->min_compress : -1;
 
-    return min >= 0 && len >= (size_t) min && status != 204 && status != 304
-        && !resp_encoded(hdrs, n);
+    return min >= 0 && len >= (size_t) min && len > 0 && status != 204
+        && status != 304 && !resp_encoded(hdrs, n);
 }
 
+/* Stores the response; <*gz> is its gzip form when that was made (for
+ * the client too), else left as it was. */
 static void
 resp_store(struct tp_request *r, int status, struct tp_str ctype,
-    const struct tp_hdr_out *hdrs, unsigned n, struct tp_str body)
+    const struct tp_hdr_out *hdrs, unsigned n, struct tp_str body,
+    struct tp_str *gz)
 {
     struct tp_str names[RESP_MAX_HEADERS + 1], values[RESP_MAX_HEADERS + 1];
     struct tp_cache_entry e = { .status = (uint16_t) status, .names = names,
@@ -77,6 +80,7 @@ resp_store(struct tp_request *r, int status, struct tp_str ctype,
             &e.body) == TP_OK)
     {
         e.flags = TP_CACHE_ENTRY_GZIP;
+        *gz = e.body;
     } else {
         e.body = body;
     }
@@ -100,15 +104,18 @@ resp_store(struct tp_request *r, int status, struct tp_str ctype,
     }
 }
 
-/* The coding the client's Accept-Encoding picks. */
-static enum tp_coding
-resp_coding(const struct tp_request *r)
+int
+tp_respond_coding(struct tp_request *r)
 {
     struct tp_str v;
-    bool present = tp_req_header_get(r, "accept-encoding", true, &v);
+    bool present;
 
-    return tp_accept_enc_choose(present ? v.p : "", present ? v.len : 0,
-        present);
+    if (r->coding == 0) {
+        present = tp_req_header_get(r, "accept-encoding", true, &v);
+        r->coding = (uint8_t) (1 + tp_accept_enc_choose(present ? v.p : "",
+            present ? v.len : 0, present));
+    }
+    return r->coding - 1;
 }
 
 /* The cache Warning, when due, as the last of <out>. */
@@ -123,25 +130,44 @@ resp_warning(const struct tp_request *r, struct tp_hdr_out *out, unsigned k)
     return k;
 }
 
-/* Compresses when due, adds the cache Warning, and sends. */
+/*
+ * Compresses when due, adds the cache Warning, and sends.  <gz>, when not
+ * empty, is the body's gzip form already made (stored in the cache): a
+ * gzip client gets it as it is; <body> is then NULL until another client
+ * needs it inflated.
+ */
 static void
 resp_finish(struct tp_request *r, int status, struct tp_str ctype,
-    const struct tp_hdr_out *hdrs, unsigned n, struct tp_str body)
+    const struct tp_hdr_out *hdrs, unsigned n, struct tp_str body,
+    struct tp_str gz)
 {
     struct tp_hdr_out out[RESP_MAX_HEADERS + 4];
+    enum tp_coding coding;
     struct tp_str z;
     unsigned k = 0, i;
-    enum tp_coding coding;
+    const char *why;
 
     for (i = 0; i < n && i < RESP_MAX_HEADERS; i++) {
         out[k++] = hdrs[i];
     }
-    if (resp_compressible(r, status, hdrs, n, body.len)) {
-        coding = resp_coding(r);
+    coding = gz.p != NULL || resp_compressible(r, status, hdrs, n, body.len)
+        ? (enum tp_coding) tp_respond_coding(r) : TP_CODING_IDENTITY;
+    if (gz.p != NULL && coding != TP_CODING_GZIP && body.p == NULL
+        && tp_zlib_decompress(TP_CODING_GZIP, gz.p, gz.len,
+            TP_CACHE_ITEM_MAX, &r->c->arena, &body, &why) != TP_OK)
+    {
+        tp_respond_gw(r, TP_GW_INTERNAL, NULL);
+        return;
+    }
+    if (gz.p != NULL || resp_compressible(r, status, hdrs, n, body.len)) {
         out[k++] = (struct tp_hdr_out) { TP_STR("Vary"),
             TP_STR("Accept-Encoding") };
-        if (coding != TP_CODING_IDENTITY && tp_zlib_compress(coding, body.p,
-                body.len, &r->c->arena, &z) == TP_OK)
+        if (coding == TP_CODING_GZIP && gz.p != NULL) {
+            body = gz;
+            out[k++] = (struct tp_hdr_out) { TP_STR("Content-Encoding"),
+                TP_STR("gzip") };
+        } else if (coding != TP_CODING_IDENTITY && tp_zlib_compress(coding,
+                body.p, body.len, &r->c->arena, &z) == TP_OK)
         {
             body = z;
             out[k++] = (struct tp_hdr_out) { TP_STR("Content-Encoding"),
@@ -157,11 +183,13 @@ void
 tp_respond_integ(struct tp_request *r, int status, struct tp_str ctype,
     const struct tp_hdr_out *hdrs, unsigned n, struct tp_str body)
 {
+    struct tp_str gz = TP_NULL_STR;
+
     if (r->cache.store && r->c->w->cache != NULL && resp_cacheable(status))
     {
-        resp_store(r, status, ctype, hdrs, n, body);
+        resp_store(r, status, ctype, hdrs, n, body, &gz);
     }
-    resp_finish(r, status, ctype, hdrs, n, body);
+    resp_finish(r, status, ctype, hdrs, n, body, gz);
 }
 
 void
@@ -169,35 +197,16 @@ tp_respond_cached(struct tp_request *r, const struct tp_cache_entry *e)
 {
     struct tp_hdr_out hdrs[RESP_MAX_HEADERS];
     struct tp_str ctype = TP_STR("application/json");
+    bool gzip = (e->flags & TP_CACHE_ENTRY_GZIP) != 0;
     unsigned i, n = 0;
 
-    struct tp_str body = e->body;
-    const char *why;
-
-    for (i = 0; i < e->nheaders && n < RESP_MAX_HEADERS - 3; i++) {
+    for (i = 0; i < e->nheaders && n < RESP_MAX_HEADERS; i++) {
         if (tp_str_caseeq(e->names[i], "content-type")) {
             ctype = e->values[i];
         } else {
             hdrs[n++] = (struct tp_hdr_out) { e->names[i], e->values[i] };
         }
     }
-    if ((e->flags & TP_CACHE_ENTRY_GZIP) != 0) {
-        if (resp_coding(r) == TP_CODING_GZIP) {
-            /* As stored: the entry exists because the API compresses. */
-            hdrs[n++] = (struct tp_hdr_out) { TP_STR("Vary"),
-                TP_STR("Accept-Encoding") };
-            hdrs[n++] = (struct tp_hdr_out) { TP_STR("Content-Encoding"),
-                TP_STR("gzip") };
-            n = resp_warning(r, hdrs, n);
-            tp_respond_send(r, e->status, ctype, hdrs, n, body, NULL);
-            return;
-        }
-        if (tp_zlib_decompress(TP_CODING_GZIP, body.p, body.len,
-                TP_CACHE_ITEM_MAX, &r->c->arena, &body, &why) != TP_OK)
-        {
-            tp_respond_gw(r, TP_GW_INTERNAL, NULL);
-            return;
-        }
-    }
-    resp_finish(r, e->status, ctype, hdrs, n, body);
+    resp_finish(r, e->status, ctype, hdrs, n, gzip ? TP_NULL_STR : e->body,
+        gzip ? e->body : TP_NULL_STR);
 }
