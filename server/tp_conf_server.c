@@ -50,6 +50,8 @@ static const struct tp_conf_field server_fields[] = {
         1024, 1LL << 26, NULL },
     { "quota_entries", TP_CT_INT, S_OFF(quota_entries), 1024, 1LL << 26,
         NULL },
+    { "region", TP_CT_STR, S_OFF(region), 0, 0, NULL },
+    { "account_id", TP_CT_STR, S_OFF(account_id), 0, 0, NULL },
 };
 
 static const struct tp_conf_field resolve_fields[] = {
@@ -119,6 +121,42 @@ server_defaults(struct tp_server_conf *sc)
     sc->cache_size = 512ULL << 20;
     sc->throttle_entries = 65536;
     sc->quota_entries = 65536;
+    sc->region = "us-east-1";
+    sc->account_id = "000000000000";
+}
+
+/* region and account_id go into execute-api ARNs, SigV4 scopes and
+ * $context.accountId: AWS's shapes, so policies written for AWS match. */
+static int
+server_identity(struct tp_conf_ctx *c, const config_setting_t *s)
+{
+    const struct tp_server_conf *sc = &c->m->server;
+    size_t i, n = strlen(sc->region);
+
+    for (i = 0; i < n; i++) {
+        if (!((sc->region[i] >= 'a' && sc->region[i] <= 'z')
+              || (sc->region[i] >= '0' && sc->region[i] <= '9')
+              || sc->region[i] == '-'))
+        {
+            break;
+        }
+    }
+    if (n == 0 || n > 32 || i < n) {
+        return tp_conf_error(c, config_setting_get_member(s, "region"),
+            "'region' = \"%s\" must be a region name such as \"us-east-1\" "
+            "(lower-case letters, digits and '-')", sc->region);
+    }
+    n = strlen(sc->account_id);
+    for (i = 0; i < n && sc->account_id[i] >= '0'
+        && sc->account_id[i] <= '9'; i++)
+    {
+    }
+    if (n != 12 || i < n) {
+        return tp_conf_error(c, config_setting_get_member(s, "account_id"),
+            "'account_id' = \"%s\" must be 12 digits, as an AWS account id",
+            sc->account_id);
+    }
+    return TP_OK;
 }
 
 static int
@@ -204,6 +242,9 @@ tp_conf_server(struct tp_conf_ctx *c, const config_setting_t *s)
         }
         v = config_setting_get_member(s, "resolve");
         if (v != NULL && server_resolve(c, v) != TP_OK) {
+            return TP_ERROR;
+        }
+        if (server_identity(c, s) != TP_OK) {
             return TP_ERROR;
         }
     }

@@ -72,6 +72,8 @@ struct tp_server_conf {
     uint32_t quota_entries;          /* shm quota counters */
     uint64_t cache_size;             /* LMDB map of data_dir/cache, bytes */
     bool cache_used;                 /* some stage enables its cache */
+    const char *region;              /* "us-east-1": ARNs, SigV4 scope */
+    const char *account_id;          /* 12 digits: ARNs, $context */
 };
 
 /* A token bucket: <rate> requests per second, <burst> at once. */

@@ -177,7 +177,7 @@ tp_context_value(const struct tp_request *r, enum tp_ctxvar id, char *buf,
 {
     switch (id) {
     case TP_CTX_ACCOUNT_ID:
-        return ctx_str("000000000000", out);
+        return ctx_str(r->c->w->model->server.account_id, out);
     case TP_CTX_API_ID:
         return ctx_str(r->api != NULL ? r->api->id : NULL, out);
     case TP_CTX_BASE_PATH_MATCHED:

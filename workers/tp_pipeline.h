@@ -25,10 +25,18 @@ struct tp_phase {
 /* Runs the phases of a request whose head has been parsed. */
 void tp_pipeline_run(struct tp_request *r);
 
+/*
+ * A phase that returned TP_PHASE_DONE to wait (for the body, a key set
+ * ...) and has now decided to let the request go on: runs the phases
+ * after it.  A phase that answers instead never calls this.
+ */
+void tp_pipeline_resume(struct tp_request *r);
+
 /* The phases (one file each). */
 int tp_phase_resolve(struct tp_request *r);
 int tp_phase_limits(struct tp_request *r);
 int tp_phase_route(struct tp_request *r);
+int tp_phase_auth(struct tp_request *r);
 int tp_phase_apikey(struct tp_request *r);
 int tp_phase_throttle(struct tp_request *r);
 int tp_phase_cache(struct tp_request *r);

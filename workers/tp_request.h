@@ -81,6 +81,7 @@ struct tp_request {
     char short_id[17];               /* apigw-requestid / extendedRequestId */
     uint64_t start_ms;
     int status;                      /* response status sent */
+    uint8_t phase;                   /* pipeline phase running/waiting */
 
     /* resolved by the pipeline */
     struct tp_api *api;
@@ -95,6 +96,17 @@ struct tp_request {
     const struct tp_usage_plan *plan;    /* its plan serving this stage */
     uint64_t quota_id;               /* with <plan>: tp_quota_id() */
     uint64_t plan_bucket;            /* and tp_plan_bucket() of it */
+
+    /* who the request is, once the authorize phase let it in
+     * (tp_phase_auth.c and the tp_auth_*.c it calls) */
+    struct {
+        const struct tp_principal *principal;    /* AWS_IAM */
+        const char *principal_id;    /* $context.authorizer.principalId */
+        void *claims;                /* JWT/Cognito: struct tp_jwt_result */
+        const char *error;           /* $context.authorizer.error */
+        bool sigv4;                  /* Authorization carried a SigV4
+                                        signature: not forwarded */
+    } auth;
 
     /* outcome, for $context and access logs */
     uint64_t start_mono;             /* tp_clock.mono_ms when the head was in */
