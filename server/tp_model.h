@@ -400,6 +400,8 @@ struct tp_api {
     const char **binary_types;
     unsigned nbinary_types;
     const char *openapi;             /* the imported file, if any */
+    struct tp_policy *policy;        /* resource policy (server/tp_policy.h),
+                                        NULL: none */
     int32_t min_compress;            /* minimumCompressionSize; -1: off */
 #define TP_MIN_COMPRESS_MAX 10485760
     struct tp_src src;
