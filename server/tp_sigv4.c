@@ -388,6 +388,16 @@ sv_scope(const struct tp_sigv4_conf *conf, const struct tp_sigv4_scope *s,
         d ? "'." : "");
 }
 
+/* The signature <sig> computed is the one the request carries
+ * (constant time). */
+static bool
+sv_match(const char sig[TP_SIGV4_HEX_LEN + 1],
+    const struct tp_sigv4_auth *auth)
+{
+    return auth->signature.len == TP_SIGV4_HEX_LEN
+        && CRYPTO_memcmp(sig, auth->signature.p, TP_SIGV4_HEX_LEN) == 0;
+}
+
 /* Step 8: the signature, and the canonical strings in <res>. */
 static enum tp_sigv4_status
 sv_signature(const struct tp_sigv4_conf *conf,
@@ -399,29 +409,37 @@ sv_signature(const struct tp_sigv4_conf *conf,
     struct tp_sigv4_canon_err err;
     struct tp_str creq, sts, d = { date, TP_SIGV4_DATE_LEN };
     char ph[TP_SIGV4_HEX_LEN + 1], sig[TP_SIGV4_HEX_LEN + 1];
-    bool claimed, ok;
+    unsigned base, v;
+    bool claimed, ok, plus;
     int rc;
 
     in.signed_headers = auth->signed_headers;
     in.payload_hash = tp_sigv4_payload_hash(req, ph, &claimed);
-    in.skip = auth->form == TP_SIGV4_FORM_QUERY ? TP_SIGV4_SKIP_SIGNATURE : 0;
+    base = auth->form == TP_SIGV4_FORM_QUERY ? TP_SIGV4_SKIP_SIGNATURE : 0;
+    in.skip = base;
     in.no_normalize = conf->no_normalize;
     rc = sv_sign(a, req, &in, secret, d, s, sig, &creq, &sts, &err);
-    ok = rc == TP_OK && auth->signature.len == TP_SIGV4_HEX_LEN
-         && CRYPTO_memcmp(sig, auth->signature.p, TP_SIGV4_HEX_LEN) == 0;
+    ok = rc == TP_OK && sv_match(sig, auth);
     if (rc == TP_OK) {
         res->canonical = creq;
         res->string_to_sign = sts;
     }
-    /* A session token may be added to a presigned URL after signing. */
-    if (rc == TP_OK && !ok && auth->token_in_query) {
+    /*
+     * Other readings of the same request, when the first does not match:
+     * a session token added to a presigned URL after signing (1), a raw
+     * '+' in the query signed as a space (2), or both.
+     */
+    plus = req->query.len > 0 && memchr(req->query.p, '+', req->query.len);
+    for (v = 1; rc == TP_OK && !ok && v < 4; v++) {
         struct tp_str c2, s2;
 
-        in.skip |= TP_SIGV4_SKIP_TOKEN;
+        if (((v & 1) && !auth->token_in_query) || ((v & 2) && !plus)) {
+            continue;
+        }
+        in.skip = base | ((v & 1) ? TP_SIGV4_SKIP_TOKEN : 0)
+                  | ((v & 2) ? TP_SIGV4_PLUS_SPACE : 0);
         rc = sv_sign(a, req, &in, secret, d, s, sig, &c2, &s2, &err);
-        ok = rc == TP_OK && auth->signature.len == TP_SIGV4_HEX_LEN
-             && CRYPTO_memcmp(sig, auth->signature.p, TP_SIGV4_HEX_LEN)
-                == 0;
+        ok = rc == TP_OK && sv_match(sig, auth);
         if (ok) {
             res->canonical = c2;         /* what was verified */
             res->string_to_sign = s2;

@@ -192,7 +192,9 @@ struct tp_sigv4_result {
  *  8. every signed header exists, the query's escapes are valid ->
  *     MALFORMED; the signature matches (constant time) -> BAD_SIGNATURE.
  *     Presigned requests whose X-Amz-Security-Token was added after
- *     signing (left out of the canonical query) are accepted as well;
+ *     signing (left out of the canonical query) are accepted as well, and
+ *     so are queries whose raw '+' was signed as a space (the message of
+ *     a mismatch shows the '+' read as itself);
  *  9. an X-Amz-Content-Sha256 other than UNSIGNED-PAYLOAD (which leaves
  *     the body unchecked) is the body's SHA-256 -> PAYLOAD_MISMATCH;
  * 10. the session token is the key's (none for a long-term key) ->
@@ -257,9 +259,13 @@ int tp_sigv4_parse_time(struct tp_str v, bool http, int64_t *t);
 /* Writes <t> as "YYYYMMDDTHHMMSSZ" and a NUL (17 bytes). */
 void tp_sigv4_format_time(int64_t t, char out[TP_SIGV4_DATE_LEN + 1]);
 
-/* Query parameters the canonical query string leaves out. */
+/* Query parameters the canonical query string leaves out, and how it
+ * reads a raw '+'. */
 #define TP_SIGV4_SKIP_SIGNATURE 0x1u /* X-Amz-Signature (presigned) */
 #define TP_SIGV4_SKIP_TOKEN     0x2u /* X-Amz-Security-Token */
+#define TP_SIGV4_PLUS_SPACE     0x4u /* '+' is a space (form encoding, as
+                                        botocore sends params: it signs
+                                        "%20" and sends "+") */
 
 /*
  * Canonical URI: the raw path (empty: "/"), unless <no_normalize> with

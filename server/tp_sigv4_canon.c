@@ -23,14 +23,14 @@ cn_hexval(unsigned char c)
 
 int
 tp_sigv4_decode(struct tp_str in, char *out, size_t *outlen,
-    struct tp_sigv4_canon_err *err)
+    bool plus_space, struct tp_sigv4_canon_err *err)
 {
     size_t i, o = 0;
     int hi, lo;
 
     for (i = 0; i < in.len; i++) {
         if (in.p[i] != '%') {
-            out[o++] = in.p[i];
+            out[o++] = plus_space && in.p[i] == '+' ? ' ' : in.p[i];
             continue;
         }
         if (in.len - i < 3) {
@@ -175,12 +175,15 @@ cn_param_cmp(const void *x, const void *y)
 
 /* Decodes <in> into <scratch>, encodes it at *<pool>; TP_OK or TP_DECLINED. */
 static int
-cn_reencode(struct tp_str in, char *scratch, char **pool, struct tp_str *out,
-    struct tp_str *decoded, struct tp_sigv4_canon_err *err)
+cn_reencode(struct tp_str in, unsigned flags, char *scratch, char **pool,
+    struct tp_str *out, struct tp_str *decoded,
+    struct tp_sigv4_canon_err *err)
 {
     size_t n;
 
-    if (tp_sigv4_decode(in, scratch, &n, err) != TP_OK) {
+    if (tp_sigv4_decode(in, scratch, &n, (flags & TP_SIGV4_PLUS_SPACE) != 0,
+            err) != TP_OK)
+    {
         return TP_DECLINED;
     }
     *decoded = (struct tp_str) { scratch, n };
@@ -234,20 +237,20 @@ tp_sigv4_canon_query(struct tp_arena *a, struct tp_str q, unsigned skip,
         value = eqs != NULL ? (struct tp_str) { eqs + 1,
                                                 (size_t) (amp - eqs - 1) }
                             : (struct tp_str) { amp, 0 };
-        if (cn_reencode(name, scratch, &pool, &params[n].name, &dec, err)
-            != TP_OK)
+        if (cn_reencode(name, skip, scratch, &pool, &params[n].name, &dec,
+                err) != TP_OK)
         {
             return TP_DECLINED;
         }
         if (cn_skipped(dec, skip)) {
             pool = (char *) params[n].name.p;    /* give the bytes back */
-            if (tp_sigv4_decode(value, scratch, &i, err) != TP_OK) {
+            if (tp_sigv4_decode(value, scratch, &i, false, err) != TP_OK) {
                 return TP_DECLINED;
             }
             continue;
         }
-        if (cn_reencode(value, scratch, &pool, &params[n].value, &dec, err)
-            != TP_OK)
+        if (cn_reencode(value, skip, scratch, &pool, &params[n].value, &dec,
+                err) != TP_OK)
         {
             return TP_DECLINED;
         }

@@ -25,11 +25,12 @@ tp_sigv4_blank(unsigned char c)
 
 /*
  * Percent-decodes <in> into <out> (room for in.len bytes); *<outlen> the
- * decoded length.  '+' stays '+' (SigV4 knows no form encoding).
- * TP_OK, or TP_DECLINED with <err> naming the bad escape.
+ * decoded length.  A raw '+' stays '+' (SigV4 knows no form encoding)
+ * unless <plus_space> (TP_SIGV4_PLUS_SPACE).  TP_OK, or TP_DECLINED with
+ * <err> naming the bad escape.
  */
 int tp_sigv4_decode(struct tp_str in, char *out, size_t *outlen,
-    struct tp_sigv4_canon_err *err);
+    bool plus_space, struct tp_sigv4_canon_err *err);
 
 /*
  * Writes <in, len> with every byte but unreserved ones (and '/', if

@@ -151,7 +151,7 @@ tp_sigv4_parse_query(struct tp_str q, struct tp_arena *a,
                             : (struct tp_str) { amp, 0 };
         /* Names are compared decoded; a longer or broken one is not ours. */
         if (name.len > sizeof(nbuf)
-            || tp_sigv4_decode(name, nbuf, &nlen, &e) != TP_OK
+            || tp_sigv4_decode(name, nbuf, &nlen, false, &e) != TP_OK
             || (f = qp_field(auth, nbuf, nlen)) == NULL || f->p != NULL)
         {
             continue;
@@ -160,7 +160,7 @@ tp_sigv4_parse_query(struct tp_str q, struct tp_arena *a,
         if (v == NULL) {
             return TP_ERROR;
         }
-        if (tp_sigv4_decode(value, v, &vlen, &e) != TP_OK) {
+        if (tp_sigv4_decode(value, v, &vlen, false, &e) != TP_OK) {
             /* Present but unusable: the first such escape is reported. */
             if (rc == TP_OK) {
                 *err = e;

@@ -758,6 +758,42 @@ test_server__tp_sigv4_neg__presigned_valid(void **state)
     fx_done(&f);
 }
 
+/* A query whose space was signed as "%20" but sent as '+' (botocore
+ * does so with params): accepted; a '+' signed as itself still is. */
+static void
+test_server__tp_sigv4_neg__plus_in_query(void **state)
+{
+    struct fx f;
+
+    (void) state;
+    fx_init(&f);
+    f.req.query = TP_STR("q=a%20b&r=x%2By");
+    fx_sign(&f);
+    f.req.query = TP_STR("q=a+b&r=x%2By");
+    fx_expect(&f, T0, TP_SIGV4_OK, NULL);
+    assert_non_null(strstr(f.res.canonical.p, "q=a%20b&r=x%2By\n"));
+    /* the '+' that was meant as a '+' is not turned into a space */
+    f.req.query = TP_STR("q=a+b&r=x+y");
+    fx_expect(&f, T0, TP_SIGV4_BAD_SIGNATURE, NULL);
+    fx_done(&f);
+
+    fx_init(&f);
+    f.req.query = TP_STR("q=a+b");
+    fx_sign(&f);                     /* signed as "q=a%2Bb" */
+    fx_expect(&f, T0, TP_SIGV4_OK, NULL);
+    f.req.query = TP_STR("q=a%20b");
+    fx_expect(&f, T0, TP_SIGV4_BAD_SIGNATURE, NULL);
+    fx_done(&f);
+
+    /* presigned, with a session token added after signing */
+    fx_init_presigned(&f);
+    f.req.query = TP_STR("q=a%20b");
+    fx_presign(&f);
+    fx_edit_query(&f, "q=a%20b", "q=a+b");
+    fx_expect(&f, T0, TP_SIGV4_OK, NULL);
+    fx_done(&f);
+}
+
 static void
 test_server__tp_sigv4_neg__presigned_missing(void **state)
 {
@@ -1049,6 +1085,10 @@ test_server__tp_sigv4_neg__canon_query(void **state)
           TP_SIGV4_SKIP_SIGNATURE | TP_SIGV4_SKIP_TOKEN, "" },
         { "x-amz-signature=s", TP_SIGV4_SKIP_SIGNATURE,
           "x-amz-signature=s" },
+        /* form encoding: only a raw '+' is a space, "%2B" stays '+' */
+        { "a=b+c&sp=%20&p=%2B", TP_SIGV4_PLUS_SPACE,
+          "a=b%20c&p=%2B&sp=%20" },
+        { "a+b=+", TP_SIGV4_PLUS_SPACE, "a%20b=%20" },
     };
     struct tp_sigv4_canon_err err;
     struct tp_arena a;
@@ -1133,6 +1173,7 @@ main(void)
         cmocka_unit_test(test_server__tp_sigv4_neg__query_escapes),
         cmocka_unit_test(test_server__tp_sigv4_neg__payload),
         cmocka_unit_test(test_server__tp_sigv4_neg__token),
+        cmocka_unit_test(test_server__tp_sigv4_neg__plus_in_query),
         cmocka_unit_test(test_server__tp_sigv4_neg__presigned_valid),
         cmocka_unit_test(test_server__tp_sigv4_neg__presigned_missing),
         cmocka_unit_test(test_server__tp_sigv4_neg__presigned_garbled),
