@@ -42,14 +42,22 @@ struct tp_policy;                    /* compiled, immutable */
 /*
  * Compiles <len> bytes of policy JSON.  TP_OK with *out set, or TP_ERROR
  * with a message in <err> that names the problem and, where it helps, the
- * statement ("Statement[1]: unknown condition operator \"StringEqual\"").
+ * statement ("Statement[1]: unknown condition operator \"StringEqual\"";
+ * the index is 0-based, "Statement" alone when it is one object, plus
+ * (Sid "x") when it has one).  <json> need not outlive the result: every
+ * string is copied into <a>.  <scope> may be NULL (no shorthand).  A
+ * resource policy over TP_POLICY_RESOURCE_MAX characters, not counting
+ * the blanks between tokens, is an error.
  */
 int tp_policy_parse(const char *json, size_t len, enum tp_policy_kind kind,
     const struct tp_policy_scope *scope, struct tp_arena *a,
     struct tp_policy **out, char *err, size_t errlen);
 
 /* Condition key lookup: the value of <name> ("aws:SourceIp") for this
- * request, or NULL when the request has no such key. */
+ * request, or NULL when the request has no such key.  <name> is as the
+ * policy spells it: compare ASCII case-insensitively (IAM's key names
+ * are).  Values are text: times ISO 8601 ("2026-11-26T12:00:00Z") or
+ * epoch seconds, booleans "true"/"false", IPs without a prefix length. */
 typedef const char *(*tp_policy_key_fn)(void *ctx, const char *name,
     size_t len);
 
