@@ -4,6 +4,7 @@
  */
 #include "tp_model.h"
 
+#include <stdlib.h>
 #include <strings.h>
 
 /* Exact names first; then "*.example.com" wildcards, longest suffix. */
@@ -75,4 +76,32 @@ tp_model_stage_var(const struct tp_stage *st, const char *key, size_t len)
         }
     }
     return NULL;
+}
+
+struct principal_key {
+    const char *p;
+    size_t len;
+};
+
+static int
+principal_cmp(const void *k, const void *e)
+{
+    const struct principal_key *key = k;
+    const char *id = ((const struct tp_principal *) e)->access_key_id;
+    size_t n = strlen(id);
+    int d = memcmp(key->p, id, TP_MIN(key->len, n));
+
+    return d != 0 ? d : (key->len > n) - (key->len < n);
+}
+
+/* Access key ids are not secret (they travel in the clear in every
+ * signed request): an ordinary search is fine. */
+const struct tp_principal *
+tp_model_find_principal(const struct tp_model *m, const char *akid,
+    size_t len)
+{
+    struct principal_key key = { akid, len };
+
+    return m->nprincipals == 0 ? NULL : bsearch(&key, m->principals,
+        m->nprincipals, sizeof(*m->principals), principal_cmp);
 }

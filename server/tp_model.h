@@ -450,6 +450,25 @@ struct tp_conf_key {
     struct tp_src src;
 };
 
+/*
+ * An IAM principal (iam.principals): an access key pair with its identity
+ * policies.  The secret and session token are never logged; the master's
+ * arena wipes them when the model is freed.
+ */
+struct tp_principal {
+    const char *name;                /* IAM user name */
+    const char *access_key_id;       /* [A-Z0-9]{16,128} */
+    const char *secret;              /* secret access key */
+    size_t secret_len;
+    const char *session_token;       /* temporary credentials; NULL: none */
+    size_t session_token_len;
+    const char *account_id;          /* 12 digits */
+    const char *arn;                 /* arn:aws:iam::ACCOUNT:user/NAME */
+    struct tp_policy **policies;     /* compiled identity policies */
+    unsigned npolicies;
+    struct tp_src src;
+};
+
 struct tp_model {
     struct tp_server_conf server;
     struct tp_throttle account;      /* top-level throttle */
@@ -457,6 +476,8 @@ struct tp_model {
     unsigned nplans;
     struct tp_conf_key *keys;        /* sorted by hash (bsearch) */
     unsigned nkeys;
+    struct tp_principal *principals; /* sorted by access_key_id */
+    unsigned nprincipals;
     struct tp_resolve *resolve;
     unsigned nresolve;
     struct tp_listener *listeners;
@@ -483,6 +504,9 @@ struct tp_api *tp_model_find_api(const struct tp_model *m, const char *id,
     size_t len);
 struct tp_stage *tp_model_find_stage(const struct tp_api *api,
     const char *name, size_t len);
+/* The principal whose access key id is <akid>, or NULL. */
+const struct tp_principal *tp_model_find_principal(const struct tp_model *m,
+    const char *akid, size_t len);
 const char *tp_model_stage_var(const struct tp_stage *st, const char *key,
     size_t len);
 

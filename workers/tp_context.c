@@ -171,6 +171,29 @@ ctx_integration(const struct tp_request *r, enum tp_ctxvar id, char *buf,
     }
 }
 
+/* Who signed the request (AWS_IAM routes, auth.md 6.2): the caller and
+ * user are the principal's name (AWS gives IAM's unique id, which a
+ * config-file principal does not have). */
+static int
+ctx_iam(const struct tp_request *r, enum tp_ctxvar id, struct tp_str *out)
+{
+    const struct tp_principal *p = r->auth.principal;
+
+    if (p == NULL) {
+        return TP_DECLINED;
+    }
+    switch (id) {
+    case TP_CTX_IDENTITY_ACCESS_KEY:
+        return ctx_str(p->access_key_id, out);
+    case TP_CTX_IDENTITY_ACCOUNT_ID:
+        return ctx_str(p->account_id, out);
+    case TP_CTX_IDENTITY_USER_ARN:
+        return ctx_str(p->arn, out);
+    default:                         /* caller, user */
+        return ctx_str(p->name, out);
+    }
+}
+
 int
 tp_context_value(const struct tp_request *r, enum tp_ctxvar id, char *buf,
     struct tp_str *out)
@@ -209,6 +232,12 @@ tp_context_value(const struct tp_request *r, enum tp_ctxvar id, char *buf,
         return ctx_api_key(r, buf, out);
     case TP_CTX_IDENTITY_API_KEY_ID:
         return ctx_str(r->api_key_id, out);
+    case TP_CTX_IDENTITY_ACCESS_KEY:
+    case TP_CTX_IDENTITY_ACCOUNT_ID:
+    case TP_CTX_IDENTITY_CALLER:
+    case TP_CTX_IDENTITY_USER:
+    case TP_CTX_IDENTITY_USER_ARN:
+        return ctx_iam(r, id, out);
     case TP_CTX_IS_CANARY:
         return ctx_str("false", out);
     case TP_CTX_PATH:
