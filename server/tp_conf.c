@@ -322,7 +322,7 @@ static const struct tp_conf_field top_fields[] = {
     { "usage_plans", TP_CT_LIST, 0, 0, 0, NULL },
     { "api_keys", TP_CT_LIST, 0, 0, 0, NULL },
     { "authorizers", TP_CT_UNSUPPORTED, 0, 0, 0, "authorizers" },
-    { "iam", TP_CT_UNSUPPORTED, 0, 0, 0, "IAM principals" },
+    { "iam", TP_CT_GROUP, 0, 0, 0, NULL },           /* tp_conf_iam.c */
     { "functions", TP_CT_UNSUPPORTED, 0, 0, 0, "the function host" },
 };
 
@@ -341,7 +341,9 @@ conf_sections(struct tp_conf_ctx *c, config_t *cfg)
         return TP_ERROR;
     }
     s = config_lookup(cfg, "apis");
-    if (s != NULL && tp_conf_apis(c, s) != TP_OK) {
+    if ((s != NULL && tp_conf_apis(c, s) != TP_OK)
+        || tp_conf_iam(c, config_lookup(cfg, "iam")) != TP_OK)
+    {
         return TP_ERROR;
     }
     s = config_lookup(cfg, "domains");

@@ -67,6 +67,10 @@ int tp_conf_listeners(struct tp_conf_ctx *c, const config_setting_t *s);
 int tp_conf_domains(struct tp_conf_ctx *c, const config_setting_t *s);
 int tp_conf_apis(struct tp_conf_ctx *c, const config_setting_t *s);
 
+/* IAM principals (tp_conf_iam.c); after server and apis.  <s> may be
+ * NULL (no iam section). */
+int tp_conf_iam(struct tp_conf_ctx *c, const config_setting_t *s);
+
 /* Throttles, usage plans and API keys: tp_conf_limits.c. */
 int tp_conf_limits(struct tp_conf_ctx *c, config_t *cfg);
 

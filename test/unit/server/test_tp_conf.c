@@ -618,7 +618,6 @@ test_server__tp_conf__unsupported_sections(void **state)
     char want[PATH_MAX + 64];
     const char *text =
         LISTEN
-        "iam = { };\n"
         "functions = ( );\n"
         "metrics = { enabled = true; };\n";
 
@@ -628,12 +627,11 @@ test_server__tp_conf__unsupported_sections(void **state)
         fail_msg("config rejected: %s", err);
     }
     assert_int_equal(m->nlisteners, 1);
-    snprintf(want, sizeof(want), "%s:2: not supported yet: 'iam'",
+    snprintf(want, sizeof(want), "%s:2: not supported yet: 'functions'",
         opts.path);
     if (strstr(logbuf, want) == NULL) {
         fail_msg("no warning \"%s\" in log:\n%s", want, logbuf);
     }
-    assert_non_null(strstr(logbuf, "not supported yet: 'functions'"));
     assert_non_null(strstr(logbuf, "not supported yet: 'metrics'"));
 
     /* Unsupported settings inside sections are warnings too. */
@@ -653,6 +651,57 @@ test_server__tp_conf__unsupported_sections(void **state)
     assert_non_null(strstr(logbuf, "'policy'"));
     assert_non_null(strstr(logbuf,
         "not supported yet: CUSTOM authorization of route 'GET /'"));
+}
+
+/* An identity policy, as a libconfig string's content. */
+#define IAM_POLICY "{\\\"Version\\\": \\\"2012-10-17\\\", \\\"Statement\\\": " \
+    "[{\\\"Effect\\\": \\\"Allow\\\", \\\"Action\\\": " \
+    "\\\"execute-api:Invoke\\\", \\\"Resource\\\": \\\"*\\\"}]}"
+
+/* iam principals: sorted by access key id for the workers' lookup,
+ * defaults, ARNs. */
+static void
+test_server__tp_conf__iam_principals(void **state)
+{
+    const struct tp_principal *p;
+    struct tp_model *m;
+
+    (void) state;
+    m = load_ok(LISTEN
+        "server = { account_id = \"123456789012\"; };\n"
+        "iam = { principals = (\n"
+        "  { name = \"zed\"; access_key_id = \"AKIAZZZZZZZZZZZZZZZZ\";\n"
+        "    secret_access_key = \"s1\";\n"
+        "    policies = ( \"" IAM_POLICY "\", \"" IAM_POLICY "\" ); },\n"
+        "  { name = \"amy\"; access_key_id = \"AKIAAAAAAAAAAAAAAAAA\";\n"
+        "    secret_access_key = \"secret2\"; session_token = \"tok\";\n"
+        "    account_id = \"999988887777\"; },\n"
+        "  { name = \"mid\"; access_key_id = \"AKIAMMMMMMMMMMMMMMMM\";\n"
+        "    secret_access_key = \"s3\"; }\n"
+        "); };\n");
+    assert_int_equal(m->nprincipals, 3);
+    assert_string_equal(m->principals[0].name, "amy");
+    assert_string_equal(m->principals[2].name, "zed");
+    p = tp_model_find_principal(m, "AKIAZZZZZZZZZZZZZZZZ", 20);
+    assert_non_null(p);
+    assert_string_equal(p->name, "zed");
+    assert_string_equal(p->account_id, "123456789012");
+    assert_string_equal(p->arn, "arn:aws:iam::123456789012:user/zed");
+    assert_int_equal(p->npolicies, 2);
+    assert_null(p->session_token);
+    assert_int_equal(p->secret_len, 2);
+    p = tp_model_find_principal(m, "AKIAAAAAAAAAAAAAAAAAX", 20);
+    assert_non_null(p);                 /* the length given counts */
+    assert_string_equal(p->arn, "arn:aws:iam::999988887777:user/amy");
+    assert_int_equal(p->session_token_len, 3);
+    assert_int_equal(p->npolicies, 0);
+    assert_non_null(tp_model_find_principal(m, "AKIAMMMMMMMMMMMMMMMM", 20));
+    assert_null(tp_model_find_principal(m, "AKIAMMMMMMMMMMMMMMM", 19));
+    assert_null(tp_model_find_principal(m, "AKIAMMMMMMMMMMMMMMMMM", 21));
+    assert_null(tp_model_find_principal(m, "", 0));
+    m = load_ok(LISTEN);
+    assert_int_equal(m->nprincipals, 0);
+    assert_null(tp_model_find_principal(m, "AKIAMMMMMMMMMMMMMMMM", 20));
 }
 
 /* ---- listeners ---- */
