@@ -35,7 +35,7 @@ static const struct tp_conf_field domain_fields[] = {
     { "certificate", TP_CT_ANY, 0, 0, 0, NULL },
     { "key", TP_CT_ANY, 0, 0, 0, NULL },
     { "policy", TP_CT_ANY, 0, 0, 0, NULL },
-    { "truststore", TP_CT_UNSUPPORTED, 0, 0, 0, "mutual TLS" },
+    { "truststore", TP_CT_ANY, 0, 0, 0, NULL },
     { "mappings", TP_CT_LIST, 0, 0, 0, NULL },
 };
 
@@ -257,6 +257,13 @@ tp_conf_listeners(struct tp_conf_ctx *c, const config_setting_t *s)
     return TP_OK;
 }
 
+/* Where truststore warnings point. */
+struct domain_warn {
+    struct tp_conf_ctx *c;
+    const config_setting_t *s;
+    const struct tp_domain *d;
+};
+
 static const char *
 domain_member(const config_setting_t *g, const char *name)
 {
@@ -351,10 +358,66 @@ domain_mappings(struct tp_conf_ctx *c, const config_setting_t *g,
     return TP_OK;
 }
 
+static void
+domain_trust_warn(void *arg, const char *msg)
+{
+    struct domain_warn *w = arg;
+
+    tp_conf_warn(w->c, w->s, "domain \"%s\": %s", w->d->name, msg);
+}
+
+/*
+ * Mutual TLS (auth.md 9): the domain's own certificate and TLS 1.2 at
+ * least, as AWS requires; an API it maps that still answers on its
+ * execute-api host name can be reached without a client certificate.
+ */
+static int
+domain_truststore(struct tp_conf_ctx *c, const config_setting_t *s,
+    struct tp_domain *d)
+{
+    struct domain_warn w = { c, s, d };
+    const char *v = config_setting_get_string(s);
+    char msg[768];
+    unsigned i;
+
+    if (v == NULL || v[0] == '\0') {
+        return tp_conf_error(c, s, "domain \"%s\": 'truststore' must be "
+            "the path of a PEM file of CA certificates", d->name);
+    }
+    if (d->tls == NULL) {
+        return tp_conf_error(c, s, "domain \"%s\": mutual TLS "
+            "('truststore') needs the domain's own 'certificate' and 'key'",
+            d->name);
+    }
+    if (d->tls->policy != TP_TLS_1_2) {
+        return tp_conf_error(c, s, "domain \"%s\": mutual TLS "
+            "('truststore') needs policy \"TLS_1_2\"", d->name);
+    }
+    d->tls->truststore = tp_conf_path(c, v);
+    if (d->tls->truststore == NULL) {
+        return tp_conf_error(c, s, "out of memory");
+    }
+    if (tp_tls_truststore(d->tls, d->name, domain_trust_warn, &w, msg,
+            sizeof(msg)) != TP_OK)
+    {
+        return tp_conf_error(c, s, "domain \"%s\": %s", d->name, msg);
+    }
+    for (i = 0; i < d->nmappings; i++) {
+        if (!d->mappings[i].api->disable_execute_api) {
+            tp_conf_warn(c, s, "domain \"%s\" requires client certificates, "
+                "but api \"%s\" also answers on its execute-api host name "
+                "without one (set disable_execute_api_endpoint = true)",
+                d->name, d->mappings[i].api->id);
+        }
+    }
+    return TP_OK;
+}
+
 static int
 domain_one(struct tp_conf_ctx *c, const config_setting_t *g,
     struct tp_domain *d)
 {
+    const config_setting_t *s;
     unsigned i;
 
     if (!config_setting_is_group(g)) {
@@ -382,7 +445,11 @@ domain_one(struct tp_conf_ctx *c, const config_setting_t *g,
             return TP_ERROR;
         }
     }
-    return domain_mappings(c, g, d);
+    if (domain_mappings(c, g, d) != TP_OK) {
+        return TP_ERROR;
+    }
+    s = config_setting_get_member(g, "truststore");
+    return s != NULL ? domain_truststore(c, s, d) : TP_OK;
 }
 
 int

@@ -64,6 +64,16 @@ tp_hdr_lookup(const char *name, size_t len)
     return TP_HDR_OTHER;
 }
 
+void
+tp_hdr_value_copy(char *out, const char *v, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        out[i] = v[i] == '\r' || v[i] == '\n' || v[i] == '\0' ? ' ' : v[i];
+    }
+}
+
 char *
 tp_fmt_u64(char *p, uint64_t v)
 {

@@ -34,6 +34,13 @@ enum tp_hdr_id {
 
 enum tp_hdr_id tp_hdr_lookup(const char *name, size_t len);
 
+/*
+ * Copies header value <v> (<n> bytes) to <out>, each CR, LF and NUL made a
+ * space: a mapped value (a JSON body field, a client certificate's PEM)
+ * must not end its header line or start another.
+ */
+void tp_hdr_value_copy(char *out, const char *v, size_t n);
+
 /* Writes <v> in decimal at <p>; returns the end. */
 char *tp_fmt_u64(char *p, uint64_t v);
 

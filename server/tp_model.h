@@ -88,6 +88,7 @@ struct tp_throttle {
 struct tp_tls_conf {
     const char *certificate;         /* absolute paths */
     const char *key;
+    const char *truststore;          /* custom domains: mutual TLS CAs */
     enum tp_tls_policy policy;
     void *ctx;                       /* SSL_CTX *, built by the master */
     struct tp_src src;

@@ -1,6 +1,7 @@
 /*
  * tp_tls.c: OpenSSL 3 contexts, AWS security policies, the SNI hook that
- * picks a custom domain's certificate, ALPN http/1.1.
+ * picks a custom domain's context (its certificate, policy and, with
+ * mutual TLS, client verification), ALPN http/1.1.
  * Contexts are built in the master; handshakes happen in workers.
  */
 #include "tp_tls.h"
@@ -76,28 +77,83 @@ tls_alpn_cb(SSL *ssl, const unsigned char **out, unsigned char *outlen,
     return SSL_TLSEXT_ERR_NOACK;
 }
 
-/* SNI: switch to the custom domain's certificate when one matches. */
+/*
+ * The host name of the ClientHello's server_name extension (RFC 6066 3:
+ * a 2-byte list length, then type, 2-byte length, name).
+ */
+static bool
+tls_hello_sni(SSL *ssl, const char **name, size_t *len)
+{
+    const unsigned char *p;
+    size_t n, k;
+
+    if (SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_server_name, &p, &n) != 1
+        || n < 2 || (((size_t) p[0] << 8) | p[1]) != n - 2)
+    {
+        return false;
+    }
+    p += 2;
+    n -= 2;
+    while (n >= 3) {
+        k = ((size_t) p[1] << 8) | p[2];
+        if (k > n - 3) {
+            return false;
+        }
+        if (p[0] == TLSEXT_NAMETYPE_host_name) {
+            *name = (const char *) p + 3;
+            *len = k;
+            return k > 0;
+        }
+        p += 3 + k;
+        n -= 3 + k;
+    }
+    return false;
+}
+
+/*
+ * SNI: switch to the custom domain's context when one matches.  Done in
+ * the ClientHello callback, before OpenSSL picks the protocol version and
+ * looks up a session to resume, so the domain's policy bounds the version
+ * and a session resumes only on the domain it was made for (its session
+ * id context).
+ */
+static int
+tls_hello_cb(SSL *ssl, int *alert, void *arg)
+{
+    const struct tp_model *m = arg;
+    const struct tp_domain *d;
+    const char *name;
+    size_t len;
+    SSL_CTX *ctx;
+
+    if (m == NULL || !tls_hello_sni(ssl, &name, &len)) {
+        return SSL_CLIENT_HELLO_SUCCESS;
+    }
+    /* The same lookup as Host routing: exact name, else longest wildcard. */
+    d = tp_model_find_domain(m, name, len);
+    if (d == NULL || d->tls == NULL) {
+        return SSL_CLIENT_HELLO_SUCCESS;
+    }
+    ctx = d->tls->ctx;
+    if (SSL_set_SSL_CTX(ssl, ctx) == NULL) {
+        *alert = SSL_AD_INTERNAL_ERROR;
+        return SSL_CLIENT_HELLO_ERROR;
+    }
+    /* SSL_set_SSL_CTX keeps the connection's own options, version bounds
+     * and verification settings; apply the domain's. */
+    SSL_set_min_proto_version(ssl, d->tls->policy == TP_TLS_1_0
+        ? TLS1_VERSION : TLS1_2_VERSION);
+    SSL_set_cipher_list(ssl, d->tls->policy == TP_TLS_1_0
+        ? policy_tls10 : policy_tls12);
+    SSL_set_verify(ssl, SSL_CTX_get_verify_mode(ctx), NULL);
+    SSL_set_verify_depth(ssl, SSL_CTX_get_verify_depth(ctx));
+    return SSL_CLIENT_HELLO_SUCCESS;
+}
+
+/* Acknowledges the server name (the switch happened in tls_hello_cb). */
 static int
 tls_sni_cb(SSL *ssl, int *alert, void *arg)
 {
-    const struct tp_model *m = arg;
-    const char *name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
-    const struct tp_domain *d;
-
-    if (name == NULL || m == NULL) {
-        return SSL_TLSEXT_ERR_OK;
-    }
-    /* The same lookup as Host routing: exact name, else longest wildcard. */
-    d = tp_model_find_domain(m, name, strlen(name));
-    if (d != NULL && d->tls != NULL) {
-        SSL_set_SSL_CTX(ssl, d->tls->ctx);
-        /* SSL_set_SSL_CTX keeps the connection's own options and version
-         * bounds; apply the domain's policy explicitly. */
-        SSL_set_min_proto_version(ssl, d->tls->policy == TP_TLS_1_0
-            ? TLS1_VERSION : TLS1_2_VERSION);
-        SSL_set_cipher_list(ssl, d->tls->policy == TP_TLS_1_0
-            ? policy_tls10 : policy_tls12);
-    }
     return SSL_TLSEXT_ERR_OK;
 }
 
@@ -174,8 +230,8 @@ tp_tls_bind_model(struct tp_model *m)
             ? m->listeners[i].tls->ctx : NULL;
 
         if (ctx != NULL) {
+            SSL_CTX_set_client_hello_cb(ctx, tls_hello_cb, m);
             SSL_CTX_set_tlsext_servername_callback(ctx, tls_sni_cb);
-            SSL_CTX_set_tlsext_servername_arg(ctx, m);
         }
     }
 }

@@ -19,6 +19,27 @@ int tp_tls_server_ctx(struct tp_arena *a, struct tp_tls_conf *t, char *err,
 int tp_tls_client_ctx(struct tp_arena *a, struct tp_backend *b, char *err,
     size_t errlen);
 
+/*
+ * Mutual TLS on a custom domain: the longest client chain accepted, from
+ * the client's certificate to the root included (AWS: 4).
+ */
+#define TP_MTLS_MAX_CHAIN 4
+
+/* One warning about a truststore certificate (weak, expired ...). */
+typedef void (*tp_tls_warn_fn)(void *arg, const char *msg);
+
+/*
+ * Makes the context of <t> (tp_tls_server_ctx) demand a client
+ * certificate that chains to the CA certificates of t->truststore, a PEM
+ * file, within TP_MTLS_MAX_CHAIN; no revocation checks.  A certificate
+ * AWS would flag (weak key or hash, expired, not a CA, issuer missing)
+ * is reported through <warn> and still loaded; an unreadable file, one
+ * without certificates or with a broken block is an error.  Master only
+ * (tp_tls_trust.c).
+ */
+int tp_tls_truststore(struct tp_tls_conf *t, const char *domain,
+    tp_tls_warn_fn warn, void *arg, char *err, size_t errlen);
+
 /* Points every listener's SNI hook at <m>'s custom domains. */
 void tp_tls_bind_model(struct tp_model *m);
 

@@ -465,7 +465,12 @@ client_handshake(struct tp_client *c)
         return;
     }
     if (rc != TP_OK) {
-        tp_log(TP_LOG_INFO, 0, "TLS handshake with %s failed", c->peer);
+        long v = SSL_get_verify_result(c->sock.ssl);
+
+        /* Mutual TLS: say why a client certificate was refused. */
+        tp_log(TP_LOG_INFO, 0, "TLS handshake with %s failed%s%s", c->peer,
+            v != X509_V_OK ? ": client certificate: " : "",
+            v != X509_V_OK ? X509_verify_cert_error_string(v) : "");
         tp_client_free(c);
         return;
     }

@@ -2,6 +2,7 @@
  * tp_context.c: $context variable values.  Workers only.
  */
 #include "tp_context.h"
+#include "tp_clientcert.h"
 #include "tp_gwresp.h"
 #include "tp_hdr.h"
 #include "tp_http_parse.h"
@@ -269,6 +270,13 @@ tp_context_value(const struct tp_request *r, enum tp_ctxvar id, char *buf,
         return ctx_num(buf, r->resp_bytes, out);
     case TP_CTX_RESPONSE_LATENCY:
         return ctx_num(buf, tp_clock.mono_ms - r->start_mono, out);
+    case TP_CTX_CLIENT_CERT_PEM:
+    case TP_CTX_CLIENT_CERT_SUBJECT_DN:
+    case TP_CTX_CLIENT_CERT_ISSUER_DN:
+    case TP_CTX_CLIENT_CERT_SERIAL:
+    case TP_CTX_CLIENT_CERT_NOT_BEFORE:
+    case TP_CTX_CLIENT_CERT_NOT_AFTER:
+        return tp_clientcert_value(r, id, out);
     default:
         return ctx_integration(r, id, buf, out);
     }

@@ -3,10 +3,13 @@
  * (CONFIG.md "Invoking an API").  Workers only.
  *
  *   Host = a custom domain with mappings -> base path mapping (API, stage)
+ *          (mutual TLS domains: only over a connection that verified a
+ *          client certificate for them, else 403)
  *   Host {api-id}.execute-api.{anything} -> that API, path /{stage}/...
  *   otherwise the listener's default_api,   path /{stage}/...
  * HTTP APIs with a "$default" stage take paths without a stage segment.
  */
+#include "tp_clientcert.h"
 #include "tp_pipeline.h"
 #include "tp_respond.h"
 #include "tp_worker.h"
@@ -143,6 +146,13 @@ tp_phase_resolve(struct tp_request *r)
     host = resolve_host(r);
     d = host.len > 0 ? tp_model_find_domain(r->c->w->model, host.p, host.len)
                      : NULL;
+    /* A mutual TLS domain over a connection that did not verify a client
+     * certificate for it (another SNI name, none, a plain listener): the
+     * handshake would have refused such a client, so the request is. */
+    if (!tp_clientcert_allows(r, d)) {
+        tp_respond_gw(r, TP_GW_FORBIDDEN, NULL);
+        return TP_PHASE_DONE;
+    }
     if (d != NULL && d->nmappings > 0) {
         if (resolve_domain(r, d) != TP_OK) {
             tp_respond_gw(r, TP_GW_FORBIDDEN, NULL);

@@ -17,6 +17,7 @@
 #include "tp_route.h"
 #include "tp_sock.h"
 
+struct tp_clientcert;
 struct tp_json;
 struct tp_worker;
 struct tp_request;
@@ -87,6 +88,8 @@ struct tp_request {
     struct tp_api *api;
     struct tp_stage *stage;
     struct tp_domain *domain;        /* custom domain matched, or NULL */
+    struct tp_clientcert *client_cert;   /* mutual TLS: the connection's
+                                        verified client certificate */
     struct tp_str base_path;         /* its base path mapping matched */
     struct tp_str path;              /* resource path, no stage, no query */
     struct tp_str query;             /* after '?', may be empty */

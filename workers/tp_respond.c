@@ -25,6 +25,18 @@ respond_put(char *out, size_t cap, size_t *len, const char *p, size_t n)
     return TP_OK;
 }
 
+/* A header value: line breaks in it become spaces (tp_hdr_value_copy). */
+static int
+respond_put_value(char *out, size_t cap, size_t *len, struct tp_str v)
+{
+    if (v.len > cap - *len) {
+        return TP_ERROR;
+    }
+    tp_hdr_value_copy(out + *len, v.p, v.len);
+    *len += v.len;
+    return TP_OK;
+}
+
 #define RPUTS(lit) respond_put(out, cap, len, lit, sizeof(lit) - 1)
 
 int
@@ -95,7 +107,7 @@ respond_head(struct tp_request *r, int status, struct tp_str ctype,
     for (i = 0; i < nhdrs; i++) {
         rc |= respond_put(out, cap, len, hdrs[i].name.p, hdrs[i].name.len);
         rc |= RPUTS(": ");
-        rc |= respond_put(out, cap, len, hdrs[i].value.p, hdrs[i].value.len);
+        rc |= respond_put_value(out, cap, len, hdrs[i].value);
         rc |= RPUTS("\r\n");
     }
     if (error_type != NULL) {

@@ -82,6 +82,14 @@ struct px {
     char out_chunk[24];
 };
 
+/* A header value: line breaks in it become spaces (tp_hdr_value_copy). */
+static inline void
+px_put_value(char *out, size_t *len, struct tp_str v)
+{
+    tp_hdr_value_copy(out + *len, v.p, v.len);
+    *len += v.len;
+}
+
 #define PUTS(out, len, lit) px_put(out, len, lit, sizeof(lit) - 1)
 
 struct px_kv {

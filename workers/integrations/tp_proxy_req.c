@@ -417,7 +417,7 @@ px_build_head(struct px *px, size_t body_len, bool whole)
     for (i = 0; i < hdrs.n; i++) {
         px_put(out, &len, hdrs.e[i].name.p, hdrs.e[i].name.len);
         PUTS(out, &len, ": ");
-        px_put(out, &len, hdrs.e[i].value.p, hdrs.e[i].value.len);
+        px_put_value(out, &len, hdrs.e[i].value);
         PUTS(out, &len, "\r\n");
     }
     if (r->api->type == TP_API_REST) {

@@ -223,7 +223,7 @@ px_client_head(struct px *px)
     for (i = 0; i < l.n; i++) {
         px_put(out, &len, l.e[i].name.p, l.e[i].name.len);
         PUTS(out, &len, ": ");
-        px_put(out, &len, l.e[i].value.p, l.e[i].value.len);
+        px_put_value(out, &len, l.e[i].value);
         PUTS(out, &len, "\r\n");
     }
     if (px->out_kind == TP_PX_LENGTH) {
