@@ -182,6 +182,10 @@ MAPPED = [("integration.request.header.X-Client-Subject",
            "context.identity.clientCert.validity.notAfter"),
           ("integration.request.header.X-Client-Pem",
            "context.identity.clientCert.clientCertPem")]
+WHOAMI = ('{"subject": "$context.identity.clientCert.subjectDN", '
+          '"issuer": "$context.identity.clientCert.issuerDN", '
+          '"serial": "$context.identity.clientCert.serialNumber", '
+          '"notAfter": "$context.identity.clientCert.validity.notAfter"}')
 LOG_FORMAT = ('{"id":"$context.requestId","status":"$context.status",'
               '"pem":"$context.identity.clientCert.clientCertPem",'
               '"subject":"$context.identity.clientCert.subjectDN",'
@@ -195,7 +199,10 @@ def mtls_config(backend_port, workdir, trust=("trust.pem", "root.pem"), listener
     u = "http://127.0.0.1:%d" % backend_port
     secure = {"id": "secure", "name": "secure", "type": "REST",
               "disable_execute_api_endpoint": True,
-              "routes": [proxy_route(u + "/secure/{proxy}", request_parameters=MAPPED)],
+              "routes": [proxy_route(u + "/secure/{proxy}", request_parameters=MAPPED),
+                         {"route": "GET /whoami", "integration": {
+                             "type": "MOCK", "responses": [{"status": 200, "templates": [
+                                 ("application/json", WHOAMI)]}]}}],
               "stages": [{"name": "prod", "access_log": {
                   "path": os.path.join(workdir, "access.log"), "format": LOG_FORMAT}}]}
     demo = {"id": "demo", "name": "demo", "type": "REST",
@@ -568,6 +575,15 @@ def test_client_cert_variables_in_mapping_and_access_log(gw_one_backend):
     assert rec["notBefore"] == not_before and rec["notAfter"] == not_after
     assert rec["pem"].strip() == pki.read("client.pem").strip()
     assert b"\\u000a" in raw or b"\\n" in raw
+
+
+def test_client_cert_variables_in_a_template(gw_one_backend):
+    gw, pki, _b = gw_one_backend
+    status, _h, body = exchange(gw.port, client_ctx(pki, "client.pem"), MTLS, path="/whoami")
+    assert status == 200, body
+    assert json.loads(body) == {"subject": CLIENT_DN, "issuer": INTER_DN,
+                                "serial": CLIENT_SERIAL_TEXT,
+                                "notAfter": openssl_field(pki, "client", "enddate")}
 
 
 def test_client_cert_variables_unset_without_mtls(gw_one_backend):
