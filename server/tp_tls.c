@@ -77,19 +77,13 @@ tls_alpn_cb(SSL *ssl, const unsigned char **out, unsigned char *outlen,
     return SSL_TLSEXT_ERR_NOACK;
 }
 
-/*
- * The host name of the ClientHello's server_name extension (RFC 6066 3:
- * a 2-byte list length, then type, 2-byte length, name).
- */
-static bool
-tls_hello_sni(SSL *ssl, const char **name, size_t *len)
+bool
+tp_tls_sni_name(const unsigned char *p, size_t n, const char **name,
+    size_t *len)
 {
-    const unsigned char *p;
-    size_t n, k;
+    size_t k;
 
-    if (SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_server_name, &p, &n) != 1
-        || n < 2 || (((size_t) p[0] << 8) | p[1]) != n - 2)
-    {
+    if (n < 2 || (((size_t) p[0] << 8) | p[1]) != n - 2) {
         return false;
     }
     p += 2;
@@ -122,11 +116,14 @@ tls_hello_cb(SSL *ssl, int *alert, void *arg)
 {
     const struct tp_model *m = arg;
     const struct tp_domain *d;
+    const unsigned char *ext;
     const char *name;
-    size_t len;
+    size_t n, len;
     SSL_CTX *ctx;
 
-    if (m == NULL || !tls_hello_sni(ssl, &name, &len)) {
+    if (m == NULL || SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_server_name,
+            &ext, &n) != 1 || !tp_tls_sni_name(ext, n, &name, &len))
+    {
         return SSL_CLIENT_HELLO_SUCCESS;
     }
     /* The same lookup as Host routing: exact name, else longest wildcard. */

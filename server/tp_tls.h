@@ -40,6 +40,16 @@ typedef void (*tp_tls_warn_fn)(void *arg, const char *msg);
 int tp_tls_truststore(struct tp_tls_conf *t, const char *domain,
     tp_tls_warn_fn warn, void *arg, char *err, size_t errlen);
 
+/*
+ * The host name in a ClientHello's server_name extension body <p, n>
+ * (RFC 6066 3: a 2-byte list length, then entries of a type byte, a
+ * 2-byte length and the name): the first host_name entry, pointing into
+ * <p>.  False when the body is malformed or has no non-empty host name.
+ * Pure: the bytes are the client's, as received.
+ */
+bool tp_tls_sni_name(const unsigned char *p, size_t n, const char **name,
+    size_t *len);
+
 /* Points every listener's SNI hook at <m>'s custom domains. */
 void tp_tls_bind_model(struct tp_model *m);
 
