@@ -17,6 +17,8 @@
 
 #define CTX_PREFIX     "$context."
 #define CTX_PREFIX_LEN (sizeof(CTX_PREFIX) - 1)
+#define CLAIMS_PREFIX  "authorizer.claims."
+#define CLAIMS_LEN     (sizeof(CLAIMS_PREFIX) - 1)
 
 /* ../shared/reference/monitoring.md 3.1, verbatim. */
 static const char rest_clf[] =
@@ -182,7 +184,13 @@ alog_variable(struct alog_compiler *k, size_t lit, size_t i)
     }
     alog_add(k, TP_ALOG_LIT, k->fmt + lit, i - lit, -1);
     id = tp_ctxvar_id(k->fmt + name, end - name);
-    if (id < 0) {
+    if (end - name > CLAIMS_LEN
+        && strncmp(k->fmt + name, CLAIMS_PREFIX, CLAIMS_LEN) == 0)
+    {
+        /* one id for every claim; the claim's name beside it */
+        alog_add(k, TP_ALOG_VAR, k->fmt + name + CLAIMS_LEN,
+            end - name - CLAIMS_LEN, TP_CTX_AUTHORIZER_CLAIMS);
+    } else if (id < 0) {
         tp_conf_warn(k->c, k->s, "access_log format: unknown variable "
             "$context.%.*s (it prints \"-\")", (int) (end - name),
             k->fmt + name);

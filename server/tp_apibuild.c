@@ -317,8 +317,11 @@ build_authorization(struct tp_conf_ctx *c, const struct tp_build_route *b,
     r->scopes = b->scopes;
     r->nscopes = b->nscopes;
     if (b->authorization == NULL) {
+        /* settled by the authorizer's type once authorizers are known
+         * (tp_build_resolve_authorizers) */
         r->authorization = b->authorizer != NULL ? TP_AUTHZ_CUSTOM
                                                  : TP_AUTHZ_NONE;
+        r->authz_implicit = b->authorizer != NULL;
     } else {
         for (i = 0; i < TP_NELEM(authz_names); i++) {
             if (strcasecmp(b->authorization, authz_names[i]) == 0) {
@@ -332,7 +335,11 @@ build_authorization(struct tp_conf_ctx *c, const struct tp_build_route *b,
         }
         r->authorization = (uint8_t) i;
     }
-    if (r->authorization != TP_AUTHZ_NONE) {
+    /* JWT and COGNITO_USER_POOLS are served; CUSTOM is warned about
+     * with its authorizer (tp_apibuild_auth.c) */
+    if (r->authorization == TP_AUTHZ_AWS_IAM
+        || (r->authorization == TP_AUTHZ_CUSTOM && b->authorizer == NULL))
+    {
         tp_conf_warn_at(c, b->src, "not supported yet: %s authorization "
             "of route '%s' (not enforced: the route is open)",
             authz_names[r->authorization], r->key);

@@ -93,6 +93,48 @@ struct tp_build_cors {
     struct tp_src src;
 };
 
+/* An authorizer (top-level `authorizers` entry or an OpenAPI
+ * x-amazon-apigateway-authorizer); strings in the config arena. */
+struct tp_build_authorizer {
+    const char *name;
+    const char *type;                    /* JWT COGNITO_USER_POOLS REQUEST
+                                            TOKEN, any case */
+    const char *identity_source;         /* NULL: the type's default */
+    const char *issuer;
+    const char **audiences;
+    unsigned naudiences;
+    const char *jwks;                    /* absolute path or https URL */
+    const char *discovery_url;           /* OpenAPI openIdConnectUrl */
+    const char **algorithms;
+    unsigned nalgorithms;
+    const char *hs256_secret;
+    const char **provider_arns;
+    unsigned nprovider_arns;
+    const char *tls_ca;                  /* absolute path or NULL */
+    int64_t leeway_s;
+    bool no_token_cache;
+    bool imported;
+    struct tp_src src;
+    struct tp_src jwks_src;              /* where `jwks` was written */
+};
+
+/*
+ * Builds <b> into <out> (which the caller appends to its list): checks
+ * every setting, reads and parses a JWKS file, makes the backend of a
+ * JWKS URL or of OIDC discovery.  Errors name b->src (b->jwks_src for
+ * the JWKS).  REQUEST and TOKEN are warned about (issue 7).
+ */
+int tp_build_authorizer(struct tp_conf_ctx *c,
+    const struct tp_build_authorizer *b, struct tp_authorizer *out);
+
+/*
+ * Resolves every route's authorizer name (the API's own first, then the
+ * top-level ones) and settles its authorization type: JWT routes need a
+ * JWT authorizer, COGNITO_USER_POOLS ones a Cognito one, and a route with
+ * an authorizer but no `authorization` takes the authorizer's type.
+ */
+int tp_build_resolve_authorizers(struct tp_conf_ctx *c);
+
 /*
  * Adds a route to <api> (before its trie is compiled).  <imported>: it
  * comes from an OpenAPI file.  A config route replaces an imported one with

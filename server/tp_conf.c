@@ -321,7 +321,7 @@ static const struct tp_conf_field top_fields[] = {
     { "metrics", TP_CT_UNSUPPORTED, 0, 0, 0, "metrics worker" },
     { "usage_plans", TP_CT_LIST, 0, 0, 0, NULL },
     { "api_keys", TP_CT_LIST, 0, 0, 0, NULL },
-    { "authorizers", TP_CT_UNSUPPORTED, 0, 0, 0, "authorizers" },
+    { "authorizers", TP_CT_LIST, 0, 0, 0, NULL },     /* tp_conf_refs.c */
     { "iam", TP_CT_GROUP, 0, 0, 0, NULL },           /* tp_conf_iam.c */
     { "functions", TP_CT_UNSUPPORTED, 0, 0, 0, "the function host" },
 };

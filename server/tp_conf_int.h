@@ -86,4 +86,7 @@ int tp_conf_cache(struct tp_conf_ctx *c, config_t *cfg);
 /* Cross-section references (plans, keys, authorizers): tp_conf_refs.c. */
 int tp_conf_refs(struct tp_conf_ctx *c, config_t *cfg);
 
+/* The top-level `authorizers` list (tp_conf_authorizers.c). */
+int tp_conf_authorizers(struct tp_conf_ctx *c, const config_setting_t *l);
+
 #endif /* TP_CONF_INT_H */

@@ -152,6 +152,16 @@ int tp_jwt_scopes(const struct tp_jwt *t, struct tp_arena *a,
     struct tp_str **out, unsigned *n);
 
 /*
+ * Every item a route scope is matched against by tp_jwt_validate(): those
+ * of "scope" and of "scp" (split at spaces, or an array's strings), into
+ * *<out> from <a>, so that a verified token's scopes can be checked again
+ * for another route without its payload.  TP_ERROR only when out of
+ * memory.
+ */
+int tp_jwt_scope_items(const struct tp_jwt *t, struct tp_arena *a,
+    struct tp_str **out, unsigned *n);
+
+/*
  * The answer for a failure: 401 (auth.md 4 and 5: every token failure,
  * scopes included, is 401 {"message":"Unauthorized"}), 500 for
  * TP_JWT_NOMEM.  JWT authorizers add www-authenticate: Bearer scope=""

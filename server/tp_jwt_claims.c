@@ -295,3 +295,37 @@ tp_jwt_scopes(const struct tp_jwt *t, struct tp_arena *a,
     }
     return TP_OK;
 }
+
+int
+tp_jwt_scope_items(const struct tp_jwt *t, struct tp_arena *a,
+    struct tp_str **out, unsigned *n)
+{
+    const struct tp_json *d = &t->payload;
+    struct tp_str scope = claims_str(t, "scope"), scp = claims_str(t, "scp");
+    int arr = tp_json_get(d, 0, "scp"), i;
+    size_t cap = scope.len / 2 + scp.len / 2 + 2;
+
+    *n = 0;
+    if (tp_json_type(d, arr) == TP_JSON_ARRAY) {
+        cap += (size_t) d->toks[arr].size;
+    }
+    *out = tp_arena_alloc(a, sizeof(**out) * cap);
+    if (*out == NULL) {
+        return TP_ERROR;
+    }
+    claims_split(scope, *out, n);
+    claims_split(scp, *out, n);
+    if (tp_json_type(d, arr) != TP_JSON_ARRAY) {
+        return TP_OK;
+    }
+    for (i = tp_json_child(d, arr); i >= 0; i = tp_json_next(d, i)) {
+        if (tp_json_type(d, i) == TP_JSON_STRING) {
+            (*out)[*n].p = tp_json_str(d, i, a, &(*out)[*n].len);
+            if ((*out)[*n].p == NULL) {
+                return TP_ERROR;
+            }
+            (*n)++;
+        }
+    }
+    return TP_OK;
+}

@@ -279,14 +279,51 @@ enum tp_authz {
     TP_AUTHZ_JWT
 };
 
+/* An authorizer (top-level `authorizers`, or an API's own from its
+ * OpenAPI file).  JWT and COGNITO_USER_POOLS are served (workers/
+ * tp_auth_jwt.c); REQUEST and TOKEN (Lambda) are parsed for issue 7. */
+enum tp_authorizer_type {
+    TP_AUTHORIZER_JWT = 0,
+    TP_AUTHORIZER_COGNITO,
+    TP_AUTHORIZER_REQUEST,
+    TP_AUTHORIZER_TOKEN
+};
+
+struct tp_jwt_conf;
+struct tp_jwks;
+
+struct tp_authorizer {
+    const char *name;
+    uint8_t type;                    /* enum tp_authorizer_type */
+    bool imported;                   /* from an OpenAPI file */
+    bool cache_tokens;               /* the workers' verified-token cache */
+    unsigned id;                     /* < model->nauthorizer_ids: the
+                                        workers' per-authorizer state */
+    const char *identity_header;     /* lower case: "authorization" */
+    struct tp_jwt_conf *jwt;         /* issuer, audiences, algs, secret;
+                                        its jwks is the file's */
+    const char *jwks_file;           /* absolute path, or NULL */
+    struct tp_jwks *jwks;            /* <jwks_file> parsed at load */
+    /* A JWKS over HTTPS (or found through OIDC discovery) is fetched by
+     * each worker (workers/tp_jwks_fetch.c) from <jwks_backend>. */
+    struct tp_backend *jwks_backend;
+    const char *jwks_url;            /* as written or derived, for logs */
+    const char *jwks_path;           /* "/path?query"; NULL: discover */
+    const char *discovery_path;      /* the openid-configuration's */
+    struct tp_src src;
+};
+
 struct tp_route {
     const char *key;                 /* "GET /pets/{petId}" */
     uint8_t method;                  /* enum tp_http_method or TP_ROUTE_ANY */
     bool greedy;                     /* ends in {name+} */
     bool imported;                   /* from the API's OpenAPI file */
     bool api_key_required;
-    uint8_t authorization;           /* enum tp_authz (enforced later) */
+    uint8_t authorization;           /* enum tp_authz */
+    bool authz_implicit;             /* an authorizer without an
+                                        `authorization`: its type rules */
     const char *authorizer;          /* authorizer name */
+    const struct tp_authorizer *auth;    /* <authorizer> resolved at load */
     const char **scopes;
     unsigned nscopes;
     const char *path;
@@ -403,6 +440,8 @@ struct tp_api {
     const char *openapi;             /* the imported file, if any */
     struct tp_policy *policy;        /* resource policy (server/tp_policy.h),
                                         NULL: none */
+    struct tp_authorizer *authorizers;   /* the API's own (OpenAPI) */
+    unsigned nauthorizers;
     int32_t min_compress;            /* minimumCompressionSize; -1: off */
 #define TP_MIN_COMPRESS_MAX 10485760
     struct tp_src src;
@@ -489,6 +528,9 @@ struct tp_model {
     unsigned ndomains;
     struct tp_backend **backends;
     unsigned nbackends;
+    struct tp_authorizer *authorizers;   /* top-level `authorizers` */
+    unsigned nauthorizers;
+    unsigned nauthorizer_ids;        /* these and every API's own */
 };
 
 struct tp_domain *tp_model_find_domain(const struct tp_model *m,

@@ -3,8 +3,9 @@
  * requirements of operations (or of the document) resolved through
  * securitySchemes / securityDefinitions into a route's authorization
  * (AWS_IAM, CUSTOM, COGNITO_USER_POOLS, JWT, API keys), and
- * x-amazon-apigateway-auth.  Authorizers themselves are a later feature:
- * their definitions are warned about.  Master only.
+ * x-amazon-apigateway-auth; x-amazon-apigateway-authorizer definitions
+ * become the API's own authorizers (tp_apibuild_auth.c builds them).
+ * Master only.
  */
 #include "tp_openapi_int.h"
 
@@ -212,12 +213,123 @@ tp_oa_auth(struct tp_oa *o, int op, struct tp_build_route *b)
     return TP_OK;
 }
 
-/* One warning per authorizer definition: they are a later feature. */
+/* The string member <name> of object <obj>, or NULL (absent). */
+static int
+oa_az_string(struct tp_oa *o, int obj, const char *name, const char **out)
+{
+    int t = tp_json_get(&o->d, obj, name);
+
+    *out = NULL;
+    if (t < 0) {
+        return TP_OK;
+    }
+    *out = tp_oa_string(o, t, name);
+    return *out != NULL ? TP_OK : TP_ERROR;
+}
+
+/* The strings of array member <name> of <obj>, if any. */
+static int
+oa_az_strings(struct tp_oa *o, int obj, const char *name,
+    const char ***out, unsigned *n)
+{
+    int t = tp_json_get(&o->d, obj, name);
+
+    *n = 0;
+    return t < 0 ? TP_OK : tp_oa_strings(o, t, name, out, n);
+}
+
+/*
+ * A JWT authorizer (HTTP APIs): jwtConfiguration {issuer, audience},
+ * identitySource; an openIdConnect scheme's openIdConnectUrl gives the
+ * issuer when jwtConfiguration has none (openapi.md 4).
+ */
+static int
+oa_az_jwt(struct tp_oa *o, int scheme, int az, struct tp_build_authorizer *b)
+{
+    int cfg = tp_json_get(&o->d, az, "jwtConfiguration");
+
+    if (oa_az_string(o, az, "identitySource", &b->identity_source) != TP_OK
+        || oa_az_string(o, scheme, "openIdConnectUrl", &b->discovery_url)
+            != TP_OK)
+    {
+        return TP_ERROR;
+    }
+    if (cfg < 0) {
+        return TP_OK;                /* the builder names what is missing */
+    }
+    cfg = tp_oa_object(o, cfg, "jwtConfiguration");
+    if (cfg < 0 || oa_az_string(o, cfg, "issuer", &b->issuer) != TP_OK) {
+        return TP_ERROR;
+    }
+    return oa_az_strings(o, cfg, "audience", &b->audiences, &b->naudiences);
+}
+
+/* A Cognito authorizer (REST): providerARNs; the token is in the
+ * identitySource, else in the apiKey scheme's header "name". */
+static int
+oa_az_cognito(struct tp_oa *o, int scheme, int az,
+    struct tp_build_authorizer *b)
+{
+    const char *header;
+
+    if (oa_az_strings(o, az, "providerARNs", &b->provider_arns,
+            &b->nprovider_arns) != TP_OK
+        || oa_az_string(o, az, "identitySource", &b->identity_source)
+            != TP_OK
+        || oa_az_string(o, scheme, "name", &header) != TP_OK)
+    {
+        return TP_ERROR;
+    }
+    if (b->identity_source == NULL && header != NULL) {
+        b->identity_source = tp_arena_sprintf(o->c->a,
+            "method.request.header.%s", header);
+    }
+    return TP_OK;
+}
+
+/* Appends the scheme's authorizer to the API's own. */
+static int
+oa_az_add(struct tp_oa *o, int key, int tok, struct tp_build_authorizer *b)
+{
+    struct tp_api *api = o->api;
+    struct tp_authorizer *grown;
+    unsigned i;
+
+    for (i = 0; i < api->nauthorizers; i++) {
+        if (strcmp(api->authorizers[i].name, b->name) == 0) {
+            return tp_oa_error(o, key, "authorizer \"%s\" is defined twice",
+                b->name);
+        }
+    }
+    grown = tp_arena_alloc(o->c->a, sizeof(*grown)
+        * (api->nauthorizers + 1));
+    if (grown == NULL) {
+        return tp_oa_error(o, key, "out of memory");
+    }
+    if (api->nauthorizers > 0) {
+        memcpy(grown, api->authorizers,
+            sizeof(*grown) * api->nauthorizers);
+    }
+    if (tp_build_authorizer(o->c, b, &grown[api->nauthorizers]) != TP_OK) {
+        return tp_oa_builder_failed(o, tok);
+    }
+    api->authorizers = grown;
+    api->nauthorizers++;
+    return TP_OK;
+}
+
+/*
+ * Every scheme with an x-amazon-apigateway-authorizer becomes an
+ * authorizer of this API, named like the scheme (routes name it in
+ * "security"; tp_build_resolve_authorizers() looks it up before the
+ * top-level ones).
+ */
 int
 tp_oa_authorizer_defs(struct tp_oa *o)
 {
+    struct tp_build_authorizer b;
     const char *type = NULL;
-    int k, s, az;
+    int k, s, az, rc;
 
     for (k = tp_json_child(&o->d, o->schemes); k >= 0;
         k = tp_json_next(&o->d, k))
@@ -233,8 +345,21 @@ tp_oa_authorizer_defs(struct tp_oa *o)
         if (oa_authorizer_kind(o, az, &type) == NULL) {
             return TP_ERROR;
         }
-        tp_oa_warn(o, k, "not supported yet: authorizer %s (type %s)",
-            tp_oa_name(o, k), type);
+        az = tp_oa_object(o, az, "x-amazon-apigateway-authorizer");
+        memset(&b, 0, sizeof(b));
+        b.name = tp_oa_key(o, k);
+        b.type = type;
+        b.imported = true;
+        b.src = tp_oa_src(o, k);
+        rc = TP_OK;
+        if (strcmp(type, "JWT") == 0) {
+            rc = oa_az_jwt(o, s, az, &b);
+        } else if (strcmp(type, "COGNITO_USER_POOLS") == 0) {
+            rc = oa_az_cognito(o, s, az, &b);
+        }
+        if (rc != TP_OK || oa_az_add(o, k, az, &b) != TP_OK) {
+            return TP_ERROR;
+        }
     }
     return TP_OK;
 }

@@ -111,6 +111,31 @@ tmpl_input(const char **p, const char *end, struct tmpl_node *nd)
     return true;
 }
 
+/* After "authorizer.claims" at <name>, a ['name'] or ["name"] index:
+ * moves *<p> past it. */
+static bool
+tmpl_claims_index(const char **p, const char *end, const char *name)
+{
+    static const char claims[] = "authorizer.claims";
+    size_t n = sizeof(claims) - 1;
+    const char *s = *p, *arg;
+    size_t len;
+
+    if ((size_t) (s - name) != n || memcmp(name, claims, n) != 0
+        || s >= end || *s != '[')
+    {
+        return false;
+    }
+    s++;
+    if (!tmpl_arg(&s, end, &arg, &len) || len == 0
+        || !tmpl_lit(&s, end, "]"))
+    {
+        return false;
+    }
+    *p = s;
+    return true;
+}
+
 /* One reference after '$' (and '!' / '{').  False: not ours (literal). */
 static bool
 tmpl_ref(const char **p, const char *end, struct tmpl_node *nd)
@@ -152,6 +177,11 @@ tmpl_ref(const char **p, const char *end, struct tmpl_node *nd)
     }
     if (s == name) {
         return false;
+    }
+    if (nd->var == TP_TV_CONTEXT) {
+        /* $context.authorizer.claims['custom:role'] (auth.md 5): the
+         * whole reference is the name, tp_context_get reads it */
+        (void) tmpl_claims_index(&s, end, name);
     }
     nd->p = name;
     nd->len = (uint32_t) (s - name);

@@ -158,9 +158,8 @@ upstream_backend(struct tp_conf_ctx *c, bool tls, const char *host,
     return b;
 }
 
-/* Splits "http[s]://host[:port]" off <uri>; *path points at the rest. */
-static struct tp_backend *
-upstream_origin(struct tp_conf_ctx *c, const char *uri, const char *ca,
+struct tp_backend *
+tp_upstream_conf_origin(struct tp_conf_ctx *c, const char *uri, const char *ca,
     const char **path, char *err, size_t errlen)
 {
     const char *h, *hend, *pend;
@@ -321,7 +320,7 @@ tp_upstream_conf_targets(struct tp_conf_ctx *c, struct tp_api *api,
             t->error = tp_arena_strdup(c->a, err);
             continue;
         }
-        t->backend = upstream_origin(c, uri, in->tls_ca, &path, err,
+        t->backend = tp_upstream_conf_origin(c, uri, in->tls_ca, &path, err,
             sizeof(err));
         if (t->backend == NULL
             || upstream_tmpl(c, r, path, t, err, sizeof(err)) != TP_OK)

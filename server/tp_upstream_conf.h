@@ -16,6 +16,16 @@ int tp_upstream_conf_targets(struct tp_conf_ctx *c, struct tp_api *api,
     struct tp_route *r);
 
 /*
+ * The backend of the origin "http[s]://host[:port]" at the start of <uri>
+ * (one per scheme, host, port and <ca>; the host resolved now, as
+ * server.resolve says); *<path> points at the rest of <uri>.  NULL with
+ * <err> set when <uri> is not such a URL.
+ */
+struct tp_backend *tp_upstream_conf_origin(struct tp_conf_ctx *c,
+    const char *uri, const char *ca, const char **path, char *err,
+    size_t errlen);
+
+/*
  * Expands "${stageVariables.name}" references in <in> with <st>'s variables.
  * Returns the new string, or NULL with <err> naming the missing variable.
  */

@@ -123,10 +123,11 @@ alog_get(const struct tp_request *r, const struct tp_alog_part *pt,
     char *buf)
 {
     struct tp_str v;
+    int rc = pt->var == TP_CTX_AUTHORIZER_CLAIMS && pt->len > 0
+        ? tp_context_claim(r, pt->p, pt->len, &v)
+        : tp_context_value(r, (enum tp_ctxvar) pt->var, buf, &v);
 
-    if (tp_context_value(r, (enum tp_ctxvar) pt->var, buf, &v) != TP_OK
-        || v.len == 0)
-    {
+    if (rc != TP_OK || v.len == 0) {
         v = TP_STR("-");             /* as API Gateway prints it */
     }
     return v;

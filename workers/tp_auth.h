@@ -32,4 +32,11 @@ const char *tp_auth_condition_key(void *ctx, const char *name, size_t len);
 int tp_auth_finish(struct tp_request *r, enum tp_policy_effect identity,
     bool cross_account);
 
+/*
+ * JWT (HTTP APIs) and COGNITO_USER_POOLS (REST APIs) routes: the token of
+ * the route's authorizer (tp_auth_jwt.c).  TP_PHASE_DONE when it answered
+ * or waits for the authorizer's keys (then it resumes the pipeline).
+ */
+int tp_auth_jwt(struct tp_request *r);
+
 #endif /* TP_AUTH_H */

@@ -6,6 +6,7 @@
 #include "tp_gwresp.h"
 #include "tp_hdr.h"
 #include "tp_http_parse.h"
+#include "tp_jwt.h"
 #include "tp_reqid.h"
 #include "tp_time.h"
 #include "tp_worker.h"
@@ -196,6 +197,53 @@ ctx_iam(const struct tp_request *r, enum tp_ctxvar id, struct tp_str *out)
 }
 
 int
+tp_context_claim(const struct tp_request *r, const char *name, size_t len,
+    struct tp_str *out)
+{
+    const struct tp_jwt_result *res = r->auth.claims;
+    const struct tp_jwt_claim *c;
+
+    if (res == NULL || len == 0) {
+        return TP_DECLINED;
+    }
+    c = tp_jwt_claim_get(res->claims, res->nclaims, name, len);
+    if (c == NULL) {
+        return TP_DECLINED;
+    }
+    *out = c->value;
+    return TP_OK;
+}
+
+/* "authorizer.claims.NAME" or "authorizer.claims['NAME']" (templates,
+ * for names with ':' like custom:role): TP_DECLINED when <name> is
+ * neither, with *<is_claim> false. */
+static int
+ctx_claim_ref(const struct tp_request *r, const char *name, size_t len,
+    bool *is_claim, struct tp_str *out)
+{
+    static const char pre[] = "authorizer.claims";
+    size_t n = sizeof(pre) - 1;
+    char q;
+
+    *is_claim = false;
+    if (len <= n || memcmp(name, pre, n) != 0) {
+        return TP_DECLINED;
+    }
+    if (name[n] == '.') {
+        *is_claim = true;
+        return tp_context_claim(r, name + n + 1, len - n - 1, out);
+    }
+    q = len >= n + 5 ? name[n + 1] : '\0';
+    if (name[n] != '[' || (q != '\'' && q != '"') || name[len - 1] != ']'
+        || name[len - 2] != q)
+    {
+        return TP_DECLINED;
+    }
+    *is_claim = true;
+    return tp_context_claim(r, name + n + 2, len - n - 4, out);
+}
+
+int
 tp_context_value(const struct tp_request *r, enum tp_ctxvar id, char *buf,
     struct tp_str *out)
 {
@@ -277,6 +325,12 @@ tp_context_value(const struct tp_request *r, enum tp_ctxvar id, char *buf,
     case TP_CTX_CLIENT_CERT_NOT_BEFORE:
     case TP_CTX_CLIENT_CERT_NOT_AFTER:
         return tp_clientcert_value(r, id, out);
+    case TP_CTX_AUTHORIZER_ERROR:
+        return ctx_str(r->auth.error, out);
+    case TP_CTX_AUTHORIZER_PRINCIPAL_ID:
+        return ctx_str(r->auth.principal_id, out);
+    case TP_CTX_AUTHORIZER_CLAIMS:
+        return TP_DECLINED;          /* auth.md 4.5: null alone */
     default:
         return ctx_integration(r, id, buf, out);
     }
@@ -287,8 +341,13 @@ tp_context_get(const struct tp_request *r, const char *name, size_t len,
     struct tp_arena *a, struct tp_str *out)
 {
     char *buf;
-    int id = tp_ctxvar_id(name, len);
+    int id = tp_ctxvar_id(name, len), rc;
+    bool claim;
 
+    rc = ctx_claim_ref(r, name, len, &claim, out);
+    if (claim) {
+        return rc;
+    }
     if (id < 0) {
         return TP_DECLINED;
     }

@@ -24,6 +24,14 @@ int tp_context_value(const struct tp_request *r, enum tp_ctxvar id,
 int tp_context_get(const struct tp_request *r, const char *name, size_t len,
     struct tp_arena *a, struct tp_str *out);
 
+/*
+ * Claim <name, len> of the request's verified JWT or Cognito token
+ * ($context.authorizer.claims.<name>): a string claim's value, any other
+ * as its JSON text.  TP_DECLINED without a token or such a claim.
+ */
+int tp_context_claim(const struct tp_request *r, const char *name,
+    size_t len, struct tp_str *out);
+
 /* The route key for $context.routeKey / resourcePath ("GET /pets/{id}"). */
 struct tp_str tp_context_route_key(const struct tp_request *r);
 

@@ -6,6 +6,7 @@
  * body for a SigV4 payload hash, a key set being fetched) returns
  * TP_PHASE_DONE and later calls tp_pipeline_resume().  Workers only.
  */
+#include "tp_auth.h"
 #include "tp_pipeline.h"
 #include "tp_respond.h"
 
@@ -17,6 +18,9 @@ tp_phase_auth(struct tp_request *r)
     switch (rt->authorization) {
     case TP_AUTHZ_NONE:
         return TP_PHASE_CONTINUE;
+    case TP_AUTHZ_JWT:
+    case TP_AUTHZ_COGNITO:
+        return tp_auth_jwt(r);
     default:
         /* Types not served yet: the config load warned ("not enforced"). */
         return TP_PHASE_CONTINUE;

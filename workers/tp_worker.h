@@ -17,6 +17,7 @@
 struct tp_cache;
 struct tp_cache_stats;
 struct tp_client;
+struct tp_jwt_worker;
 struct tp_keymemo;
 struct tp_q_table;
 struct tp_state;
@@ -70,6 +71,9 @@ struct tp_worker {
     struct tp_cache_stats *cache_stats;  /* shm: hits and misses */
     uint64_t cache_reported;         /* mono ms of the last cache error */
     uint64_t cache_errors;           /* since that report */
+
+    struct tp_jwt_worker *jwt;       /* JWT/Cognito keys and token cache
+                                        (tp_auth_jwt.c), made on first use */
 
     uint64_t alog_lost;              /* access-log lines not written since
                                         the last report */

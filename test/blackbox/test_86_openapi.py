@@ -62,6 +62,8 @@ def write_config(workdir, cfg, name="t.conf"):
 def test_check_config_importing_conformance_file(workdir, spec):
     need_dir()
     copy_spec(workdir, spec)
+    if spec == "openapi.cognito-auth.json":
+        spec = cognito_template(workdir, spec)
     cfg = base_config(9, apis=[{"id": "imported", "name": "Imported", "type": "REST",
                                 "openapi": spec,
                                 "stages": [{"name": "prod",
@@ -71,6 +73,23 @@ def test_check_config_importing_conformance_file(workdir, spec):
     rc, out = run_turnpike("-c", path, "-t")
     assert rc == 0, "`turnpike -t` on a config importing %s exited %d:\n%s" % (spec, rc, out)
     assert "%s: syntax ok" % path in out, out
+
+
+def cognito_template(workdir, spec):
+    """openapi.cognito-auth.json is a Terraform template: its providerARNs are
+    "${cognito_pool_arn}".  As it is, the import fails naming that; with a pool's
+    ARN in place, the copy returned imports."""
+    cfg = base_config(9, apis=[{"id": "imported", "name": "Imported", "type": "REST",
+                                "openapi": spec, "stages": [{"name": "prod"}]}],
+                      listeners=[{"address": "127.0.0.1:@PORT@", "default_api": "imported"}])
+    rc, out = run_turnpike("-c", write_config(workdir, cfg), "-t")
+    assert rc == 1 and 'provider ARN "${cognito_pool_arn}" is not a user pool ARN' in out, out
+    with open(os.path.join(workdir, spec)) as f:
+        text = f.read().replace("${cognito_pool_arn}", "arn:aws:cognito-idp:us-east-1:"
+                                "123456789012:userpool/us-east-1_Example")
+    with open(os.path.join(workdir, "pool-" + spec), "w") as f:
+        f.write(text)
+    return "pool-" + spec
 
 
 def test_conformance_directory_has_files():

@@ -27,8 +27,11 @@
 
 #include "tp_conf.h"
 #include "tp_http_parse.h"
+#include "tp_jwt.h"
 #include "tp_log.h"
 #include "tp_route.h"
+
+#include "jwt_fixtures.h"
 
 static char dir[PATH_MAX];           /* realpath of the temporary directory */
 static char path[PATH_MAX + 32];     /* the config file of the current test */
@@ -1523,6 +1526,211 @@ test_server__tp_conf__stage_variable_too_long(void **state)
     assert_non_null(strstr(logbuf, "expanded uri longer than"));
 }
 
+/* ---- authorizers ---- */
+
+#define PROXY9 "{ type = \"HTTP_PROXY\"; uri = \"http://127.0.0.1:9\"; };"
+#define AZ_POOL "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/" \
+    "eu-west-1_Pool"
+
+static const struct tp_route *
+find_route(const struct tp_api *api, const char *key)
+{
+    unsigned i;
+
+    for (i = 0; i < api->nroutes; i++) {
+        if (strcmp(api->routes[i].key, key) == 0) {
+            return &api->routes[i];
+        }
+    }
+    fail_msg("no route %s", key);
+    return NULL;
+}
+
+static void
+test_server__tp_conf__authorizers(void **state)
+{
+    const struct tp_authorizer *a;
+    const struct tp_api *h, *r;
+    struct tp_model *m;
+
+    (void) state;
+    write_file("jwks.json", JWKS_MAIN);
+    m = load_log(
+        "listeners = ( { address = \"127.0.0.1:8080\"; } );\n"
+        "authorizers = (\n"
+        "  { name = \"file\"; type = \"jwt\"; issuer = \"" JWT_ISS "\";\n"
+        "    audience = ( \"a\", \"b\" ); jwks = \"jwks.json\";\n"
+        "    identity_source = \"$request.header.X-Token\";\n"
+        "    clock_skew_s = 30; token_cache = false; },\n"
+        "  { name = \"url\"; type = \"JWT\";\n"
+        "    issuer = \"https://i.example\"; audience = ( \"a\" );\n"
+        "    jwks = \"https://k.example:8443/x/k?v=1\";\n"
+        "    algorithms = ( \"RS256\", \"ES384\" ); },\n"
+        "  { name = \"oidc\"; type = \"JWT\";\n"
+        "    issuer = \"https://o.example/r/\"; audience = ( \"a\" );\n"
+        "    hs256_secret = \"" JWT_HS_SECRET "\"; },\n"
+        "  { name = \"hs\"; type = \"JWT\"; issuer = \"x\";\n"
+        "    audience = ( \"a\" ); algorithms = ( \"HS256\" );\n"
+        "    hs256_secret = \"" JWT_HS_SECRET "\"; },\n"
+        "  { name = \"pool\"; type = \"COGNITO_USER_POOLS\";\n"
+        "    provider_arns = ( \"" AZ_POOL "\" ); },\n"
+        "  { name = \"lambda\"; type = \"TOKEN\"; function = \"f\"; }\n"
+        ");\n"
+        "apis = (\n"
+        "  { id = \"h\"; type = \"HTTP\"; routes = (\n"
+        "    { route = \"GET /a\"; authorizer = \"file\";\n"
+        "      authorization_scopes = ( \"s\" );\n"
+        "      integration = " PROXY9 " },\n"
+        "    { route = \"GET /b\"; authorization = \"jwt\";\n"
+        "      authorizer = \"url\";\n"
+        "      integration = " PROXY9 " },\n"
+        "    { route = \"GET /c\"; authorization = \"NONE\";\n"
+        "      authorizer = \"url\";\n"
+        "      integration = " PROXY9 " } ); },\n"
+        "  { id = \"r\"; routes = (\n"
+        "    { route = \"GET /p\"; authorizer = \"pool\";\n"
+        "      integration = { type = \"MOCK\"; }; },\n"
+        "    { route = \"GET /l\"; authorizer = \"lambda\";\n"
+        "      integration = { type = \"MOCK\"; }; } ); }\n"
+        ");\n");
+    if (m == NULL) {
+        fail_msg("config rejected: %s", err);
+    }
+    assert_int_equal(m->nauthorizers, 6);
+    assert_int_equal(m->nauthorizer_ids, 6);
+    a = &m->authorizers[0];
+    assert_int_equal(a->type, TP_AUTHORIZER_JWT);
+    assert_string_equal(a->identity_header, "x-token");
+    assert_false(a->cache_tokens);
+    assert_non_null(a->jwks);
+    assert_true(a->jwks->nkeys >= 3);
+    assert_ptr_equal(a->jwt->jwks, a->jwks);
+    assert_null(a->jwks_backend);
+    assert_int_equal(a->jwt->mode, TP_JWT_MODE_JWT);
+    assert_int_equal(a->jwt->leeway, 30);
+    assert_int_equal(a->jwt->algs, 0);           /* the RS default */
+    assert_int_equal(a->jwt->naudiences, 2);
+    assert_string_equal(a->jwt->audiences[1], "b");
+    assert_string_equal(a->jwt->issuer, JWT_ISS);
+    a = &m->authorizers[1];
+    assert_true(a->cache_tokens);
+    assert_string_equal(a->identity_header, "authorization");
+    assert_null(a->jwks);
+    assert_string_equal(a->jwks_backend->hostport, "k.example:8443");
+    assert_true(a->jwks_backend->tls);
+    assert_string_equal(a->jwks_path, "/x/k?v=1");
+    assert_null(a->discovery_path);
+    assert_int_equal(a->jwt->algs, TP_JWA_BIT(TP_JWA_RS256)
+        | TP_JWA_BIT(TP_JWA_ES384));
+    a = &m->authorizers[2];                      /* OIDC discovery */
+    assert_null(a->jwks_path);
+    assert_string_equal(a->discovery_path,
+        "/r/.well-known/openid-configuration");
+    assert_int_equal(a->jwt->algs, TP_JWT_ALGS_DEFAULT
+        | TP_JWA_BIT(TP_JWA_HS256));
+    assert_int_equal(a->jwt->hs256_key_len, strlen(JWT_HS_SECRET));
+    a = &m->authorizers[3];                      /* HS256 alone: no keys */
+    assert_null(a->jwks_backend);
+    assert_null(a->jwks);
+    a = &m->authorizers[4];
+    assert_int_equal(a->type, TP_AUTHORIZER_COGNITO);
+    assert_int_equal(a->jwt->mode, TP_JWT_MODE_COGNITO);
+    assert_string_equal(a->jwt->issuer,
+        "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Pool");
+    assert_string_equal(a->jwks_url, "https://cognito-idp.eu-west-1."
+        "amazonaws.com/eu-west-1_Pool/.well-known/jwks.json");
+    assert_int_equal(a->jwt->naudiences, 0);
+    assert_int_equal(m->authorizers[5].type, TP_AUTHORIZER_TOKEN);
+    assert_null(m->authorizers[5].jwt);
+    h = &m->apis[0];
+    r = &m->apis[1];
+    assert_int_equal(find_route(h, "GET /a")->authorization, TP_AUTHZ_JWT);
+    assert_ptr_equal(find_route(h, "GET /a")->auth, &m->authorizers[0]);
+    assert_int_equal(find_route(h, "GET /b")->authorization, TP_AUTHZ_JWT);
+    assert_int_equal(find_route(h, "GET /c")->authorization, TP_AUTHZ_NONE);
+    assert_int_equal(find_route(r, "GET /p")->authorization,
+        TP_AUTHZ_COGNITO);
+    assert_ptr_equal(find_route(r, "GET /p")->auth, &m->authorizers[4]);
+    assert_int_equal(find_route(r, "GET /l")->authorization,
+        TP_AUTHZ_CUSTOM);
+    assert_non_null(strstr(logbuf, "not supported yet: authorizer "
+        "\"lambda\" (TOKEN"));
+    assert_non_null(strstr(logbuf, "not supported yet: CUSTOM authorization "
+        "of route 'GET /l' (Lambda authorizer \"lambda\""));
+    assert_null(strstr(logbuf, "GET /a"));
+    assert_null(strstr(logbuf, "GET /p"));
+}
+
+static void
+test_server__tp_conf__authorizer_errors(void **state)
+{
+    static const char head[] =
+        "listeners = ( { address = \"127.0.0.1:8080\"; } );\n"
+        "authorizers = (\n";
+    char text[2048];
+
+    (void) state;
+    write_file("jwks.json", JWKS_MAIN);
+    write_file("mixed.json", "{\"keys\": [{\"kty\": \"oct\", \"k\": \"AA\", "
+        "\"kid\": \"o\"}]}");
+#define AZ_ERR(body, at, what) \
+    do { \
+        snprintf(text, sizeof(text), "%s%s);\n", head, body); \
+        load_err(text, at, what); \
+    } while (0)
+    AZ_ERR("{ type = \"JWT\"; }\n", "type", "needs a 'name'");
+    AZ_ERR("{ name = \"a\"; }\n", "name", "needs a 'type'");
+    AZ_ERR("{ name = \"a\"; type = \"OAUTH\"; }\n", "OAUTH",
+        "not \"OAUTH\"");
+    AZ_ERR("{ name = \"a\"; type = \"JWT\"; issuer = \"https://i\";\n"
+        " audience = ( \"a\" ); jwks = \"missing.json\"; }\n", "missing",
+        "cannot read jwks");
+    AZ_ERR("{ name = \"a\"; type = \"JWT\"; issuer = \"https://i\";\n"
+        " audience = ( \"a\" ); jwks = \"mixed.json\"; }\n", "mixed",
+        "has no usable key: key 0 (kid \"o\")");
+    AZ_ERR("{ name = \"a\"; type = \"JWT\"; issuer = \"https://i\";\n"
+        " audience = ( 1 ); }\n", "audience", "list of non-empty strings");
+    AZ_ERR("{ name = \"a\"; type = \"JWT\"; issuer = \"https://i\";\n"
+        " audience = ( \"a\" ); clock_skew_s = 301; }\n", "clock_skew_s",
+        "[0, 300]");
+    AZ_ERR("{ name = \"a\"; type = \"JWT\"; issuer = \"https://i\";\n"
+        " audience = ( \"a\" ); token_cache = 1; }\n", "token_cache",
+        "true or false");
+    AZ_ERR("{ name = \"a\"; type = \"COGNITO_USER_POOLS\"; }\n", "name",
+        "needs an issuer or provider_arns");
+    AZ_ERR("{ name = \"a\"; type = \"COGNITO_USER_POOLS\";\n provider_arns = "
+        "( \"" AZ_POOL "\", \"" AZ_POOL "2\" ); }\n", "name",
+        "one user pool per authorizer");
+    AZ_ERR("{ name = \"a\"; type = \"JWT\"; issuer = \"https://i\";\n"
+        " audience = ( \"a\" ); jwks = \"ftp://x/k\"; }\n", "ftp",
+        "must be a file or an https:// URL");
+    AZ_ERR("{ name = \"a\"; type = \"JWT\"; issuer = \"https://i\";\n"
+        " audience = ( \"a\" ); jwks = \"https://x:99999/k\"; }\n", "99999",
+        "bad port");
+#undef AZ_ERR
+    /* a route's authorizer of the wrong kind */
+    snprintf(text, sizeof(text), "%s"
+        "{ name = \"p\"; type = \"COGNITO_USER_POOLS\"; provider_arns = "
+        "( \"" AZ_POOL "\" ); },\n"
+        "{ name = \"l\"; type = \"REQUEST\"; }\n);\n"
+        "apis = ( { id = \"r\"; routes = (\n"
+        "  { route = \"GET /p\"; authorization = \"CUSTOM\"; "
+        "authorizer = \"p\";\n"
+        "    integration = { type = \"MOCK\"; }; } ); } );\n",
+        head);
+    load_err(text, "GET /p", "authorization CUSTOM needs a Lambda (REQUEST or "
+        "TOKEN) authorizer, but \"p\" is COGNITO_USER_POOLS");
+    snprintf(text, sizeof(text), "%s"
+        "{ name = \"l\"; type = \"REQUEST\"; }\n);\n"
+        "apis = ( { id = \"r\"; routes = (\n"
+        "  { route = \"GET /p\"; authorization = \"COGNITO_USER_POOLS\";\n"
+        "    authorizer = \"l\";\n"
+        "    integration = { type = \"MOCK\"; }; } ); } );\n",
+        head);
+    load_err(text, "GET /p", "needs a COGNITO_USER_POOLS authorizer, but "
+        "\"l\" is REQUEST");
+}
+
 int
 main(void)
 {
@@ -1572,6 +1780,8 @@ main(void)
         T(test_server__tp_conf__uri_unknown_param),
         T(test_server__tp_conf__stage_variable_undefined),
         T(test_server__tp_conf__stage_variable_too_long),
+        T(test_server__tp_conf__authorizers),
+        T(test_server__tp_conf__authorizer_errors),
 #undef T
     };
 

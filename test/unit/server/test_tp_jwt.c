@@ -670,6 +670,47 @@ test_server__tp_jwt__answers(void **state)
         "the token does not have a valid audience");
 }
 
+/* The items a route scope is matched against (tp_jwt_scope_items): the
+ * same as tp_jwt_validate's, so a cached token can be checked again. */
+static void
+test_server__tp_jwt__scope_items(void **state)
+{
+    static const struct {
+        const char *payload;
+        const char *want;                /* items joined with '|' */
+    } items_cases[] = {
+        { "{}", "" },
+        { "{\"scope\":\"a  b\"}", "a|b|" },
+        { "{\"scope\":\"a\",\"scp\":\"x y\"}", "a|x|y|" },
+        { "{\"scope\":\"a\",\"scp\":[\"c\",1,\"d\"]}", "a|c|d|" },
+        { "{\"scp\":[]}", "" },
+        { "{\"scope\":7}", "" },
+    };
+    char buf[512], got[128];
+    const char *detail;
+    struct tp_str *items;
+    struct tp_arena a;
+    struct tp_jwt t;
+    unsigned n, i, k;
+    size_t len;
+
+    (void) state;
+    tp_arena_init(&a, 4096);
+    for (i = 0; i < TP_NELEM(items_cases); i++) {
+        make(buf, "{\"alg\":\"RS256\"}", items_cases[i].payload);
+        assert_int_equal(tp_jwt_decode(&t, buf, strlen(buf), &a, &detail),
+            TP_JWT_OK);
+        assert_int_equal(tp_jwt_scope_items(&t, &a, &items, &n), TP_OK);
+        for (k = 0, len = 0; k < n; k++) {
+            len += (size_t) snprintf(got + len, sizeof(got) - len, "%.*s|",
+                (int) items[k].len, items[k].p);
+        }
+        got[len] = '\0';
+        assert_string_equal(got, items_cases[i].want);
+    }
+    tp_arena_free(&a);
+}
+
 int
 main(void)
 {
@@ -678,6 +719,7 @@ main(void)
         cmocka_unit_test(test_server__tp_jwt__signature_bytes),
         cmocka_unit_test(test_server__tp_jwt__times),
         cmocka_unit_test(test_server__tp_jwt__claims),
+        cmocka_unit_test(test_server__tp_jwt__scope_items),
         cmocka_unit_test(test_server__tp_jwt__decode),
         cmocka_unit_test(test_server__tp_jwt__copies),
         cmocka_unit_test(test_server__tp_jwt__bearer),

@@ -110,6 +110,29 @@ test_server__tp_tmpl__references(void **state)
 }
 
 static void
+test_server__tp_tmpl__claims(void **state)
+{
+    (void) state;
+    /* auth.md 5: claims by name, or in brackets for names with ':' */
+    seen[0] = '\0';
+    assert_string_equal(render("$context.authorizer.claims.sub "
+        "$context.authorizer.claims['custom:role'] "
+        "${context.authorizer.claims[\"cognito:groups\"]}."),
+        "$context.authorizer.claims.sub "
+        "$context.authorizer.claims['custom:role'] "
+        "${context.authorizer.claims[\"cognito:groups\"]}.");
+    assert_string_equal(seen, "0:authorizer.claims.sub;"
+        "0:authorizer.claims['custom:role'];"
+        "0:authorizer.claims[\"cognito:groups\"];");
+    /* only right after "claims", and only a whole ['...'] */
+    seen[0] = '\0';
+    (void) render("$context.stage['x'] $context.authorizer.claims['x "
+        "$context.authorizer.claims[''] $context.authorizer.claimsx['y']");
+    assert_string_equal(seen, "0:stage;0:authorizer.claims;"
+        "0:authorizer.claims;0:authorizer.claimsx;");
+}
+
+static void
 test_server__tp_tmpl__null_references(void **state)
 {
     (void) state;
@@ -182,6 +205,7 @@ main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
         T(test_server__tp_tmpl__plain_text),
         T(test_server__tp_tmpl__references),
+        T(test_server__tp_tmpl__claims),
         T(test_server__tp_tmpl__null_references),
         T(test_server__tp_tmpl__input_forms),
         T(test_server__tp_tmpl__vtl_declined),

@@ -1,0 +1,180 @@
+/*
+ * tp_conf_authorizers.c: the top-level `authorizers` section, read into
+ * the source-neutral description of tp_apibuild.h and built by
+ * tp_apibuild_auth.c (which the OpenAPI importer shares).  Master only.
+ *
+ *   authorizers = (
+ *     { name = "jwt"; type = "JWT"; issuer = "https://...";
+ *       audience = ( "client-a" ); jwks = "jwks.json" | "https://...";
+ *       algorithms = ( "RS256" ); hs256_secret = "..."; tls_ca = "ca.pem";
+ *       identity_source = "$request.header.Authorization"; },
+ *     { name = "pool"; type = "COGNITO_USER_POOLS";
+ *       provider_arns = ( "arn:aws:cognito-idp:REGION:ACCT:userpool/ID" ); }
+ *   );
+ */
+#include "tp_apibuild.h"
+
+#define B_OFF(f) offsetof(struct tp_build_authorizer, f)
+
+static const struct tp_conf_field authorizer_fields[] = {
+    { "name", TP_CT_STR, B_OFF(name), 0, 0, NULL },
+    { "type", TP_CT_STR, B_OFF(type), 0, 0, NULL },
+    { "identity_source", TP_CT_STR, B_OFF(identity_source), 0, 0, NULL },
+    { "issuer", TP_CT_STR, B_OFF(issuer), 0, 0, NULL },
+    { "audience", TP_CT_LIST, 0, 0, 0, NULL },
+    { "jwks", TP_CT_ANY, 0, 0, 0, NULL },            /* conf_az_scalars */
+    { "algorithms", TP_CT_LIST, 0, 0, 0, NULL },
+    { "hs256_secret", TP_CT_STR, B_OFF(hs256_secret), 0, 0, NULL },
+    { "provider_arns", TP_CT_LIST, 0, 0, 0, NULL },
+    { "tls_ca", TP_CT_PATH, B_OFF(tls_ca), 0, 0, NULL },
+    { "clock_skew_s", TP_CT_ANY, 0, 0, 0, NULL },
+    { "token_cache", TP_CT_ANY, 0, 0, 0, NULL },
+    /* Lambda authorizers (REQUEST, TOKEN): issue 7 reads these */
+    { "function", TP_CT_ANY, 0, 0, 0, NULL },
+    { "identity_sources", TP_CT_ANY, 0, 0, 0, NULL },
+    { "ttl", TP_CT_ANY, 0, 0, 0, NULL },
+    { "simple_responses", TP_CT_ANY, 0, 0, 0, NULL },
+    { "payload_format", TP_CT_ANY, 0, 0, 0, NULL },
+    { "identity_validation_expression", TP_CT_ANY, 0, 0, 0, NULL },
+};
+
+/* A list of strings: ( "a", "b" ). */
+static int
+conf_az_strings(struct tp_conf_ctx *c, const config_setting_t *g,
+    const char *name, const char ***out, unsigned *n)
+{
+    const config_setting_t *l = config_setting_get_member(g, name), *e;
+    int i, len = l != NULL ? config_setting_length(l) : 0;
+
+    *n = 0;
+    *out = tp_arena_calloc(c->a, sizeof(**out) * (size_t) (len + 1));
+    if (*out == NULL) {
+        return tp_conf_error(c, g, "out of memory");
+    }
+    for (i = 0; i < len; i++) {
+        e = config_setting_get_elem(l, (unsigned) i);
+        if (config_setting_type(e) != CONFIG_TYPE_STRING
+            || *config_setting_get_string(e) == '\0')
+        {
+            return tp_conf_error(c, e, "'%s' must be a list of non-empty "
+                "strings", name);
+        }
+        (*out)[(*n)++] = tp_conf_str(c, e);
+    }
+    return TP_OK;
+}
+
+static int
+conf_az_scalars(struct tp_conf_ctx *c, const config_setting_t *g,
+    struct tp_build_authorizer *b)
+{
+    const config_setting_t *s;
+    const char *v;
+
+    s = config_setting_get_member(g, "jwks");
+    if (s != NULL) {
+        v = config_setting_get_string(s);
+        if (v == NULL || *v == '\0') {
+            return tp_conf_error(c, s, "'jwks' must be a file name or an "
+                "https:// URL");
+        }
+        b->jwks_src = tp_conf_src(c, s);
+        /* a file is relative to the config's directory; a URL stays */
+        b->jwks = strstr(v, "://") != NULL ? tp_conf_str(c, s)
+                                           : tp_conf_path(c, v);
+    }
+    s = config_setting_get_member(g, "clock_skew_s");
+    if (s != NULL) {
+        if (config_setting_type(s) != CONFIG_TYPE_INT
+            || config_setting_get_int(s) < 0
+            || config_setting_get_int(s) > 300)
+        {
+            return tp_conf_error(c, s, "'clock_skew_s' must be an integer "
+                "of seconds in [0, 300]");
+        }
+        b->leeway_s = config_setting_get_int(s);
+    }
+    s = config_setting_get_member(g, "token_cache");
+    if (s != NULL) {
+        if (config_setting_type(s) != CONFIG_TYPE_BOOL) {
+            return tp_conf_error(c, s, "'token_cache' must be true or "
+                "false");
+        }
+        b->no_token_cache = !config_setting_get_bool(s);
+    }
+    s = config_setting_get_member(g, "identity_sources");
+    if (s != NULL && b->identity_source == NULL
+        && config_setting_length(s) == 1
+        && config_setting_type(config_setting_get_elem(s, 0))
+            == CONFIG_TYPE_STRING)
+    {
+        /* CONFIG.md writes Lambda sources as a list; one header is fine */
+        b->identity_source = tp_conf_str(c, config_setting_get_elem(s, 0));
+    }
+    return TP_OK;
+}
+
+static int
+conf_authorizer(struct tp_conf_ctx *c, const config_setting_t *g,
+    struct tp_authorizer *out)
+{
+    struct tp_build_authorizer b;
+
+    memset(&b, 0, sizeof(b));
+    b.src = tp_conf_src(c, g);
+    if (!config_setting_is_group(g)) {
+        return tp_conf_error(c, g, "each authorizer must be a group "
+            "{ name = ...; type = ...; }");
+    }
+    if (tp_conf_apply(c, g, authorizer_fields, TP_NELEM(authorizer_fields),
+            &b) != TP_OK
+        || conf_az_strings(c, g, "audience", &b.audiences, &b.naudiences)
+            != TP_OK
+        || conf_az_strings(c, g, "algorithms", &b.algorithms,
+            &b.nalgorithms) != TP_OK
+        || conf_az_strings(c, g, "provider_arns", &b.provider_arns,
+            &b.nprovider_arns) != TP_OK
+        || conf_az_scalars(c, g, &b) != TP_OK)
+    {
+        return TP_ERROR;
+    }
+    if (b.type == NULL) {
+        return tp_conf_error(c, g, "authorizer \"%s\" needs a 'type' (JWT, "
+            "COGNITO_USER_POOLS, REQUEST or TOKEN)", b.name != NULL
+            ? b.name : "");
+    }
+    return tp_build_authorizer(c, &b, out);
+}
+
+int
+tp_conf_authorizers(struct tp_conf_ctx *c, const config_setting_t *l)
+{
+    int i, n = l != NULL ? config_setting_length(l) : 0;
+    struct tp_authorizer *list;
+    unsigned k;
+
+    if (n == 0) {
+        return TP_OK;
+    }
+    list = tp_arena_calloc(c->a, sizeof(*list) * (size_t) n);
+    if (list == NULL) {
+        return tp_conf_error(c, l, "out of memory");
+    }
+    for (i = 0; i < n; i++) {
+        const config_setting_t *g = config_setting_get_elem(l, (unsigned) i);
+
+        if (conf_authorizer(c, g, &list[i]) != TP_OK) {
+            return TP_ERROR;
+        }
+        for (k = 0; k < (unsigned) i; k++) {
+            if (strcmp(list[k].name, list[i].name) == 0) {
+                return tp_conf_error(c, g, "authorizer \"%s\" is defined "
+                    "twice (first at line %d)", list[i].name,
+                    list[k].src.line);
+            }
+        }
+    }
+    c->m->authorizers = list;
+    c->m->nauthorizers = (unsigned) n;
+    return TP_OK;
+}
