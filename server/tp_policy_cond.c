@@ -130,7 +130,7 @@ pol_value(struct tp_pol_ctx *c, const char *op, struct tp_pol_cond *k,
         break;
     case TP_PCOND_IP:
         if (t != TP_JSON_STRING
-            || tp_pol_parse_ip(out->s, out->len, true, &out->u.ip) != TP_OK)
+            || tp_cidr_parse(out->s, out->len, true, &out->u.ip) != TP_OK)
         {
             want = "an IPv4 or IPv6 address or CIDR (10.0.0.0/8)";
         }
@@ -275,7 +275,7 @@ static bool
 pol_match_any(const struct tp_pol_cond *k, const char *s)
 {
     size_t n = strlen(s);
-    struct tp_pol_ip ip;
+    struct tp_cidr ip;
     double num = 0;
     int64_t ms = 0;
     bool b = false;
@@ -299,7 +299,7 @@ pol_match_any(const struct tp_pol_cond *k, const char *s)
         b = strcasecmp(s, "true") == 0;
         break;
     case TP_PCOND_IP:
-        if (tp_pol_parse_ip(s, n, false, &ip) != TP_OK) {
+        if (tp_cidr_parse(s, n, false, &ip) != TP_OK) {
             return false;
         }
         break;
@@ -330,7 +330,7 @@ pol_match_any(const struct tp_pol_cond *k, const char *s)
             m = b == v->u.b;
             break;
         case TP_PCOND_IP:
-            m = tp_pol_ip_in(&v->u.ip, &ip);
+            m = tp_cidr_contains(&v->u.ip, &ip);
             break;
         case TP_PCOND_ARN:
             m = tp_pol_arn_match(v->s, v->len, s, n);

@@ -15,6 +15,7 @@
 #define TP_POLICY_INT_H
 
 #include "tp_policy.h"
+#include "tp_cidr.h"
 #include "tp_json.h"
 
 /* The value type a condition operator compares. */
@@ -48,12 +49,6 @@ enum tp_pcond_set {
     TP_PSET_ALL
 };
 
-struct tp_pol_ip {
-    uint8_t family;                  /* 4 or 6 */
-    uint8_t bits;                    /* prefix length */
-    uint8_t addr[16];
-};
-
 /* One policy value of a condition, in its operator's type. */
 struct tp_pol_val {
     const char *s;                   /* strings, ARNs: NUL-terminated */
@@ -62,7 +57,7 @@ struct tp_pol_val {
         double num;                  /* NUMERIC */
         int64_t ms;                  /* DATE: ms since the epoch, UTC */
         bool b;                      /* BOOL; NULL: true = must be absent */
-        struct tp_pol_ip ip;         /* IP */
+        struct tp_cidr ip;           /* IP */
     } u;
 };
 
@@ -147,10 +142,5 @@ bool tp_pol_arn_match(const char *pat, size_t pn, const char *s, size_t sn);
 /* Parsers shared by compile and evaluation (TP_OK or TP_ERROR). */
 int tp_pol_parse_number(const char *s, size_t len, double *out);
 int tp_pol_parse_date(const char *s, size_t len, int64_t *ms);
-int tp_pol_parse_ip(const char *s, size_t len, bool cidr,
-    struct tp_pol_ip *out);
-
-/* Whether address <ip> is inside CIDR <net>. */
-bool tp_pol_ip_in(const struct tp_pol_ip *net, const struct tp_pol_ip *ip);
 
 #endif /* TP_POLICY_INT_H */

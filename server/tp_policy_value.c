@@ -1,13 +1,12 @@
 /*
  * tp_policy_value.c: the value forms IAM policies compare (tp_policy_int.h):
  * wildcard patterns, ARNs part by part, numbers, ISO 8601 and epoch
- * times, IPv4/IPv6 addresses and CIDRs.  Used on both sides: to compile a
- * policy's values and to read a request's condition keys, so both are
- * understood the same way.  Pure.
+ * times (addresses and CIDRs are server/tp_cidr.c's).  Used on both
+ * sides: to compile a policy's values and to read a request's condition
+ * keys, so both are understood the same way.  Pure.
  */
 #include "tp_policy_int.h"
 
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdlib.h>
 
@@ -276,71 +275,4 @@ tp_pol_parse_date(const char *s, size_t len, int64_t *ms)
         return TP_ERROR;
     }
     return pol_parse_tod(s, len, 11, ms);
-}
-
-int
-tp_pol_parse_ip(const char *s, size_t len, bool cidr, struct tp_pol_ip *out)
-{
-    static const uint8_t mapped[12] = {
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
-    };
-    char tmp[INET6_ADDRSTRLEN + 8];
-    const char *slash = memchr(s, '/', len);
-    size_t alen = slash != NULL ? (size_t) (slash - s) : len;
-    int bits = -1, max;
-
-    if (alen == 0 || alen >= sizeof(tmp) || (slash != NULL && !cidr)) {
-        return TP_ERROR;
-    }
-    memcpy(tmp, s, alen);
-    tmp[alen] = '\0';
-    memset(out, 0, sizeof(*out));
-    if (inet_pton(AF_INET, tmp, out->addr) == 1) {
-        out->family = 4;
-    } else if (inet_pton(AF_INET6, tmp, out->addr) == 1) {
-        out->family = 6;
-    } else {
-        return TP_ERROR;
-    }
-    max = out->family == 4 ? 32 : 128;
-    if (slash != NULL) {
-        size_t n = len - alen - 1;
-
-        if (n == 0 || n > 3 || (n > 1 && slash[1] == '0')) {
-            return TP_ERROR;
-        }
-        bits = pol_digits(slash + 1, n, 0, (int) n);
-        if (bits < 0 || bits > max) {
-            return TP_ERROR;
-        }
-    }
-    out->bits = (uint8_t) (bits < 0 ? max : bits);
-    /* A dual-stack socket reports IPv4 clients as ::ffff:a.b.c.d: an
-     * address (not a CIDR) in that form is the IPv4 one. */
-    if (!cidr && out->family == 6 && memcmp(out->addr, mapped, 12) == 0) {
-        memmove(out->addr, out->addr + 12, 4);
-        memset(out->addr + 4, 0, 12);
-        out->family = 4;
-        out->bits = 32;
-    }
-    return TP_OK;
-}
-
-bool
-tp_pol_ip_in(const struct tp_pol_ip *net, const struct tp_pol_ip *ip)
-{
-    unsigned full = net->bits / 8u, rest = net->bits % 8u;
-    uint8_t mask;
-
-    if (net->family != ip->family) {
-        return false;
-    }
-    if (memcmp(net->addr, ip->addr, full) != 0) {
-        return false;
-    }
-    if (rest == 0) {
-        return true;
-    }
-    mask = (uint8_t) (0xff << (8 - rest));
-    return (net->addr[full] & mask) == (ip->addr[full] & mask);
 }
