@@ -7,6 +7,7 @@
 #include "tp_conf_int.h"
 #include "tp_accesslog_conf.h"
 #include "tp_apibuild.h"
+#include "tp_conf_policy.h"
 #include "tp_openapi.h"
 #include "tp_route.h"
 
@@ -29,7 +30,9 @@ static const struct tp_conf_field api_fields[] = {
     { "binary_media_types", TP_CT_LIST, 0, 0, 0, NULL },
     { "api_key_source", TP_CT_STR, A_OFF(api_key_source), 0, 0, NULL },
     { "minimum_compression_size", TP_CT_ANY, 0, 0, 0, NULL },
-    { "policy", TP_CT_UNSUPPORTED, 0, 0, 0, "resource policies" },
+    { "policy", TP_CT_ANY, 0, 0, 0, NULL },
+    { "policy_file", TP_CT_ANY, 0, 0, 0, NULL },
+    { "endpoint_type", TP_CT_ANY, 0, 0, 0, NULL },
     { "route_selection_expression", TP_CT_UNSUPPORTED, 0, 0, 0,
         "WebSocket APIs" },
 };
@@ -585,7 +588,8 @@ api_one(struct tp_conf_ctx *c, const config_setting_t *g, struct tp_api *api)
     }
     s = config_setting_get_member(g, "cors");
     if ((s != NULL && api_cors(c, api, s) != TP_OK)
-        || api_min_compress(c, g, api) != TP_OK)
+        || api_min_compress(c, g, api) != TP_OK
+        || tp_conf_api_access(c, g, api) != TP_OK)
     {
         return TP_ERROR;
     }

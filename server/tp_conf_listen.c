@@ -7,6 +7,7 @@
 #include "tp_tls.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -20,8 +21,9 @@ static const struct tp_conf_field listener_fields[] = {
     { "address", TP_CT_ANY, 0, 0, 0, NULL },
     { "default_api", TP_CT_ANY, 0, 0, 0, NULL },
     { "tls", TP_CT_GROUP, 0, 0, 0, NULL },
-    { "private", TP_CT_UNSUPPORTED, 0, 0, 0, "private listeners" },
-    { "allow", TP_CT_UNSUPPORTED, 0, 0, 0, "private listener allow list" },
+    { "private", TP_CT_BOOL, L_OFF(private), 0, 0, NULL },
+    { "allow", TP_CT_LIST, 0, 0, 0, NULL },
+    { "name", TP_CT_STR, L_OFF(name), 0, 0, NULL },
 };
 
 static const struct tp_conf_field tls_fields[] = {
@@ -183,6 +185,98 @@ listen_add(struct tp_conf_ctx *c, const config_setting_t *g,
     return TP_OK;
 }
 
+/* allow = ( "10.0.0.0/8", "::1/128" ): who may connect at all. */
+static int
+listen_allow(struct tp_conf_ctx *c, const config_setting_t *s,
+    struct tp_listener *l)
+{
+    unsigned i, n = (unsigned) config_setting_length(s);
+
+    if (n == 0) {
+        return tp_conf_error(c, s, "'allow' needs at least one CIDR "
+            "(leave it out to let anyone connect)");
+    }
+    l->allow = tp_arena_calloc(c->a, sizeof(*l->allow) * n);
+    if (l->allow == NULL) {
+        return tp_conf_error(c, s, "out of memory");
+    }
+    for (i = 0; i < n; i++) {
+        const config_setting_t *e = config_setting_get_elem(s, i);
+        const char *v = config_setting_get_string(e);
+
+        /* Named by index at the list's line: libconfig gives a list
+         * element the line of the token after it. */
+        if (v == NULL || tp_cidr_parse(v, strlen(v), true, &l->allow[i])
+            != TP_OK)
+        {
+            return tp_conf_error(c, s, "'allow'[%u]: entries are CIDRs such "
+                "as \"10.0.0.0/8\" or \"::1/128\" (a bare address is /32 "
+                "or /128), not %s%s%s", i, v != NULL ? "\"" : "",
+                v != NULL ? v : tp_conf_type_name(config_setting_type(e)),
+                v != NULL ? "\"" : "");
+        }
+    }
+    l->nallow = n;
+    return TP_OK;
+}
+
+/* A private listener's default name (its aws:SourceVpce): "vpce-" and
+ * the address with each run of other characters than letters and
+ * digits made one '-' ("10.0.0.5:8080" -> "vpce-10-0-0-5-8080",
+ * "*:8443" -> "vpce-8443"). */
+static const char *
+listen_default_name(struct tp_conf_ctx *c, const char *addr)
+{
+    char *n = tp_arena_alloc(c->a, strlen(addr) + 6), *w;
+    bool dash = true;
+
+    if (n == NULL) {
+        return NULL;
+    }
+    w = n + 5;
+    memcpy(n, "vpce-", 5);
+    for (; *addr != '\0'; addr++) {
+        if (isalnum((unsigned char) *addr)) {
+            *w++ = *addr;
+            dash = false;
+        } else if (!dash) {
+            *w++ = '-';
+            dash = true;
+        }
+    }
+    if (dash && w > n + 5) {
+        w--;
+    }
+    *w = '\0';
+    return n;
+}
+
+/* private, name and allow of listener group <g> into <l>. */
+static int
+listen_private(struct tp_conf_ctx *c, const config_setting_t *g,
+    struct tp_listener *l)
+{
+    const config_setting_t *s = config_setting_get_member(g, "allow");
+
+    if (s != NULL && listen_allow(c, s, l) != TP_OK) {
+        return TP_ERROR;
+    }
+    s = config_setting_get_member(g, "name");
+    if (s != NULL && !l->private) {
+        return tp_conf_error(c, s, "'name' is for private listeners "
+            "(private = true): it is their aws:SourceVpce");
+    }
+    if (s != NULL && l->name[0] == '\0') {
+        return tp_conf_error(c, s, "'name' must not be empty");
+    }
+    if (l->private && l->name == NULL
+        && (l->name = listen_default_name(c, l->address)) == NULL)
+    {
+        return tp_conf_error(c, g, "out of memory");
+    }
+    return TP_OK;
+}
+
 static int
 listen_one(struct tp_conf_ctx *c, const config_setting_t *g)
 {
@@ -196,8 +290,8 @@ listen_one(struct tp_conf_ctx *c, const config_setting_t *g)
     if (!config_setting_is_group(g)) {
         return tp_conf_error(c, g, "each listener must be a group { ... }");
     }
-    if (tp_conf_apply(c, g, listener_fields, TP_NELEM(listener_fields), NULL)
-        != TP_OK)
+    if (tp_conf_apply(c, g, listener_fields, TP_NELEM(listener_fields),
+            &tmpl) != TP_OK)
     {
         return TP_ERROR;
     }
@@ -208,6 +302,9 @@ listen_one(struct tp_conf_ctx *c, const config_setting_t *g)
             "a listener needs 'address' = \"ip:port\"");
     }
     tmpl.address = tp_arena_strdup(c->a, addr);
+    if (listen_private(c, g, &tmpl) != TP_OK) {
+        return TP_ERROR;
+    }
     s = config_setting_get_member(g, "default_api");
     if (s != NULL) {
         api = config_setting_get_string(s);
@@ -237,6 +334,27 @@ listen_one(struct tp_conf_ctx *c, const config_setting_t *g)
     return listen_add(c, g, &tmpl, addr);
 }
 
+/* PRIVATE APIs are served on private listeners only: say so when there
+ * is none. */
+static void
+listen_check_private(struct tp_conf_ctx *c, const config_setting_t *s)
+{
+    unsigned i;
+
+    for (i = 0; i < c->m->nlisteners; i++) {
+        if (c->m->listeners[i].private) {
+            return;
+        }
+    }
+    for (i = 0; i < c->m->napis; i++) {
+        if (c->m->apis[i].endpoint_type == TP_ENDPOINT_PRIVATE) {
+            tp_conf_warn(c, s, "api \"%s\" is PRIVATE but no listener is "
+                "(private = true): it cannot be reached",
+                c->m->apis[i].id);
+        }
+    }
+}
+
 int
 tp_conf_listeners(struct tp_conf_ctx *c, const config_setting_t *s)
 {
@@ -254,6 +372,7 @@ tp_conf_listeners(struct tp_conf_ctx *c, const config_setting_t *s)
             return TP_ERROR;
         }
     }
+    listen_check_private(c, s);
     return TP_OK;
 }
 

@@ -11,6 +11,7 @@
 
 #include "tp_apikey.h"
 #include "tp_core.h"
+#include "tp_cidr.h"
 
 #include <sys/socket.h>
 
@@ -103,6 +104,11 @@ struct tp_listener {
     uint16_t port;
     bool optional;                   /* the [::] half of "*:port": skipped
                                         where IPv6 is unavailable */
+    bool private;                    /* serves PRIVATE APIs (a stand-in
+                                        for a VPC endpoint) */
+    const char *name;                /* private: aws:SourceVpce */
+    struct tp_cidr *allow;           /* clients let in; NULL: anyone */
+    unsigned nallow;
     int fd;                          /* bound socket (master creates) */
     struct tp_src src;
 };
@@ -418,6 +424,13 @@ struct tp_cors {
 struct tp_route_node;
 struct tp_route_index;
 
+/* Where an API is reachable (AWS's endpointConfiguration.types). */
+enum tp_endpoint_type {
+    TP_ENDPOINT_REGIONAL = 0,
+    TP_ENDPOINT_EDGE,                /* served as REGIONAL (no CDN here) */
+    TP_ENDPOINT_PRIVATE              /* private listeners only */
+};
+
 struct tp_api {
     const char *id;
     size_t id_len;
@@ -442,6 +455,7 @@ struct tp_api {
                                         NULL: none */
     struct tp_authorizer *authorizers;   /* the API's own (OpenAPI) */
     unsigned nauthorizers;
+    uint8_t endpoint_type;           /* enum tp_endpoint_type */
     int32_t min_compress;            /* minimumCompressionSize; -1: off */
 #define TP_MIN_COMPRESS_MAX 10485760
     struct tp_src src;

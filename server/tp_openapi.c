@@ -8,6 +8,7 @@
  * (config load, -t, reload).
  */
 #include "tp_openapi_int.h"
+#include "tp_conf_policy.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -313,9 +314,36 @@ oa_min_compress(struct tp_oa *o, int tok)
     return TP_OK;
 }
 
+/* endpointConfiguration.types: one of EDGE, REGIONAL, PRIVATE. */
+static int
+oa_endpoint_types(struct tp_oa *o, int tok)
+{
+    enum tp_endpoint_type t;
+    const char *s;
+
+    if (tp_oa_expect(o, tok, TP_JSON_ARRAY, "'types'") != TP_OK) {
+        return TP_ERROR;
+    }
+    if (o->d.toks[tok].size != 1) {
+        return tp_oa_error(o, tok, "'types' must hold one endpoint type "
+            "(EDGE, REGIONAL or PRIVATE)");
+    }
+    s = tp_oa_string(o, tok + 1, "an endpoint type");
+    if (s == NULL) {
+        return TP_ERROR;
+    }
+    if (tp_conf_endpoint_parse(s, &t) != TP_OK) {
+        return tp_oa_error(o, tok + 1, "unknown endpoint type \"%s\" "
+            "(EDGE, REGIONAL or PRIVATE)", s);
+    }
+    o->api->endpoint_type = (uint8_t) t;
+    return TP_OK;
+}
+
 static int
 oa_endpoint(struct tp_oa *o, int tok)
 {
+    const char *why;
     int k;
     bool off;
 
@@ -331,10 +359,28 @@ oa_endpoint(struct tp_oa *o, int tok)
             }
             /* Only switches off: the config file may have done it too. */
             o->api->disable_execute_api |= off;
+        } else if (tp_json_streq(&o->d, k, "types", 5)) {
+            if (oa_endpoint_types(o, k + 1) != TP_OK) {
+                return TP_ERROR;
+            }
         } else if (tp_json_streq(&o->d, k, "vpcEndpointIds", 14)) {
-            tp_oa_warn(o, k, "not supported yet: private APIs "
-                "(vpcEndpointIds); ignored");
+            /* VPC endpoints come with PRIVATE APIs; which private
+             * listeners reach the API is its resource policy's business
+             * (aws:SourceVpce). */
+            if (tp_oa_expect(o, k + 1, TP_JSON_ARRAY, "'vpcEndpointIds'")
+                != TP_OK)
+            {
+                return TP_ERROR;
+            }
+            if (tp_json_get(&o->d, tok, "types") < 0) {
+                o->api->endpoint_type = TP_ENDPOINT_PRIVATE;
+            }
         }
+    }
+    if ((why = tp_conf_access_problem(o->api, false,
+            (enum tp_endpoint_type) o->api->endpoint_type)) != NULL)
+    {
+        return tp_oa_error(o, tok, "%s", why);
     }
     return TP_OK;
 }
@@ -380,6 +426,42 @@ oa_key_source(struct tp_oa *o, int tok)
     return TP_OK;
 }
 
+/* x-amazon-apigateway-policy: the resource policy as an object (or, as
+ * AWS's exports sometimes write it, its JSON text in a string); the
+ * config file's policy, read after the import, replaces it. */
+static int
+oa_policy(struct tp_oa *o, int k)
+{
+    const char *why = tp_conf_access_problem(o->api, true,
+        TP_ENDPOINT_REGIONAL);
+    struct tp_str text;
+    char err[512];
+    int v = k + 1;
+
+    if (why != NULL) {
+        tp_oa_warn(o, k, "x-amazon-apigateway-policy ignored: %s", why);
+        return TP_OK;
+    }
+    if (tp_json_type(&o->d, v) == TP_JSON_STRING) {
+        text.p = tp_json_str(&o->d, v, &o->tmp, &text.len);
+    } else if (tp_oa_expect(o, v, TP_JSON_OBJECT,
+                   "x-amazon-apigateway-policy") == TP_OK)
+    {
+        text = tp_json_raw(&o->d, v);
+    } else {
+        return TP_ERROR;
+    }
+    if (text.p == NULL) {
+        return tp_oa_error(o, v, "out of memory");
+    }
+    if (tp_conf_policy_compile(o->c, o->api, text.p, text.len, err,
+            sizeof(err)) != TP_OK)
+    {
+        return tp_oa_error(o, v, "x-amazon-apigateway-policy: %s", err);
+    }
+    return TP_OK;
+}
+
 /* A root x-amazon-apigateway-* extension. */
 static int
 oa_root_ext(struct tp_oa *o, int k)
@@ -403,9 +485,9 @@ oa_root_ext(struct tp_oa *o, int k)
         return oa_endpoint(o, v);
     }
     if (oa_is_ext(o, k, "policy")) {
-        tp_oa_warn(o, k, "not supported yet: resource policies "
-            "(x-amazon-apigateway-policy); ignored");
-    } else if (oa_is_ext(o, k, "request-validators")
+        return oa_policy(o, k);
+    }
+    if (oa_is_ext(o, k, "request-validators")
         || oa_is_ext(o, k, "request-validator"))
     {
         tp_oa_warn(o, k, "not supported yet: request validation (%s); "

@@ -112,8 +112,20 @@ void
 tp_client_accept(struct tp_worker *w, struct tp_listener *lst, int fd,
     const struct sockaddr *sa, socklen_t salen)
 {
-    struct tp_client *c = calloc(1, sizeof(*c));
+    struct tp_client *c;
+    struct tp_cidr ip;
 
+    /* A listener's allow list works as a firewall (or a VPC endpoint's
+     * security group) would: others are closed before a byte is read. */
+    if (lst->nallow > 0 && (tp_cidr_from_sockaddr(sa, &ip) != TP_OK
+            || !tp_cidr_list_has(lst->allow, lst->nallow, &ip)))
+    {
+        tp_log(TP_LOG_DEBUG, 0, "connection to %s refused: not in its "
+            "'allow' list", lst->address);
+        close(fd);
+        return;
+    }
+    c = calloc(1, sizeof(*c));
     if (c == NULL) {
         tp_log(TP_LOG_ERROR, errno, "no memory for a connection");
         close(fd);

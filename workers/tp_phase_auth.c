@@ -17,7 +17,14 @@ tp_phase_auth(struct tp_request *r)
 
     switch (rt->authorization) {
     case TP_AUTHZ_NONE:
-        return TP_PHASE_CONTINUE;
+        /* With a resource policy and no authorization type, the policy
+         * alone decides: it needs an explicit Allow (auth.md 7). */
+        if (r->api->policy == NULL
+            && r->api->endpoint_type != TP_ENDPOINT_PRIVATE)
+        {
+            return TP_PHASE_CONTINUE;
+        }
+        return tp_auth_finish(r, TP_POLICY_SILENT, false);
     case TP_AUTHZ_JWT:
     case TP_AUTHZ_COGNITO:
         return tp_auth_jwt(r);

@@ -10,6 +10,7 @@
  * HTTP APIs with a "$default" stage take paths without a stage segment.
  */
 #include "tp_clientcert.h"
+#include "tp_log.h"
 #include "tp_pipeline.h"
 #include "tp_respond.h"
 #include "tp_worker.h"
@@ -167,6 +168,14 @@ tp_phase_resolve(struct tp_request *r)
     if (r->api == NULL || r->api->type == TP_API_WEBSOCKET) {
         r->api = NULL;
         tp_respond_gw(r, TP_GW_NOT_FOUND, NULL);
+        return TP_PHASE_DONE;
+    }
+    if (r->api->endpoint_type == TP_ENDPOINT_PRIVATE && !r->c->lst->private) {
+        /* AWS answers a private API's call through a public endpoint
+         * with a bare 403 Forbidden; the log says why. */
+        tp_log(TP_LOG_DEBUG, 0, "api \"%s\" is PRIVATE: not served on "
+            "listener %s (not private)", r->api->id, r->c->lst->address);
+        tp_respond_gw(r, TP_GW_FORBIDDEN, NULL);
         return TP_PHASE_DONE;
     }
     if (r->stage == NULL) {

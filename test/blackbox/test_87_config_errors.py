@@ -425,8 +425,7 @@ def test_domain_mapping_without_api(workdir):
      ["$util"]),
     (dict(itype="MOCK", integ='          responses = ( { status = 200; templates = ( '
                                '("application/json", "#if($x)a#end") ); } );'), ["#if"]),
-    (dict(api='    policy = "{}";'), ["polic"]),
-], ids=["AWS_IAM", "AWS_PROXY", "AWS", "#set", "$util", "#if", "policy"])
+], ids=["AWS_IAM", "AWS_PROXY", "AWS", "#set", "$util", "#if"])
 def test_not_supported_yet_warns(workdir, kw, words):
     check_warning(workdir, config_text(workdir, **kw), *words)
 

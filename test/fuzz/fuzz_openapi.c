@@ -167,6 +167,8 @@ fuzz_import(const char *buf, size_t size, enum tp_api_type type)
     api.type = type;
     m.apis = &api;
     m.napis = 1;
+    m.server.region = "us-east-1";   /* as tp_conf_server() sets them */
+    m.server.account_id = "123456789012";
     c.a = &a;
     c.m = &m;
     c.opts = &opts;

@@ -639,9 +639,9 @@ test_server__tp_conf__unsupported_sections(void **state)
 
     /* Unsupported settings inside sections are warnings too. */
     m = load_log(
-        "listeners = ( { address = \"127.0.0.1:8080\"; private = true; } );\n"
+        "listeners = ( { address = \"127.0.0.1:8080\"; } );\n"
         "authorizers = ( { name = \"auth\"; type = \"TOKEN\"; } );\n"
-        "apis = ( { id = \"a\"; policy = \"x\"; stages = (\n"
+        "apis = ( { id = \"a\"; stages = (\n"
         "  { name = \"p\"; cache = { }; } );\n"
         "  routes = ( { route = \"GET /\"; authorizer = \"auth\";\n"
         "    integration = { type = \"MOCK\"; function = \"f\"; }; } );\n"
@@ -650,8 +650,6 @@ test_server__tp_conf__unsupported_sections(void **state)
         fail_msg("config rejected: %s", err);
     }
     assert_int_equal(m->napis, 1);
-    assert_non_null(strstr(logbuf, "'private'"));
-    assert_non_null(strstr(logbuf, "'policy'"));
     assert_non_null(strstr(logbuf,
         "not supported yet: CUSTOM authorization of route 'GET /'"));
 }
@@ -806,6 +804,126 @@ test_server__tp_conf__listen_duplicate(void **state)
     /* Same port, other address: fine. */
     assert_non_null(load_ok("listeners = ( { address = \"127.0.0.1:9000\"; "
         "}, { address = \"127.0.0.2:9000\"; } );\n"));
+}
+
+/* Private listeners: private, name (default from the address), allow. */
+static void
+test_server__tp_conf__listen_private(void **state)
+{
+    struct tp_model *m;
+    struct tp_cidr ip;
+
+    (void) state;
+    m = load_ok("listeners = (\n"
+        "  { address = \"127.0.0.1:8080\"; private = true;\n"
+        "    allow = ( \"10.0.0.0/8\", \"127.0.0.1\", \"::1/128\" ); },\n"
+        "  { address = \"*:8081\"; private = true; name = \"vpce-abc\"; },\n"
+        "  { address = \"[::1]:8082\"; private = true; },\n"
+        "  { address = \"127.0.0.1:8083\"; allow = ( \"127.0.0.0/8\" ); }\n"
+        ");\n");
+    assert_int_equal(m->nlisteners, 5);
+    assert_true(m->listeners[0].private);
+    assert_string_equal(m->listeners[0].name, "vpce-127-0-0-1-8080");
+    assert_int_equal(m->listeners[0].nallow, 3);
+    assert_int_equal(tp_cidr_parse("10.200.0.1", 10, false, &ip), TP_OK);
+    assert_true(tp_cidr_list_has(m->listeners[0].allow, 3, &ip));
+    assert_int_equal(tp_cidr_parse("11.0.0.1", 8, false, &ip), TP_OK);
+    assert_false(tp_cidr_list_has(m->listeners[0].allow, 3, &ip));
+    assert_string_equal(m->listeners[1].name, "vpce-abc");
+    assert_string_equal(m->listeners[2].name, "vpce-abc");
+    assert_int_equal(m->listeners[2].nallow, 0);
+    assert_string_equal(m->listeners[3].name, "vpce-1-8082");
+    assert_false(m->listeners[4].private);
+    assert_null(m->listeners[4].name);
+    assert_int_equal(m->listeners[4].nallow, 1);
+
+    load_err("listeners = (\n  { address = \"127.0.0.1:8080\";\n"
+        "    allow = ( \"10.0.0.0/8\",\n \"10.0.0.0/33\"\n ); } );\n",
+        "allow", "'allow'[1]: entries are CIDRs such as "
+        "\"10.0.0.0/8\" or \"::1/128\" (a bare address is /32 or /128), "
+        "not \"10.0.0.0/33\"");
+    load_err("listeners = (\n  { address = \"127.0.0.1:8080\";\n"
+        "    allow = ( 10 ); } );\n", "allow", "not an integer");
+    load_err("listeners = (\n  { address = \"127.0.0.1:8080\";\n"
+        "    allow = ( ); } );\n", "allow", "at least one CIDR");
+    load_err("listeners = (\n  { address = \"127.0.0.1:8080\";\n"
+        "    name = \"vpce-x\"; } );\n", "name", "'name' is for private "
+        "listeners");
+    load_err("listeners = (\n  { address = \"127.0.0.1:8080\";\n"
+        "    private = \"yes\"; } );\n", "private", "private");
+}
+
+/* An API's policy, policy_file and endpoint_type. */
+static void
+test_server__tp_conf__api_access(void **state)
+{
+    static char big[8400], text[8600];
+    struct tp_model *m;
+
+    (void) state;
+    write_file("policy.json", "{\"Statement\": {\"Effect\": \"Allow\", "
+        "\"Principal\": \"*\", \"Action\": \"*\", \"Resource\": "
+        "\"execute-api:/*\"}}");
+    m = load_log(LISTEN
+        "apis = ( { id = \"a\"; endpoint_type = \"PRIVATE\";\n"
+        "  policy = \"{\\\"Statement\\\": {\\\"Effect\\\": \\\"Deny\\\", "
+        "\\\"Principal\\\": \\\"*\\\", \\\"Action\\\": \\\"*\\\", "
+        "\\\"Resource\\\": \\\"*\\\"}}\"; },\n"
+        "  { id = \"b\"; policy_file = \"policy.json\"; },\n"
+        "  { id = \"c\"; endpoint_type = \"PRIVATE\"; },\n"
+        "  { id = \"d\"; endpoint_type = \"EDGE\"; } );\n");
+    if (m == NULL) {
+        fail_msg("config rejected: %s", err);
+    }
+    assert_int_equal(m->apis[0].endpoint_type, TP_ENDPOINT_PRIVATE);
+    assert_non_null(m->apis[0].policy);
+    assert_non_null(m->apis[1].policy);
+    assert_int_equal(m->apis[1].endpoint_type, TP_ENDPOINT_REGIONAL);
+    assert_null(m->apis[2].policy);
+    assert_int_equal(m->apis[3].endpoint_type, TP_ENDPOINT_EDGE);
+    assert_non_null(strstr(logbuf, "api \"c\" is PRIVATE and has no "
+        "resource policy: every request to it is denied"));
+    assert_non_null(strstr(logbuf, "api \"a\" is PRIVATE but no listener "
+        "is (private = true)"));
+
+    load_err(LISTEN "apis = ( { id = \"a\";\n"
+        "  policy = \"{\\\"Statement\\\": [\"; } );\n", "policy",
+        "policy: not valid JSON");
+    load_err(LISTEN "apis = ( { id = \"a\";\n"
+        "  policy = \"{\\\"Statement\\\": {\\\"Effect\\\": \\\"Allow\\\", "
+        "\\\"Action\\\": \\\"*\\\", \\\"Resource\\\": \\\"*\\\"}}\"; } );\n",
+        "policy", "policy: Statement: Principal (or NotPrincipal) is "
+        "required in a resource policy");
+    load_err(LISTEN "apis = ( { id = \"a\";\n"
+        "  policy = \"{\\\"Statement\\\": {\\\"Effect\\\": \\\"Allow\\\", "
+        "\\\"Principal\\\": \\\"*\\\", \\\"Action\\\": \\\"*\\\", "
+        "\\\"Resource\\\": \\\"*\\\", \\\"Condition\\\": {\\\"IpAddres\\\": "
+        "{}}}}\"; } );\n", "policy", "policy: Statement: unknown condition "
+        "operator \"IpAddres\"");
+    load_err(LISTEN "apis = ( { id = \"a\";\n  policy = 1; } );\n",
+        "policy", "'policy' must be a string");
+    load_err(LISTEN "apis = ( { id = \"a\"; policy = \"{}\";\n"
+        "  policy_file = \"policy.json\"; } );\n", "policy_file",
+        "give 'policy' or 'policy_file', not both");
+    load_err(LISTEN "apis = ( { id = \"a\";\n"
+        "  policy_file = \"nope.json\"; } );\n", "policy_file",
+        "cannot read policy_file");
+    load_err(LISTEN "apis = ( { id = \"a\"; type = \"HTTP\";\n"
+        "  policy_file = \"policy.json\"; } );\n", "policy_file",
+        "api \"a\": resource policies are for REST APIs");
+    load_err(LISTEN "apis = ( { id = \"a\";\n"
+        "  endpoint_type = \"PUBLIC\"; } );\n", "endpoint_type",
+        "'endpoint_type' must be \"REGIONAL\", \"EDGE\" or \"PRIVATE\"");
+    load_err(LISTEN "apis = ( { id = \"a\"; type = \"HTTP\";\n"
+        "  endpoint_type = \"PRIVATE\"; } );\n", "endpoint_type",
+        "HTTP and WebSocket APIs are REGIONAL only");
+    /* a resource policy over 8192 characters */
+    memset(big, 'x', 8300);
+    big[8300] = '\0';
+    snprintf(text, sizeof(text), "%sapis = ( { id = \"a\";\n  policy = "
+        "\"{\\\"Id\\\": \\\"%s\\\", \\\"Statement\\\": []}\"; } );\n",
+        LISTEN, big);
+    load_err(text, "policy", "more than the limit of 8192");
 }
 
 #define API_DEMO \
@@ -1737,6 +1855,8 @@ main(void)
     const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
         T(test_server__tp_conf__defaults),
+        T(test_server__tp_conf__listen_private),
+        T(test_server__tp_conf__api_access),
         T(test_server__tp_conf__prefix_paths),
         T(test_server__tp_conf__server_values),
         T(test_server__tp_conf__sizes),

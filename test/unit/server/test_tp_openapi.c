@@ -26,6 +26,7 @@
 #include "tp_conf_int.h"
 #include "tp_log.h"
 #include "tp_openapi.h"
+#include "tp_policy.h"
 
 #define FILE_NAME "/etc/tp/api.json"
 
@@ -80,6 +81,8 @@ reset(enum tp_api_type type)
     api.type = type;
     model.apis = &api;
     model.napis = 1;
+    model.server.region = "us-east-1";
+    model.server.account_id = "123456789012";
     ctx.a = &arena;
     ctx.m = &model;
     ctx.opts = &opts;
@@ -510,7 +513,9 @@ test_server__tp_openapi__rest_extensions(void **state)
         "`x-amazon-apigateway-api-key-source`: `header`,\n"
         "`x-amazon-apigateway-endpoint-configuration`: "
         "{`disableExecuteApiEndpoint`: true, `vpcEndpointIds`: [`v`]},\n"
-        "`x-amazon-apigateway-policy`: {`Version`: `2012-10-17`},\n"
+        "`x-amazon-apigateway-policy`: {`Version`: `2012-10-17`, "
+        "`Statement`: {`Effect`: `Allow`, `Principal`: `*`, "
+        "`Action`: `execute-api:Invoke`, `Resource`: `execute-api:/*`}},\n"
         "`x-amazon-apigateway-request-validators`: {`all`: {}},\n"
         "`x-amazon-apigateway-request-validator`: `all`,\n"
         "`x-amazon-apigateway-minimum-compression-size`: 100,\n"
@@ -557,10 +562,8 @@ test_server__tp_openapi__rest_extensions(void **state)
     assert_non_null(resp->re);
     assert_int_equal(resp->nparams, 1);
     assert_int_equal(r->integ.responses[1].status, 500);
-    assert_logged("not supported yet: private APIs (vpcEndpointIds)");
-    assert_logged("not supported yet: resource policies "
-        "(x-amazon-apigateway-policy); ignored (at "
-        "/x-amazon-apigateway-policy)");
+    assert_int_equal(api.endpoint_type, TP_ENDPOINT_PRIVATE);
+    assert_non_null(api.policy);
     assert_logged("not supported yet: request validation "
         "(x-amazon-apigateway-request-validators)");
     assert_int_equal(api.min_compress, 100);
@@ -823,6 +826,90 @@ test_server__tp_openapi__skipped_operations(void **state)
 
 /* --- errors --------------------------------------------------------- */
 
+/* x-amazon-apigateway-policy compiled with the server's scope, and the
+ * endpoint configuration's types. */
+static void
+test_server__tp_openapi__policy(void **state)
+{
+    struct tp_policy_req q = {
+        "execute-api:Invoke",
+        "arn:aws:execute-api:us-east-1:123456789012:t/prod/GET/x",
+        NULL, NULL, NULL, NULL
+    };
+
+    (void) state;
+    /* ${AWS::AccountId} is the server's account: both ARNs match */
+    import_ok("{`openapi`: `3.0.1`, `paths`: {},\n"
+        "`x-amazon-apigateway-policy`: {`Statement`: [{`Effect`: `Allow`, "
+        "`Principal`: `*`, `Action`: `execute-api:Invoke`, `Resource`: "
+        "`arn:aws:execute-api:${AWS::Region}:${AWS::AccountId}:t/prod/*`},"
+        "{`Effect`: `Deny`, `Principal`: `*`, `Action`: `*`, "
+        "`Resource`: `execute-api:/*/DELETE/*`}]}}");
+    assert_non_null(api.policy);
+    assert_int_equal(tp_policy_eval(api.policy, &q), TP_POLICY_ALLOW);
+    q.resource = "arn:aws:execute-api:us-east-1:123456789012:t/prod/DELETE/x";
+    assert_int_equal(tp_policy_eval(api.policy, &q), TP_POLICY_DENY);
+    assert_int_equal(api.endpoint_type, TP_ENDPOINT_REGIONAL);
+
+    /* the JSON text in a string works too */
+    reset(TP_API_REST);
+    import_ok("{`openapi`: `3.0.1`, `paths`: {},\n"
+        "`x-amazon-apigateway-policy`: `{\\`Statement\\`: {\\`Effect\\`: "
+        "\\`Deny\\`, \\`Principal\\`: \\`*\\`, \\`Action\\`: \\`*\\`, "
+        "\\`Resource\\`: \\`*\\`}}`}");
+    assert_non_null(api.policy);
+    assert_int_equal(tp_policy_eval(api.policy, &q), TP_POLICY_DENY);
+
+    import_err("{`openapi`: `3.0.1`, `paths`: {},\n"
+        "`x-amazon-apigateway-policy`: {`Statement`: [{`Effect`: `Allow`, "
+        "`Principal`: `*`, `Action`: `*`, `Resource`: `*`, `Condition`: "
+        "{`StringEqual`: {`aws:UserAgent`: `x`}}}]}}",
+        "`x-amazon-apigateway-policy`", "x-amazon-apigateway-policy: "
+        "Statement[0]: unknown condition operator \"StringEqual\"",
+        "/x-amazon-apigateway-policy");
+    import_err("{`openapi`: `3.0.1`, `paths`: {},\n"
+        "`x-amazon-apigateway-policy`: {`Statement`: [{`Effect`: `Allow`, "
+        "`Action`: `*`, `Resource`: `*`}]}}", "`x-amazon-apigateway-policy`",
+        "Principal (or NotPrincipal) is required in a resource policy",
+        NULL);
+    import_err("{`openapi`: `3.0.1`, `paths`: {},\n"
+        "`x-amazon-apigateway-policy`: [1]}", "`x-amazon-apigateway-policy`",
+        "must be an object, not an array", NULL);
+
+    /* HTTP APIs have no resource policies: warned, ignored */
+    reset(TP_API_HTTP);
+    import_ok("{`openapi`: `3.0.1`, `paths`: {},\n"
+        "`x-amazon-apigateway-policy`: {`Statement`: []}}");
+    assert_null(api.policy);
+    assert_logged_at("`x-amazon-apigateway-policy`", "x-amazon-apigateway-"
+        "policy ignored: resource policies are for REST APIs");
+
+    /* endpoint types */
+    reset(TP_API_REST);
+    import_ok("{`openapi`: `3.0.1`, `paths`: {}, `servers`: [{`url`: `/`,\n"
+        "`x-amazon-apigateway-endpoint-configuration`: "
+        "{`types`: [`PRIVATE`]}}]}");
+    assert_int_equal(api.endpoint_type, TP_ENDPOINT_PRIVATE);
+    reset(TP_API_REST);
+    import_ok("{`swagger`: `2.0`, `paths`: {},\n"
+        "`x-amazon-apigateway-endpoint-configuration`: "
+        "{`types`: [`EDGE`], `vpcEndpointIds`: [`vpce-1`]}}");
+    assert_int_equal(api.endpoint_type, TP_ENDPOINT_EDGE);
+    import_err("{`swagger`: `2.0`, `paths`: {},\n"
+        "`x-amazon-apigateway-endpoint-configuration`: "
+        "{`types`: [`PUBLIC`]}}", "`PUBLIC`", "unknown endpoint type "
+        "\"PUBLIC\" (EDGE, REGIONAL or PRIVATE)", NULL);
+    import_err("{`swagger`: `2.0`, `paths`: {},\n"
+        "`x-amazon-apigateway-endpoint-configuration`: "
+        "{`types`: [`EDGE`, `PRIVATE`]}}", "`EDGE`", "'types' must hold "
+        "one endpoint type", NULL);
+    reset(TP_API_HTTP);
+    import_err("{`openapi`: `3.0.1`, `paths`: {}, `servers`: [{`url`: `/`,\n"
+        "`x-amazon-apigateway-endpoint-configuration`: "
+        "{`types`: [`PRIVATE`]}}]}", "`x-amazon-apigateway-endpoint",
+        "HTTP and WebSocket APIs are REGIONAL only", NULL);
+}
+
 static void
 test_server__tp_openapi__document_errors(void **state)
 {
@@ -1081,6 +1168,7 @@ main(void)
         T(test_server__tp_openapi__security),
         T(test_server__tp_openapi__aws_variables),
         T(test_server__tp_openapi__skipped_operations),
+        T(test_server__tp_openapi__policy),
         T(test_server__tp_openapi__document_errors),
         T(test_server__tp_openapi__path_errors),
         T(test_server__tp_openapi__integration_errors),
