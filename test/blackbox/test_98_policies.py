@@ -215,6 +215,37 @@ def test_secure_transport(turnpike, backend, certs, workdir):
     assert_denied(call(gw.port), arn("pets"), explicit=True)
 
 
+def test_user_agent_and_referer_conditions(turnpike, backend):
+    pol = policy(stmt("Allow", "execute-api:/*",
+                      {"StringLike": {"aws:UserAgent": "curl/*"},
+                       "StringNotEqualsIfExists": {"aws:Referer": "https://evil.example"}}))
+    gw = turnpike(config(backend.port, [policy_api(backend.port, pol)]))
+
+    def get(headers):
+        conn = http.client.HTTPConnection("127.0.0.1", gw.port, timeout=10)
+        try:
+            conn.request("GET", "/prod/pets", headers=headers)
+            r = conn.getresponse()
+            return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
+        finally:
+            conn.close()
+    assert_allowed(get({"User-Agent": "curl/8.1"}))
+    assert_allowed(get({"User-Agent": "curl/8.1", "Referer": "https://ok.example"}))
+    assert_denied(get({"User-Agent": "curl/8.1", "Referer": "https://evil.example"}),
+                  arn("pets"), explicit=False)
+    assert_denied(get({"User-Agent": "wget/1"}), arn("pets"), explicit=False)
+    assert_denied(get({}), arn("pets"), explicit=False)    # no User-Agent: no match
+
+
+def test_method_arn_over_1600_bytes_is_414(turnpike, backend):
+    gw = turnpike(config(backend.port, [policy_api(backend.port, policy(stmt("Allow")))]))
+    base = len(arn("", api="demo")) - len(MASKED) + len(ACCOUNT)
+    ok = "/prod/" + "a" * (1600 - base)
+    assert_allowed(call(gw.port, path=ok))
+    status, _, body = call(gw.port, path=ok + "b")
+    assert status == 414, (status, body)
+
+
 def test_custom_domain_arn_is_the_path_inside_the_api(turnpike, backend):
     pol = policy(stmt("Allow", "execute-api:/prod/GET/pets"))
     cfg = config(backend.port, [policy_api(backend.port, pol)])
