@@ -134,7 +134,7 @@ static int
 jwt_allow(struct tp_request *r, struct tp_jwt_result *res)
 {
     r->auth.claims = res;
-    return TP_PHASE_CONTINUE;
+    return tp_auth_finish(r, TP_POLICY_ALLOW, false);
 }
 
 static void

@@ -162,10 +162,17 @@ tp_auth_finish(struct tp_request *r, enum tp_policy_effect identity,
     bool cross_account)
 {
     enum tp_policy_effect resource = TP_POLICY_SILENT;
-    const char *arn = tp_auth_method_arn(r), *who, *msg;
+    const char *arn, *who, *msg;
     struct tp_policy_req q;
 
-    if (arn == NULL) {
+    /* Without a resource policy the identity side decides alone; the
+     * ARN is only made for a policy or a denial's message. */
+    if (r->api->policy == NULL && r->api->endpoint_type != TP_ENDPOINT_PRIVATE
+        && tp_policy_allows(identity, TP_POLICY_SILENT, cross_account))
+    {
+        return TP_PHASE_CONTINUE;
+    }
+    if ((arn = tp_auth_method_arn(r)) == NULL) {
         tp_respond_gw(r, TP_GW_INTERNAL, NULL);
         return TP_PHASE_DONE;
     }

@@ -246,6 +246,33 @@ def test_method_arn_over_1600_bytes_is_414(turnpike, backend):
     assert status == 414, (status, body)
 
 
+def test_cognito_authorizer_with_a_resource_policy(turnpike, backend, workdir):
+    """Table A: the verified token allows unless the policy denies explicitly."""
+    from test_99_jwt import FILE_JWKS, POOL_ARN, cognito
+    with open(os.path.join(workdir, "jwks.json"), "w") as f:
+        json.dump(FILE_JWKS, f)
+    pol = policy(stmt("Deny", "execute-api:/*/GET/secret"))
+    api = policy_api(backend.port, pol)
+    for rt in api["routes"]:
+        rt["authorizer"] = "pool"
+    cfg = config(backend.port, [api])
+    cfg["authorizers"] = [{"name": "pool", "type": "COGNITO_USER_POOLS",
+                           "provider_arns": [POOL_ARN], "jwks": "jwks.json"}]
+    gw = turnpike(cfg)
+
+    def get(path, token):
+        conn = http.client.HTTPConnection("127.0.0.1", gw.port, timeout=10)
+        try:
+            conn.request("GET", path, headers={"Authorization": token} if token else {})
+            r = conn.getresponse()
+            return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
+        finally:
+            conn.close()
+    assert_allowed(get("/prod/pets", cognito("id")))
+    assert_denied(get("/prod/secret", cognito("id")), arn("secret"), explicit=True)
+    assert get("/prod/pets", None)[0] == 401       # the authorizer answers first
+
+
 def test_custom_domain_arn_is_the_path_inside_the_api(turnpike, backend):
     pol = policy(stmt("Allow", "execute-api:/prod/GET/pets"))
     cfg = config(backend.port, [policy_api(backend.port, pol)])
