@@ -311,6 +311,52 @@ tp_conf_apply(struct tp_conf_ctx *c, const config_setting_t *g,
     return TP_OK;
 }
 
+char *
+tp_conf_aws_vars(struct tp_conf_ctx *c, const char *json, size_t len,
+    size_t *outlen)
+{
+    const struct {
+        const char *name;
+        const char *value;
+    } vars[] = {
+        { "${AWS::Region}", c->m->server.region },
+        { "${AWS::AccountId}", c->m->server.account_id },
+        { "${AWS::Partition}", "aws" },
+    };
+    size_t i, k, o = 0, cap = len + 1, longest = 0;
+    char *out;
+
+    for (k = 0; k < TP_NELEM(vars); k++) {
+        longest = TP_MAX(longest, strlen(vars[k].value));
+    }
+    for (i = 0; i + 1 < len; i++) {
+        cap += json[i] == '$' && json[i + 1] == '{' ? longest : 0;
+    }
+    if ((out = tp_arena_alloc(c->a, cap)) == NULL) {
+        return NULL;
+    }
+    for (i = 0; i < len; ) {
+        for (k = 0; k < TP_NELEM(vars); k++) {
+            size_t n = strlen(vars[k].name);
+
+            if (len - i >= n && memcmp(json + i, vars[k].name, n) == 0) {
+                size_t vn = strlen(vars[k].value);
+
+                memcpy(out + o, vars[k].value, vn);
+                o += vn;
+                i += n;
+                break;
+            }
+        }
+        if (k == TP_NELEM(vars)) {
+            out[o++] = json[i++];
+        }
+    }
+    out[o] = '\0';
+    *outlen = o;
+    return out;
+}
+
 static const struct tp_conf_field top_fields[] = {
     { "server", TP_CT_GROUP, 0, 0, 0, NULL },
     { "listeners", TP_CT_LIST, 0, 0, 0, NULL },

@@ -58,6 +58,15 @@ struct tp_src tp_conf_src(struct tp_conf_ctx *c, const config_setting_t *s);
 int tp_conf_apply(struct tp_conf_ctx *c, const config_setting_t *g,
     const struct tp_conf_field *fields, size_t nfields, void *obj);
 
+/*
+ * <len> bytes of <json> with ${AWS::Region}, ${AWS::AccountId} and
+ * ${AWS::Partition} (OpenAPI import-time variables) replaced by the
+ * server's region and account and "aws", NUL-terminated in c->a
+ * (*outlen: its length).  NULL when out of memory.
+ */
+char *tp_conf_aws_vars(struct tp_conf_ctx *c, const char *json, size_t len,
+    size_t *outlen);
+
 const char *tp_conf_path(struct tp_conf_ctx *c, const char *p);
 const char *tp_conf_str(struct tp_conf_ctx *c, const config_setting_t *s);
 const char *tp_conf_type_name(int type);

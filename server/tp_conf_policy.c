@@ -68,55 +68,6 @@ tp_conf_access_problem(const struct tp_api *api, bool policy,
     return NULL;
 }
 
-/* <json> with ${AWS::Region}, ${AWS::AccountId} and ${AWS::Partition}
- * replaced by the server's values (OpenAPI import-time variables), in
- * c->a. */
-static char *
-policy_vars(struct tp_conf_ctx *c, const char *json, size_t len,
-    size_t *outlen)
-{
-    const struct {
-        const char *name;
-        const char *value;
-    } vars[] = {
-        { "${AWS::Region}", c->m->server.region },
-        { "${AWS::AccountId}", c->m->server.account_id },
-        { "${AWS::Partition}", "aws" },
-    };
-    size_t i, k, o = 0, cap = len + 1, longest = 0;
-    char *out;
-
-    for (k = 0; k < TP_NELEM(vars); k++) {
-        longest = TP_MAX(longest, strlen(vars[k].value));
-    }
-    for (i = 0; i + 1 < len; i++) {
-        cap += json[i] == '$' && json[i + 1] == '{' ? longest : 0;
-    }
-    if ((out = tp_arena_alloc(c->a, cap)) == NULL) {
-        return NULL;
-    }
-    for (i = 0; i < len; ) {
-        for (k = 0; k < TP_NELEM(vars); k++) {
-            size_t n = strlen(vars[k].name);
-
-            if (len - i >= n && memcmp(json + i, vars[k].name, n) == 0) {
-                size_t vn = strlen(vars[k].value);
-
-                memcpy(out + o, vars[k].value, vn);
-                o += vn;
-                i += n;
-                break;
-            }
-        }
-        if (k == TP_NELEM(vars)) {
-            out[o++] = json[i++];
-        }
-    }
-    out[o] = '\0';
-    *outlen = o;
-    return out;
-}
-
 int
 tp_conf_policy_compile(struct tp_conf_ctx *c, struct tp_api *api,
     const char *json, size_t len, char *err, size_t errlen)
@@ -127,7 +78,7 @@ tp_conf_policy_compile(struct tp_conf_ctx *c, struct tp_api *api,
     struct tp_policy *p;
     char *text;
 
-    if ((text = policy_vars(c, json, len, &len)) == NULL) {
+    if ((text = tp_conf_aws_vars(c, json, len, &len)) == NULL) {
         snprintf(err, errlen, "out of memory");
         return TP_ERROR;
     }

@@ -169,37 +169,6 @@ tp_oa_object(struct tp_oa *o, int tok, const char *what)
     return tp_oa_expect(o, tok, TP_JSON_OBJECT, what) == TP_OK ? tok : -1;
 }
 
-/* Replaces the import-time variables in place (each value is shorter than
- * its name). */
-static void
-oa_aws_vars(char *s)
-{
-    static const char *const vars[][2] = {
-        { "${AWS::Region}", "us-east-1" },
-        { "${AWS::AccountId}", "000000000000" },
-        { "${AWS::Partition}", "aws" },
-    };
-    char *r, *w;
-    size_t i, n;
-
-    for (r = w = s; *r != '\0'; ) {
-        for (i = 0; i < TP_NELEM(vars); i++) {
-            n = strlen(vars[i][0]);
-            if (strncmp(r, vars[i][0], n) == 0) {
-                break;
-            }
-        }
-        if (i == TP_NELEM(vars)) {
-            *w++ = *r++;
-            continue;
-        }
-        memmove(w, vars[i][1], strlen(vars[i][1]));
-        w += strlen(vars[i][1]);
-        r += n;
-    }
-    *w = '\0';
-}
-
 const char *
 tp_oa_string(struct tp_oa *o, int tok, const char *what)
 {
@@ -219,7 +188,10 @@ tp_oa_string(struct tp_oa *o, int tok, const char *what)
         return NULL;
     }
     if (strstr(s, "${AWS::") != NULL) {
-        oa_aws_vars(s);
+        s = tp_conf_aws_vars(o->c, s, n, &n);
+        if (s == NULL) {
+            tp_oa_error(o, tok, "out of memory");
+        }
     }
     return s;
 }

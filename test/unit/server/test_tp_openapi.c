@@ -800,7 +800,7 @@ test_server__tp_openapi__aws_variables(void **state)
         "}}}}}");
     r = route("POST /f");
     assert_string_equal(r->integ.uri, "arn:aws:apigateway:us-east-1:lambda:"
-        "path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:"
+        "path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:"
         "function:f/invocations${AWS::X}");
 }
 
