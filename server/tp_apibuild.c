@@ -335,11 +335,9 @@ build_authorization(struct tp_conf_ctx *c, const struct tp_build_route *b,
         }
         r->authorization = (uint8_t) i;
     }
-    /* JWT and COGNITO_USER_POOLS are served; CUSTOM is warned about
-     * with its authorizer (tp_apibuild_auth.c) */
-    if (r->authorization == TP_AUTHZ_AWS_IAM
-        || (r->authorization == TP_AUTHZ_CUSTOM && b->authorizer == NULL))
-    {
+    /* AWS_IAM, JWT and COGNITO_USER_POOLS are served; CUSTOM is warned
+     * about with its authorizer (tp_apibuild_auth.c) */
+    if (r->authorization == TP_AUTHZ_CUSTOM && b->authorizer == NULL) {
         tp_conf_warn_at(c, b->src, "not supported yet: %s authorization "
             "of route '%s' (not enforced: the route is open)",
             authz_names[r->authorization], r->key);

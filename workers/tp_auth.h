@@ -39,4 +39,18 @@ int tp_auth_finish(struct tp_request *r, enum tp_policy_effect identity,
  */
 int tp_auth_jwt(struct tp_request *r);
 
+/*
+ * AWS_IAM (tp_auth_iam.c): verifies the request's SigV4 signature,
+ * evaluates the principal's identity policies and finishes with
+ * tp_auth_finish().  A phase result; may wait for the body.
+ */
+int tp_auth_iam(struct tp_request *r);
+
+/*
+ * May the request's IAM principal (none: false) perform <action>
+ * ("execute-api:InvalidateCache") on its method ARN, by its identity
+ * policies and the API's resource policy?
+ */
+bool tp_auth_iam_may(struct tp_request *r, const char *action);
+
 #endif /* TP_AUTH_H */

@@ -322,6 +322,9 @@ tp_body_collect(struct tp_request *r)
     int rc, status;
     ssize_t got;
 
+    if (r->body_collected) {
+        return TP_OK;
+    }
     for (;;) {
         rc = tp_body_next(r, true, &p, &n, &last);
         if (rc != TP_OK) {
@@ -329,6 +332,7 @@ tp_body_collect(struct tp_request *r)
         }
         if (last && r->body.p == NULL && r->spool_len == 0) {
             r->body = (struct tp_str) { p != NULL ? p : "", n };
+            r->body_collected = true;
             return TP_OK;            /* it all fit: use it in place */
         }
         want = r->body_kind == TP_BODY_LENGTH
@@ -348,6 +352,7 @@ tp_body_collect(struct tp_request *r)
             return status;
         }
         if (last) {
+            r->body_collected = true;
             return TP_OK;
         }
         tp_body_consumed(r);

@@ -25,6 +25,8 @@ tp_phase_auth(struct tp_request *r)
             return TP_PHASE_CONTINUE;
         }
         return tp_auth_finish(r, TP_POLICY_SILENT, false);
+    case TP_AUTHZ_AWS_IAM:
+        return tp_auth_iam(r);
     case TP_AUTHZ_JWT:
     case TP_AUTHZ_COGNITO:
         return tp_auth_jwt(r);

@@ -4,10 +4,12 @@
  * exists (CacheHitCount); otherwise it goes on to its integration, whose
  * response is stored (CacheMissCount).  "Cache-Control: max-age=0" asks
  * for a fresh response: allowed when the stage does not require
- * authorization for it, else the stage's unauthorized strategy applies
- * (403, or the header is ignored with or without a Warning).  Any cache
+ * authorization for it or the caller is an IAM principal allowed
+ * execute-api:InvalidateCache, else the stage's unauthorized strategy
+ * applies (403, or the header is ignored with or without a Warning).  Any cache
  * error bypasses the cache.  Workers only.
  */
+#include "tp_auth.h"
 #include "tp_cache.h"
 #include "tp_cache_entry.h"
 #include "tp_cache_key.h"
@@ -43,14 +45,16 @@ cache_refresh_asked(const struct tp_request *r)
 }
 
 /*
- * May this caller invalidate its entry?  Only when the stage does not ask
- * for authorization: the execute-api:InvalidateCache permission comes with
- * IAM authorization, which turnpike does not have yet.
+ * May this caller invalidate its entry?  When the stage asks for
+ * authorization, only an IAM principal (an AWS_IAM route's signed
+ * request) whose policies allow execute-api:InvalidateCache on the method
+ * ARN may.
  */
 static bool
-cache_may_refresh(const struct tp_request *r)
+cache_may_refresh(struct tp_request *r)
 {
-    return !r->stage->cache.require_auth;
+    return !r->stage->cache.require_auth
+        || tp_auth_iam_may(r, "execute-api:InvalidateCache");
 }
 
 static void

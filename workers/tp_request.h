@@ -109,6 +109,8 @@ struct tp_request {
         const char *error;           /* $context.authorizer.error */
         bool sigv4;                  /* Authorization carried a SigV4
                                         signature: not forwarded */
+        bool sigv4_query;            /* presigned: the signature is in
+                                        the query */
     } auth;
 
     /* outcome, for $context and access logs */
@@ -135,8 +137,11 @@ struct tp_request {
     uint32_t dend;                   /* end of decoded, unconsumed bytes */
     uint32_t next_off;               /* body_done: the next message starts */
     struct tp_http_chunked chunked;
-    struct tp_str body;              /* the whole body when an integration
-                                        collected it (tp_body_collect) */
+    struct tp_str body;              /* the whole body once collected
+                                        (tp_body_collect) */
+    bool body_collected;             /* <body> is complete: collecting
+                                        again returns it (the authorize
+                                        phase may collect first) */
     struct tp_json *body_json;       /* <body> parsed, on first use */
     int spool_fd;                    /* chunked body beyond the buffer, or -1 */
     uint64_t spool_len;              /* bytes in the spool (before the piece) */
@@ -224,7 +229,9 @@ void tp_body_consumed(struct tp_request *r);
 /*
  * Gathers the whole body into r->body (in place when it fits the buffer,
  * else in the request arena; at most max_request_body bytes).  TP_OK,
- * TP_AGAIN (r->on_input runs when more arrives) or an HTTP status.
+ * TP_AGAIN (r->on_input runs when more arrives) or an HTTP status.  Once
+ * it returned TP_OK, later calls return TP_OK with the same r->body; the
+ * body reader is then done (tp_body_next must not be used).
  */
 int tp_body_collect(struct tp_request *r);
 

@@ -270,8 +270,9 @@ respond_custom_body(struct tp_request *r, const struct tp_gw_custom *g,
     return true;
 }
 
-void
-tp_respond_gw(struct tp_request *r, enum tp_gw type, const char *message)
+static void
+respond_gw(struct tp_request *r, enum tp_gw type, const char *message,
+    const char *error_type)
 {
     const struct tp_gwresp *g = tp_gwresp_get(type);
     const struct tp_gw_custom *cu;
@@ -282,6 +283,12 @@ tp_respond_gw(struct tp_request *r, enum tp_gw type, const char *message)
 
     r->error_type = (int) type;
     r->error_message = message != NULL ? message : g->message;
+    if (r->api != NULL && r->api->type == TP_API_HTTP && error_type != NULL) {
+        /* SigV4 failures: the same texts as REST APIs (errors.md 4). */
+        tp_respond_send(r, g->status, ctype, NULL, 0,
+            respond_json_message(r, "message", r->error_message), NULL);
+        return;
+    }
     if (r->api != NULL && r->api->type == TP_API_HTTP) {
         /* HTTP APIs have fixed error bodies and no x-amzn-ErrorType. */
         tp_respond_send(r, g->http_status, ctype, NULL, 0,
@@ -298,7 +305,21 @@ tp_respond_gw(struct tp_request *r, enum tp_gw type, const char *message)
             type == TP_GW_ACCESS_DENIED ? "Message" : "message",
             r->error_message);
     }
-    tp_respond_send(r, status, ctype, hdrs, n, body, g->error_type);
+    tp_respond_send(r, status, ctype, hdrs, n, body,
+        error_type != NULL ? error_type : g->error_type);
+}
+
+void
+tp_respond_gw(struct tp_request *r, enum tp_gw type, const char *message)
+{
+    respond_gw(r, type, message, NULL);
+}
+
+void
+tp_respond_gw_as(struct tp_request *r, enum tp_gw type, const char *message,
+    const char *error_type)
+{
+    respond_gw(r, type, message, error_type);
 }
 
 void

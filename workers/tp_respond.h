@@ -30,6 +30,15 @@ void tp_respond_send(struct tp_request *r, int status, struct tp_str ctype,
  */
 void tp_respond_gw(struct tp_request *r, enum tp_gw type, const char *message);
 
+/*
+ * The gateway response <type> with x-amzn-ErrorType <error_type> instead
+ * of the type's, and <message> in every API type: SigV4 failures, whose
+ * error types and texts are their own (errors.md 4) while a REST API's
+ * customization of <type> still applies.
+ */
+void tp_respond_gw_as(struct tp_request *r, enum tp_gw type,
+    const char *message, const char *error_type);
+
 struct tp_cache_entry;
 
 /*

@@ -483,7 +483,6 @@ def test_unsupported_feature_warns_and_answers_500(turnpike, backend, integratio
 
 
 @pytest.mark.parametrize("route_extra,needle", [
-    ({"authorization": "AWS_IAM"}, "AWS_IAM"),
     ({"authorizer": "custom"}, "CUSTOM"),
 ])
 def test_unenforced_authorization_warns_and_route_stays_open(turnpike, backend, route_extra,

@@ -697,8 +697,9 @@ tp_http_proxy_start(struct tp_request *r)
     r->on_abort = px_on_client_abort;
     r->integ_start = tp_clock.mono_ms;
     px_arm(px);
-    if (in->type == TP_INTEG_HTTP || in->needs_body) {
-        /* Non-proxy: templates see the body; proxy: a mapping reads it. */
+    if (in->type == TP_INTEG_HTTP || in->needs_body || r->body_collected) {
+        /* Non-proxy: templates see the body; proxy: a mapping reads it,
+         * or the authorize phase has read it (a SigV4 payload hash). */
         px->buffered = in->type == TP_INTEG_HTTP;
         px->req_whole = true;
         r->on_input = px_collect_input;

@@ -68,11 +68,35 @@ px_list_apply(struct tp_arena *a, struct px_list *l, int action,
     }
 }
 
+/*
+ * The credentials of a verified SigV4 request stay at the gateway
+ * (auth.md 6.2 step 8): the Authorization header that carried the
+ * signature, the session token, and a presigned URL's signature.  The
+ * other X-Amz-* values (date, content hash, scope) pass on as sent.
+ */
+static bool
+px_sigv4_secret(const struct tp_request *r, struct tp_str name, bool query)
+{
+    if (!r->auth.sigv4) {
+        return false;
+    }
+    if (query) {
+        /* Names as sent: a presigned URL spells them this way. */
+        return r->auth.sigv4_query
+            && (tp_str_eq(name, TP_STR("X-Amz-Signature"))
+                || tp_str_eq(name, TP_STR("X-Amz-Security-Token")));
+    }
+    return (!r->auth.sigv4_query && tp_str_caseeq(name, "authorization"))
+        || tp_str_caseeq(name, "x-amz-security-token");
+}
+
 /* The client's query string as name/value pairs (raw, still encoded). */
 static void
-px_query_parse(struct tp_str q, struct px_list *l)
+px_query_parse(const struct tp_request *r, struct tp_str q,
+    struct px_list *l)
 {
     const char *p = q.p, *end = q.p + q.len, *amp, *eq;
+    struct tp_str name;
 
     while (p < end) {
         amp = memchr(p, '&', (size_t) (end - p));
@@ -80,9 +104,9 @@ px_query_parse(struct tp_str q, struct px_list *l)
             amp = end;
         }
         eq = memchr(p, '=', (size_t) (amp - p));
-        if (amp > p) {
-            px_list_add(l, (struct tp_str) { p, (size_t) ((eq != NULL ? eq
-                : amp) - p) }, eq != NULL ? (struct tp_str) { eq + 1,
+        name = (struct tp_str) { p, (size_t) ((eq != NULL ? eq : amp) - p) };
+        if (amp > p && !px_sigv4_secret(r, name, true)) {
+            px_list_add(l, name, eq != NULL ? (struct tp_str) { eq + 1,
                 (size_t) (amp - eq - 1) } : TP_NULL_STR);
         }
         p = amp + 1;
@@ -242,7 +266,9 @@ px_client_headers(struct px *px, struct px_list *hdrs, struct tp_str *xff,
         if (id == TP_HDR_X_FORWARDED_FOR) {
             px_join(a, xff, tp_req_header(r, i, true));
         }
-        if (px_skip_header(m, r->c->buf, name, id, true)) {
+        if (px_skip_header(m, r->c->buf, name, id, true)
+            || px_sigv4_secret(r, name, false))
+        {
             continue;
         }
         /* HTTP APIs fold these into one Forwarded (http-api.md 3). */
@@ -365,7 +391,7 @@ px_build_head(struct px *px, size_t body_len, bool whole)
     }
     if (!px->buffered) {
         px_client_headers(px, &hdrs, &xff, &fwd);
-        px_query_parse(r->query, &qs);
+        px_query_parse(r, r->query, &qs);
     } else if (px->req_ctype.len > 0) {
         px_list_add(&hdrs, TP_STR("Content-Type"), px->req_ctype);
     }
