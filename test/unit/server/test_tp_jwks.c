@@ -15,6 +15,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "tp_b64url.h"
 #include "tp_jwks.h"
 
 #include "jwt_fixtures.h"
@@ -241,12 +242,43 @@ test_server__tp_jwks__alg_names(void **state)
     assert_string_equal(tp_jwa_name(TP_JWA_COUNT), "unknown");
 }
 
+/* An even RSA modulus is refused by turnpike's own check (OpenSSL's
+ * public check, with its primality test, is not used for RSA). */
+static void
+test_server__tp_jwks__even_modulus(void **state)
+{
+    unsigned char n[256];
+    char doc[1024], even[400], odd[400], err[128];
+    struct tp_jwks *set;
+    size_t len;
+
+    (void) state;
+    memset(n, 0xc5, sizeof(n));
+    n[255] = 0x04;
+    len = tp_b64url_encode(n, sizeof(n), even);
+    even[len] = '\0';
+    n[255] = 0x05;
+    len = tp_b64url_encode(n, sizeof(n), odd);
+    odd[len] = '\0';
+    snprintf(doc, sizeof(doc), "{\"keys\": [{\"kty\": \"RSA\", \"kid\": "
+        "\"even\", \"n\": \"%s\", \"e\": \"AQAB\"}, {\"kty\": \"RSA\", "
+        "\"kid\": \"odd\", \"n\": \"%s\", \"e\": \"AQAB\"}]}", even, odd);
+    set = tp_jwks_parse(doc, strlen(doc), err, sizeof(err));
+    assert_non_null(set);
+    assert_int_equal(set->nskipped, 1);
+    assert_string_equal(set->skipped[0].why, "RSA modulus even");
+    assert_int_equal(set->nkeys, 1);
+    assert_string_equal(set->keys[0].kid, "odd");
+    tp_jwks_free(set);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_server__tp_jwks__main),
         cmocka_unit_test(test_server__tp_jwks__skipped),
+        cmocka_unit_test(test_server__tp_jwks__even_modulus),
         cmocka_unit_test(test_server__tp_jwks__documents),
         cmocka_unit_test(test_server__tp_jwks__kid_escapes),
         cmocka_unit_test(test_server__tp_jwks__alg_names),
