@@ -146,8 +146,9 @@ upstream_backend(struct tp_conf_ctx *c, bool tls, const char *host,
         /* Not fatal: the host may exist where the gateway runs later (or
          * after a reload); until then its requests get 502. */
         tp_conf_warn(c, NULL, "cannot resolve backend host \"%s\"; requests "
-            "to it answer 502 until a reload resolves it (server.resolve "
-            "can point it elsewhere)", b->host);
+            "to it answer 502 (an authorizer's keys there: 500) until a "
+            "reload resolves it (server.resolve can point it elsewhere)",
+            b->host);
         b->addrlen = 0;
     }
     if (tls && tp_tls_client_ctx(c->a, b, err, errlen) != TP_OK) {
