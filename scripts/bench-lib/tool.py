@@ -17,6 +17,9 @@ Sub-commands:
   json SIZE FILE                   write a JSON document of exactly SIZE
                                    bytes (the response cache section's
                                    compressible body) to FILE
+  jwt DIR                          make an RSA key with openssl, its JWKS
+                                   (DIR/jwks.json) and an RS256 token for
+                                   it (DIR/token), valid for 30 days
   report DIR [DOC]                 print the results table; replace the results
                                    section of DOC (docs/BENCHMARKS.md) if given
 
@@ -24,6 +27,8 @@ The shell script owns processes and timing; this file owns parsing and
 arithmetic, which are clumsy and error-prone in sh.
 """
 
+import base64
+import json
 import os
 import random
 import re
@@ -271,10 +276,13 @@ def cmd_cgsum(argv):
 
 # The functions whose inclusive cost cgsplit reports: the traffic control
 # phases of a request and the parts they consist of (report: LIMITS_FUNCS),
-# and the metrics worker's once-a-second flush.
+# the authorize phase and the JWT check's parts (report: JWT_FUNCS), and
+# the metrics worker's once-a-second flush.
 CG_FUNCS = ("tp_phase_apikey", "tp_keymemo_hash", "tp_apikey_hash",
             "tp_state_key_find", "tp_phase_throttle", "tp_throttle_admit",
-            "tp_quota_take", "metrics_flush", "tp_quota_dirty")
+            "tp_quota_take", "metrics_flush", "tp_quota_dirty",
+            "tp_phase_auth", "tp_jwt_cache_get", "tp_jwt_decode",
+            "tp_jwt_verify", "tp_jwt_validate", "tp_jwt_cache_put")
 CG_METRICS_MAIN = "tp_metrics_main"
 
 
@@ -557,6 +565,53 @@ def cmd_json(argv):
     assert len(body) == size
     with open(path, "wb") as f:
         f.write(body)
+
+
+# ---------------------------------------------------------------- JWT
+
+JWT_ISSUER = "https://issuer.bench.example/pool"
+JWT_AUDIENCE = "bench-client"
+
+
+def _b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def cmd_jwt(argv):
+    """An RSA-2048 key (openssl genrsa), the JWKS of its public half and an
+    RS256 token signed with it (openssl dgst), with the claims of a typical
+    access token: the standard library has no RSA, the openssl command
+    does."""
+    import subprocess
+    d = argv[0]
+    key = os.path.join(d, "jwt-key.pem")
+    subprocess.run(["openssl", "genrsa", "-out", key, "2048"], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    text = subprocess.run(["openssl", "rsa", "-in", key, "-noout", "-modulus"],
+                          check=True, capture_output=True, text=True).stdout
+    n = int(text.strip().split("=", 1)[1], 16)
+    jwk = {"kty": "RSA", "kid": "bench-1", "use": "sig", "alg": "RS256",
+           "n": _b64url(n.to_bytes((n.bit_length() + 7) // 8, "big")),
+           "e": _b64url((65537).to_bytes(3, "big"))}
+    with open(os.path.join(d, "jwks.json"), "w") as f:
+        json.dump({"keys": [jwk]}, f)
+    now = int(time.time())
+    header = {"alg": "RS256", "kid": "bench-1", "typ": "JWT"}
+    claims = {"sub": "3b1f2c9e-5a7d-4e21-9c43-bench0000001",
+              "iss": JWT_ISSUER, "aud": JWT_AUDIENCE,
+              "client_id": JWT_AUDIENCE, "token_use": "access",
+              "scope": "bench/read bench/write", "auth_time": now,
+              "iat": now, "nbf": now, "exp": now + 30 * 86400,
+              "jti": "c0ffee00-1234-4bcd-8ef0-bench0000001",
+              "username": "bench-user"}
+    signing_input = "%s.%s" % (
+        _b64url(json.dumps(header, separators=(",", ":")).encode()),
+        _b64url(json.dumps(claims, separators=(",", ":")).encode()))
+    sig = subprocess.run(["openssl", "dgst", "-sha256", "-sign", key],
+                         input=signing_input.encode(), check=True,
+                         capture_output=True).stdout
+    with open(os.path.join(d, "token"), "w") as f:
+        f.write("%s.%s\n" % (signing_input, _b64url(sig)))
 
 
 # ---------------------------------------------------------------- report
@@ -846,6 +901,7 @@ def build_report(d):
     L.extend(routing_report(d, meta, runs, counts))
     L.extend(limits_report(d, meta, runs, counts))
     L.extend(cache_report(d, meta, runs, counts))
+    L.extend(jwt_report(d, meta, runs, counts))
 
     w("<details><summary>Every load run, in the order it ran</summary>")
     w("")
@@ -1167,6 +1223,135 @@ def limits_report(d, meta, runs, counts):
       "quota table (`server.quota_entries` slots) for changed counts, and "
       "a write transaction when there are some. Without usage plans it "
       "returns at once." % n2)
+    w("")
+    return L
+
+
+JWT_TARGET = 0.95
+JWT_PLAIN, JWT_WARM, JWT_COLD = "jwt-plain", "jwt-warm", "jwt-cold"
+# Rows of its "where the instructions go" table: (function, label).
+JWT_FUNCS = (
+    ("tp_phase_auth", "authorize phase (`tp_phase_auth`)"),
+    ("tp_jwt_cache_get", "&nbsp;&nbsp;of which the token cache look-up "
+                         "(`tp_jwt_cache_get`)"),
+    ("tp_jwt_decode", "&nbsp;&nbsp;of which decoding the token "
+                      "(`tp_jwt_decode`)"),
+    ("tp_jwt_verify", "&nbsp;&nbsp;of which the RS256 signature "
+                      "(`tp_jwt_verify`)"),
+    ("tp_jwt_validate", "&nbsp;&nbsp;of which the claims "
+                        "(`tp_jwt_validate`)"),
+)
+
+
+def jwt_report(d, meta, runs, counts):
+    """The "JWT" section, as a list of lines."""
+    L = []
+    w = L.append
+    w("### JWT authorizer: an RS256 token on every request")
+    w("")
+    if meta.get("jwt") != "1":
+        w("Not measured in this run (`BENCH_JWT=0`).")
+        w("")
+        return L
+    n1, n2 = int(meta["count_n1"]), int(meta["count_n2"])
+    cols = ((JWT_PLAIN, "plain"), (JWT_WARM, "JWT, cache warm"),
+            (JWT_COLD, "JWT, no cache"))
+
+    def med(t, key):
+        return run_median(runs, t, "small", key)
+
+    w("The same turnpike with one HTTP API whose route `ANY /{proxy+}` "
+      "proxies `/prod/small` to the backend (see *Method*). *plain*: no "
+      "authorizer. *JWT, cache warm*: the route's JWT authorizer checks an "
+      "RS256 token (a 2048-bit key from a JWKS file; issuer, audience, "
+      "exp, nbf, iat), with the worker's token cache: every request after "
+      "the first presents a token the worker has verified. *JWT, no "
+      "cache*: the same authorizer with `token_cache = false`, so every "
+      "request decodes the token, checks its signature and its claims: the "
+      "cold cost. All three get the same `Authorization: Bearer` header "
+      "(%s bytes of token)." % fmt(meta.get("jwt_token_len") and
+                                   int(meta["jwt_token_len"]), 0))
+    w("")
+    w("| metric | plain | JWT, cache warm | JWT, no cache | warm / plain "
+      "| target | | no cache / plain |")
+    w("| --- | ---: | ---: | ---: | ---: | --- | --- | ---: |")
+    v = {t: med(t, "rps") for t, _ in cols}
+    w("| req/s, median | %s | %s | %s | %s | | | %s |"
+      % (fmt(v[JWT_PLAIN], 0), fmt(v[JWT_WARM], 0), fmt(v[JWT_COLD], 0),
+         fmt_ratio(ratio(v[JWT_WARM], v[JWT_PLAIN])),
+         fmt_ratio(ratio(v[JWT_COLD], v[JWT_PLAIN]))))
+    rw = run_ratios(runs, JWT_PLAIN, JWT_WARM, "small")
+    rc = run_ratios(runs, JWT_PLAIN, JWT_COLD, "small")
+    pw = statistics.median([x for _, x in rw]) if rw else None
+    pc = statistics.median([x for _, x in rc]) if rc else None
+    w("| req/s, against plain within each round, median ¹² | | | | %s | "
+      "≥ %.2f× | %s | %s |" % (fmt_ratio(pw), JWT_TARGET,
+                                mark(pw, ">=", JWT_TARGET), fmt_ratio(pc)))
+    w("| req/s spread (max−min)/median | %s | %s | %s | | | | |"
+      % tuple(run_spread(runs, t, "small") for t, _ in cols))
+    for key, label in (("p99_ms", "p99 latency, ms"),
+                       ("cpu_us", "CPU µs per request ¹")):
+        v = {t: med(t, key) for t, _ in cols}
+        w("| %s | %s | %s | %s | %s | | | %s |"
+          % (label, fmt(v[JWT_PLAIN]), fmt(v[JWT_WARM]), fmt(v[JWT_COLD]),
+             fmt_ratio(ratio(v[JWT_WARM], v[JWT_PLAIN])),
+             fmt_ratio(ratio(v[JWT_COLD], v[JWT_PLAIN]))))
+    for tool, label, digits in (
+            ("callgrind", "instructions per request ¹³", 0),
+            ("strace", "system calls per request ¹³", 2)):
+        v = {t: counts.get((t, "small", tool)) for t, _ in cols}
+        w("| %s | %s | %s | %s | %s | (no target) | | %s |"
+          % (label, fmt(v[JWT_PLAIN], digits), fmt(v[JWT_WARM], digits),
+             fmt(v[JWT_COLD], digits),
+             fmt_ratio(ratio(v[JWT_WARM], v[JWT_PLAIN])),
+             fmt_ratio(ratio(v[JWT_COLD], v[JWT_PLAIN]))))
+    w("")
+    sums = {t: (read_sum(os.path.join(d, "sum-callgrind-%s-%d.txt" % (t, n1))),
+                read_sum(os.path.join(d, "sum-callgrind-%s-%d.txt" % (t, n2))))
+            for t, _ in cols}
+
+    def per_req(t, fn):
+        (_, f1, _), (_, f2, _) = sums[t]
+        if fn not in f1 and fn not in f2:
+            return None if fn not in CG_FUNCS else 0.0
+        return (f2.get(fn, (0, 0))[1] - f1.get(fn, (0, 0))[1]) / (n2 - n1)
+
+    w("Where the instructions go, per request (callgrind, inclusive, by the "
+      "same two-point difference ¹³):")
+    w("")
+    w("| part of the request | %s |" % " | ".join(lab for _, lab in cols))
+    w("| --- |%s" % (" ---: |" * len(cols)))
+    w("| whole request | %s |" % " | ".join(
+        fmt(counts.get((t, "small", "callgrind")), 0) for t, _ in cols))
+    for fn, label in JWT_FUNCS:
+        w("| %s | %s |" % (label, " | ".join(fmt(per_req(t, fn), 0)
+                                             for t, _ in cols)))
+    w("")
+    if rw:
+        w("- req/s with the JWT authorizer, cache warm / plain, round by "
+          "round: %s." % ", ".join(fmt_ratio(x) for _, x in rw))
+    if rc:
+        w("- req/s with the JWT authorizer, no cache / plain, round by "
+          "round: %s." % ", ".join(fmt_ratio(x) for _, x in rc))
+    vp = counts.get((JWT_PLAIN, "small", "callgrind"))
+    for t, lab in cols[1:]:
+        vt = counts.get((t, "small", "callgrind"))
+        if vp and vt is not None:
+            w("- instructions per request, plain → %s: %s → %s, %+.0f "
+              "(%+.1f %%)." % (lab, fmt(vp, 0), fmt(vt, 0), vt - vp,
+                              (vt - vp) / vp * 100))
+    cold = per_req(JWT_COLD, "tp_jwt_verify")
+    if cold:
+        w("- the cold verification, one RS256 signature check "
+          "(`tp_jwt_verify`): %s instructions; a cache hit replaces it, "
+          "the decoding and the claims with the look-up above." % fmt(cold, 0))
+    w("")
+    w("¹² the verdict: plain and warm ran back to back in each round, in "
+      "alternating order; the no-cache run followed them.  ")
+    w("¹³ one worker, N sequential keep-alive requests with the token, as "
+      "for the proxies; all the processes except the metrics worker, as for "
+      "traffic control (⁹). The first request of each run, the one that "
+      "fills the warm cache, is in both runs and cancels out.")
     w("")
     return L
 
