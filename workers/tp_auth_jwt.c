@@ -20,7 +20,7 @@
  * fetched are the gateway's fault, not the client's: 500
  * AUTHORIZER_CONFIGURATION_ERROR ("Internal Server Error" on HTTP APIs).
  * A verified token's claims become $context.authorizer.claims.*; the
- * resource policy, if any, has the last word (tp_auth.h).
+ * API's resource policy, if any, has the last word (tp_auth_finish()).
  */
 #include "tp_auth.h"
 #include "tp_jwks_fetch.h"
@@ -129,7 +129,8 @@ jwt_deny(struct tp_request *r, enum tp_jwt_status s, const char *detail)
     return jwt_unauthorized(r, s);
 }
 
-/* The token passed: its claims for $context, then the resource policy. */
+/* The token passed: its claims for $context, then the resource policy
+ * (auth.md 7, Table A: a verified token is the identity side's Allow). */
 static int
 jwt_allow(struct tp_request *r, struct tp_jwt_result *res)
 {
