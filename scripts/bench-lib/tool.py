@@ -1284,7 +1284,7 @@ def jwt_report(d, meta, runs, counts):
     rc = run_ratios(runs, JWT_PLAIN, JWT_COLD, "small")
     pw = statistics.median([x for _, x in rw]) if rw else None
     pc = statistics.median([x for _, x in rc]) if rc else None
-    w("| req/s, against plain within each round, median ¹² | | | | %s | "
+    w("| req/s, against plain within each round, median ¹⁴ | | | | %s | "
       "≥ %.2f× | %s | %s |" % (fmt_ratio(pw), JWT_TARGET,
                                 mark(pw, ">=", JWT_TARGET), fmt_ratio(pc)))
     w("| req/s spread (max−min)/median | %s | %s | %s | | | | |"
@@ -1297,8 +1297,8 @@ def jwt_report(d, meta, runs, counts):
              fmt_ratio(ratio(v[JWT_WARM], v[JWT_PLAIN])),
              fmt_ratio(ratio(v[JWT_COLD], v[JWT_PLAIN]))))
     for tool, label, digits in (
-            ("callgrind", "instructions per request ¹³", 0),
-            ("strace", "system calls per request ¹³", 2)):
+            ("callgrind", "instructions per request ¹⁵", 0),
+            ("strace", "system calls per request ¹⁵", 2)):
         v = {t: counts.get((t, "small", tool)) for t, _ in cols}
         w("| %s | %s | %s | %s | %s | (no target) | | %s |"
           % (label, fmt(v[JWT_PLAIN], digits), fmt(v[JWT_WARM], digits),
@@ -1317,7 +1317,7 @@ def jwt_report(d, meta, runs, counts):
         return (f2.get(fn, (0, 0))[1] - f1.get(fn, (0, 0))[1]) / (n2 - n1)
 
     w("Where the instructions go, per request (callgrind, inclusive, by the "
-      "same two-point difference ¹³):")
+      "same two-point difference ¹⁵):")
     w("")
     w("| part of the request | %s |" % " | ".join(lab for _, lab in cols))
     w("| --- |%s" % (" ---: |" * len(cols)))
@@ -1346,9 +1346,9 @@ def jwt_report(d, meta, runs, counts):
           "(`tp_jwt_verify`): %s instructions; a cache hit replaces it, "
           "the decoding and the claims with the look-up above." % fmt(cold, 0))
     w("")
-    w("¹² the verdict: plain and warm ran back to back in each round, in "
+    w("¹⁴ the verdict: plain and warm ran back to back in each round, in "
       "alternating order; the no-cache run followed them.  ")
-    w("¹³ one worker, N sequential keep-alive requests with the token, as "
+    w("¹⁵ one worker, N sequential keep-alive requests with the token, as "
       "for the proxies; all the processes except the metrics worker, as for "
       "traffic control (⁹). The first request of each run, the one that "
       "fills the warm cache, is in both runs and cancels out.")
