@@ -1,9 +1,9 @@
 /*
  * tp_jwt_cache.c: a worker's verified JWT tokens, two-way set-associative.
  *
- * Checking an RS256 signature costs some 30 to 60 microseconds of CPU,
- * while clients present the same bearer token on every request until it
- * expires.  So each worker keeps the tokens it verified, with what the
+ * Checking an RS256 signature costs some 30 microseconds of CPU (about
+ * 340,000 instructions, docs/BENCHMARKS.md), while clients present the
+ * same bearer token on every request until it expires.  So each worker keeps the tokens it verified, with what the
  * verification produced, and a request whose token is already here skips
  * the signature and the issuer and audience checks.  Why this keeps the
  * guarantees of a full verification:
@@ -20,11 +20,12 @@
  *    Cognito's token_use and the route's scopes (tp_jwt_entry_check);
  *    nbf and iat only become truer with time.  An expired entry is a
  *    miss, so its answer comes from the full check;
- *  - the slot is chosen by SipHash under a random per-process key, over
- *    the token's last 64 bytes (the signature's, which a client cannot
- *    forge for a token that verifies) and its length: which tokens share
- *    a set cannot be predicted, and a flood of tokens only evicts
- *    entries, the cost of each request being at worst a full check;
+ *  - the set is chosen by SipHash under a random per-process key, over
+ *    the token's last 64 bytes (part of its signature) and its length,
+ *    which is cheaper than hashing the whole token and as good for
+ *    choosing a set: which tokens share one cannot be predicted, and a
+ *    flood of tokens only evicts entries, the cost of each request being
+ *    at worst a full check;
  *  - entries live in this worker's memory only, are never logged, written
  *    or shared, and are wiped when freed; the claims are the token's own,
  *    readable by whoever holds the token.
