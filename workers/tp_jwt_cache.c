@@ -3,9 +3,10 @@
  *
  * Checking an RS256 signature costs some 30 microseconds of CPU (about
  * 340,000 instructions, docs/BENCHMARKS.md), while clients present the
- * same bearer token on every request until it expires.  So each worker keeps the tokens it verified, with what the
- * verification produced, and a request whose token is already here skips
- * the signature and the issuer and audience checks.  Why this keeps the
+ * same bearer token on every request until it expires.  So each worker
+ * keeps the tokens it verified, with what the verification produced, and
+ * a request whose token is already here skips the signature and the
+ * issuer and audience checks.  Why this keeps the
  * guarantees of a full verification:
  *  - an entry is the whole token as sent, for one authorizer and one
  *    generation of that authorizer's key set.  A hit needs all three to
