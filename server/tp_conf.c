@@ -364,7 +364,8 @@ static const struct tp_conf_field top_fields[] = {
     { "domains", TP_CT_LIST, 0, 0, 0, NULL },
     { "throttle", TP_CT_GROUP, 0, 0, 0, NULL },
     { "cache", TP_CT_GROUP, 0, 0, 0, NULL },          /* tp_conf_cache.c */
-    { "metrics", TP_CT_UNSUPPORTED, 0, 0, 0, "metrics worker" },
+    { "metrics", TP_CT_GROUP, 0, 0, 0, NULL },       /* tp_conf_metrics.c */
+    { "lambda", TP_CT_GROUP, 0, 0, 0, NULL },        /* tp_conf_lambda.c */
     { "usage_plans", TP_CT_LIST, 0, 0, 0, NULL },
     { "api_keys", TP_CT_LIST, 0, 0, 0, NULL },
     { "authorizers", TP_CT_LIST, 0, 0, 0, NULL },     /* tp_conf_refs.c */
@@ -404,7 +405,12 @@ conf_sections(struct tp_conf_ctx *c, config_t *cfg)
         return tp_conf_error(c, s, "no listeners: add listeners = "
             "( { address = \"127.0.0.1:8080\"; } );");
     }
-    return tp_conf_listeners(c, s);
+    if (tp_conf_listeners(c, s) != TP_OK
+        || tp_conf_lambda(c, config_lookup(cfg, "lambda")) != TP_OK)
+    {
+        return TP_ERROR;
+    }
+    return tp_conf_metrics(c, config_lookup(cfg, "metrics"));
 }
 
 struct tp_model *

@@ -74,6 +74,12 @@ const char *tp_conf_type_name(int type);
 int tp_conf_server(struct tp_conf_ctx *c, const config_setting_t *s);
 int tp_conf_listeners(struct tp_conf_ctx *c, const config_setting_t *s);
 int tp_conf_domains(struct tp_conf_ctx *c, const config_setting_t *s);
+/* metrics.admin (tp_conf_listen.c); after tp_conf_listeners. */
+int tp_conf_admin_listener(struct tp_conf_ctx *c, const config_setting_t *s);
+/* The `metrics` group (tp_conf_metrics.c). */
+int tp_conf_metrics(struct tp_conf_ctx *c, const config_setting_t *s);
+/* The `lambda` group: remote functions (tp_conf_lambda.c). */
+int tp_conf_lambda(struct tp_conf_ctx *c, const config_setting_t *s);
 int tp_conf_apis(struct tp_conf_ctx *c, const config_setting_t *s);
 
 /* IAM principals (tp_conf_iam.c); after server and apis.  <s> may be

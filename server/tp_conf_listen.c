@@ -168,7 +168,8 @@ listen_add(struct tp_conf_ctx *c, const config_setting_t *g,
     l = &m->listeners[m->nlisteners];
     *l = *tmpl;
     if (listen_parse_addr(addr, &l->addr, &l->addrlen, &l->port) != TP_OK) {
-        return tp_conf_error(c, config_setting_get_member(g, "address"),
+        return tp_conf_error(c, config_setting_is_group(g)
+            ? config_setting_get_member(g, "address") : g,
             "invalid listener address \"%s\" (use \"ip:port\", "
             "\"[ipv6]:port\" or \"*:port\")", tmpl->address);
     }
@@ -361,7 +362,7 @@ tp_conf_listeners(struct tp_conf_ctx *c, const config_setting_t *s)
     int i, n = config_setting_length(s);
 
     c->m->listeners = tp_arena_calloc(c->a,
-        sizeof(struct tp_listener) * (size_t) n * 2);
+        sizeof(struct tp_listener) * ((size_t) n * 2 + 2));
     if (c->m->listeners == NULL) {
         return tp_conf_error(c, s, "out of memory");
     }
@@ -373,6 +374,71 @@ tp_conf_listeners(struct tp_conf_ctx *c, const config_setting_t *s)
         }
     }
     listen_check_private(c, s);
+    return TP_OK;
+}
+
+/* 127.0.0.0/8 or ::1: the Invoke API has no authentication of its own. */
+static bool
+listen_loopback(const struct tp_listener *l)
+{
+    const struct sockaddr_in *v4 = (const struct sockaddr_in *) &l->addr;
+    const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *) &l->addr;
+
+    if (l->addr.ss_family == AF_INET) {
+        return (ntohl(v4->sin_addr.s_addr) >> 24) == 127;
+    }
+    return l->addr.ss_family == AF_INET6
+        && IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr);
+}
+
+/*
+ * metrics.admin = "127.0.0.1:9180": a plain HTTP listener of its own,
+ * bound by the master like the others and served by the workers with
+ * built-in routes only (tp_admin.c); an address an API listener has too
+ * is refused as a duplicate, so no API is ever served on it.
+ */
+int
+tp_conf_admin_listener(struct tp_conf_ctx *c, const config_setting_t *s)
+{
+    const char *addr = config_setting_get_string(s);
+    struct tp_listener tmpl;
+    unsigned first = c->m->nlisteners, i;
+    char buf[300];
+
+    if (addr == NULL || addr[0] == '\0') {
+        return tp_conf_error(c, s, "'admin' must be an address such as "
+            "\"127.0.0.1:9180\"");
+    }
+    memset(&tmpl, 0, sizeof(tmpl));
+    tmpl.src = tp_conf_src(c, s);
+    tmpl.address = tp_arena_strdup(c->a, addr);
+    tmpl.admin = true;
+    if (tmpl.address == NULL) {
+        return tp_conf_error(c, s, "out of memory");
+    }
+    if (strncmp(addr, "*:", 2) == 0 || strchr(addr, ':') == NULL) {
+        const char *port = addr[0] == '*' ? addr + 2 : addr;
+
+        snprintf(buf, sizeof(buf), "0.0.0.0:%s", port);
+        if (listen_add(c, s, &tmpl, buf) != TP_OK) {
+            return TP_ERROR;
+        }
+        snprintf(buf, sizeof(buf), "[::]:%s", port);
+        tmpl.optional = true;
+        if (listen_add(c, s, &tmpl, buf) != TP_OK) {
+            return TP_ERROR;
+        }
+    } else if (listen_add(c, s, &tmpl, addr) != TP_OK) {
+        return TP_ERROR;
+    }
+    for (i = first; i < c->m->nlisteners; i++) {
+        if (!listen_loopback(&c->m->listeners[i])) {
+            tp_conf_warn(c, s, "the admin listener \"%s\" is not a "
+                "loopback address: anyone who can connect may invoke "
+                "functions (the Invoke API checks no credentials)", addr);
+            break;
+        }
+    }
     return TP_OK;
 }
 

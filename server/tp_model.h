@@ -109,6 +109,8 @@ struct tp_listener {
     const char *name;                /* private: aws:SourceVpce */
     struct tp_cidr *allow;           /* clients let in; NULL: anyone */
     unsigned nallow;
+    bool admin;                      /* metrics.admin: built-in routes
+                                        (the Invoke API), never an API */
     int fd;                          /* bound socket (master creates) */
     struct tp_src src;
 };
@@ -119,6 +121,22 @@ struct tp_domain {
     struct tp_tls_conf *tls;
     struct tp_base_mapping *mappings;    /* longest base_path first */
     unsigned nmappings;
+    struct tp_src src;
+};
+
+/*
+ * Remote Lambda (the top-level `lambda` group): where the Invoke API of
+ * functions named by ARN is, and the credentials that sign for it (from
+ * the config, else the master's AWS_* environment at load).
+ */
+struct tp_lambda_conf {
+    struct tp_backend *endpoint;     /* NULL: no remote functions */
+    const char *path_prefix;         /* of the endpoint URL, "" or "/x" */
+    const char *region;              /* SigV4 scope; default server.region */
+    const char *access_key_id;       /* NULL: requests go unsigned */
+    const char *secret_access_key;
+    const char *session_token;       /* NULL: none */
+    uint32_t timeout_ms;             /* whole invocation */
     struct tp_src src;
 };
 
@@ -536,6 +554,7 @@ struct tp_model {
     unsigned nresolve;
     struct tp_listener *listeners;
     unsigned nlisteners;
+    struct tp_lambda_conf lambda;    /* remote functions */
     struct tp_api *apis;
     unsigned napis;
     struct tp_domain *domains;

@@ -622,7 +622,7 @@ test_server__tp_conf__unsupported_sections(void **state)
     const char *text =
         LISTEN
         "functions = ( );\n"
-        "metrics = { enabled = true; };\n";
+        "metrics = { period = 60; };\n";
 
     (void) state;
     m = load_log(text);
@@ -635,7 +635,7 @@ test_server__tp_conf__unsupported_sections(void **state)
     if (strstr(logbuf, want) == NULL) {
         fail_msg("no warning \"%s\" in log:\n%s", want, logbuf);
     }
-    assert_non_null(strstr(logbuf, "not supported yet: 'metrics'"));
+    assert_non_null(strstr(logbuf, "not supported yet: 'period'"));
 
     /* Unsupported settings inside sections are warnings too. */
     m = load_log(
@@ -652,6 +652,68 @@ test_server__tp_conf__unsupported_sections(void **state)
     assert_int_equal(m->napis, 1);
     assert_non_null(strstr(logbuf,
         "not supported yet: CUSTOM authorization of route 'GET /'"));
+}
+
+/* metrics.admin: a listener of its own, never shared with an API's. */
+static void
+test_server__tp_conf__admin_listener(void **state)
+{
+    struct tp_model *m;
+
+    (void) state;
+    m = load_log(LISTEN "metrics = { admin = \"127.0.0.1:9180\"; };\n");
+    if (m == NULL) {
+        fail_msg("config rejected: %s", err);
+    }
+    assert_int_equal(m->nlisteners, 2);
+    assert_false(m->listeners[0].admin);
+    assert_true(m->listeners[1].admin);
+    assert_int_equal(m->listeners[1].port, 9180);
+    assert_null(m->listeners[1].default_api);
+    assert_null(strstr(logbuf, "not a loopback"));
+
+    m = load_log(LISTEN "metrics = { admin = \"*:9180\"; };\n");
+    assert_non_null(m);
+    assert_true(m->listeners[1].admin && m->listeners[2].admin);
+    assert_non_null(strstr(logbuf, "is not a loopback address"));
+
+    load_err(LISTEN "metrics = {\n admin = \"127.0.0.1:8080\"; };\n",
+        "admin", "duplicate listener address");
+    load_err(LISTEN "metrics = { admin = \"nowhere\"; };\n", "metrics",
+        "invalid listener address");
+    load_err(LISTEN "metrics = { admin = 9180; };\n", "metrics",
+        "'admin' must be an address");
+}
+
+/* lambda = { ... }: the remote Lambda endpoint and its credentials. */
+static void
+test_server__tp_conf__lambda(void **state)
+{
+    struct tp_model *m;
+
+    (void) state;
+    m = load_log(LISTEN "lambda = { endpoint = \"http://127.0.0.1:9/p/\";\n"
+        "  access_key_id = \"AKID\"; secret_access_key = \"s\";\n"
+        "  region = \"eu-west-1\"; timeout_ms = 1000; };\n");
+    if (m == NULL) {
+        fail_msg("config rejected: %s", err);
+    }
+    assert_non_null(m->lambda.endpoint);
+    assert_false(m->lambda.endpoint->tls);
+    assert_int_equal(m->lambda.endpoint->port, 9);
+    assert_string_equal(m->lambda.path_prefix, "/p");
+    assert_string_equal(m->lambda.region, "eu-west-1");
+    assert_string_equal(m->lambda.access_key_id, "AKID");
+    assert_null(m->lambda.session_token);
+    assert_int_equal(m->lambda.timeout_ms, 1000);
+
+    m = load(LISTEN);
+    assert_non_null(m);
+    assert_null(m->lambda.endpoint);
+    load_err(LISTEN "lambda = { endpoint = \"ftp://x\"; };\n", "endpoint",
+        "must start with http");
+    load_err(LISTEN "lambda = {\n access_key_id = \"A\"; };\n", "lambda",
+        "go together");
 }
 
 /* An identity policy, as a libconfig string's content. */
@@ -1872,6 +1934,8 @@ main(void)
         T(test_server__tp_conf__missing_file),
         T(test_server__tp_conf__no_listeners),
         T(test_server__tp_conf__unsupported_sections),
+        T(test_server__tp_conf__admin_listener),
+        T(test_server__tp_conf__lambda),
         T(test_server__tp_conf__listen_wildcard),
         T(test_server__tp_conf__listen_ipv6),
         T(test_server__tp_conf__listen_bad_address),
