@@ -8,7 +8,9 @@
  *   Host {api-id}.execute-api.{anything} -> that API, path /{stage}/...
  *   otherwise the listener's default_api,   path /{stage}/...
  * HTTP APIs with a "$default" stage take paths without a stage segment.
+ * The admin listener never serves an API: tp_admin.c answers there.
  */
+#include "tp_admin.h"
 #include "tp_clientcert.h"
 #include "tp_log.h"
 #include "tp_pipeline.h"
@@ -143,6 +145,9 @@ tp_phase_resolve(struct tp_request *r)
     struct tp_str host;
     struct tp_domain *d;
 
+    if (r->c->lst->admin) {
+        return tp_admin_request(r);  /* built-in routes, no API */
+    }
     resolve_split(r);
     host = resolve_host(r);
     d = host.len > 0 ? tp_model_find_domain(r->c->w->model, host.p, host.len)
