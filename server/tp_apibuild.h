@@ -114,6 +114,16 @@ struct tp_build_authorizer {
     int64_t leeway_s;
     bool no_token_cache;
     bool imported;
+    /* Lambda authorizers (REQUEST, TOKEN): tp_apibuild_lauth.c */
+    const char *function;                /* a local function */
+    const char *uri;                     /* a Lambda ARN or the
+                                            apigateway invocation URI */
+    const char **identity_sources;       /* REQUEST: every source */
+    unsigned nidentity_sources;
+    const char *validation;              /* TOKEN: a regex */
+    int64_t ttl_s;                       /* -1: the default */
+    const char *payload_format;          /* "1.0" | "2.0" */
+    int simple_responses;                /* -1: unset, 0, 1 */
     struct tp_src src;
     struct tp_src jwks_src;              /* where `jwks` was written */
 };
@@ -126,6 +136,10 @@ struct tp_build_authorizer {
  */
 int tp_build_authorizer(struct tp_conf_ctx *c,
     const struct tp_build_authorizer *b, struct tp_authorizer *out);
+
+/* The REQUEST / TOKEN part of <a> (tp_apibuild_lauth.c). */
+int tp_build_lambda_authorizer(struct tp_conf_ctx *c,
+    const struct tp_build_authorizer *b, struct tp_authorizer *a);
 
 /*
  * Resolves every route's authorizer name (the API's own first, then the

@@ -9,10 +9,11 @@
  * 5) authorizers are served: their key set is a JWKS file read here, or
  * an https URL each worker fetches (workers/tp_jwks_fetch.c), given or
  * derived (a Cognito pool's well-known JWKS, or OIDC discovery from the
- * issuer).  REQUEST and TOKEN (Lambda, issue 7) are only parsed.
+ * issuer).  REQUEST and TOKEN (Lambda) are built by tp_apibuild_lauth.c.
  */
 #include "tp_apibuild.h"
 #include "tp_jwt.h"
+#include "tp_lauth.h"
 #include "tp_upstream_conf.h"
 
 #include <ctype.h>
@@ -69,6 +70,11 @@ auth_identity(struct tp_conf_ctx *c, const struct tp_build_authorizer *b,
     char *lower;
     size_t i, n;
 
+    if (b->nidentity_sources > 1) {
+        return tp_conf_error_at(c, b->src, "authorizer \"%s\": a %s "
+            "authorizer reads one header, not %u identity sources", a->name,
+            auth_type_names[a->type], b->nidentity_sources);
+    }
     if (v == NULL) {
         a->identity_header = "authorization";
         return TP_OK;
@@ -409,10 +415,7 @@ tp_build_authorizer(struct tp_conf_ctx *c, const struct tp_build_authorizer *b,
     }
     a->id = c->m->nauthorizer_ids++;
     if (a->type == TP_AUTHORIZER_REQUEST || a->type == TP_AUTHORIZER_TOKEN) {
-        tp_conf_warn_at(c, b->src, "not supported yet: authorizer \"%s\" "
-            "(%s, a Lambda authorizer); routes using it are not enforced",
-            a->name, auth_type_names[a->type]);
-        return TP_OK;
+        return tp_build_lambda_authorizer(c, b, a);
     }
     j = tp_arena_calloc(c->a, sizeof(*j));
     if (j == NULL) {
@@ -497,6 +500,17 @@ auth_route(struct tp_conf_ctx *c, const struct tp_api *api,
             auth_type_names[a->type]);
     }
     r->authorization = want;
+    if (want == TP_AUTHZ_CUSTOM && a->type == TP_AUTHORIZER_TOKEN
+        && api->type == TP_API_HTTP)
+    {
+        return tp_conf_error_at(c, r->src, "route '%s': authorizer \"%s\" "
+            "is a TOKEN authorizer; HTTP APIs use REQUEST authorizers",
+            r->key, a->name);
+    }
+    if (want == TP_AUTHZ_CUSTOM && a->lambda->ttl_s > 0) {
+        /* the result cache lives in data_dir/cache (tp_auth_lambda.c) */
+        c->m->server.cache_used = true;
+    }
     if (want == TP_AUTHZ_CUSTOM) {
         tp_conf_warn_at(c, r->src, "not supported yet: CUSTOM "
             "authorization of route '%s' (Lambda authorizer \"%s\"; not "

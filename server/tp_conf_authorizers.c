@@ -9,17 +9,24 @@
  *       algorithms = ( "RS256" ); hs256_secret = "..."; tls_ca = "ca.pem";
  *       identity_source = "$request.header.Authorization"; },
  *     { name = "pool"; type = "COGNITO_USER_POOLS";
- *       provider_arns = ( "arn:aws:cognito-idp:REGION:ACCT:userpool/ID" ); }
+ *       provider_arns = ( "arn:aws:cognito-idp:REGION:ACCT:userpool/ID" ); },
+ *     { name = "custom"; type = "TOKEN"; function = "auth";
+ *       identity_source = "method.request.header.Authorization";
+ *       identity_validation_expression = "^Bearer .+"; ttl = 300; },
+ *     { name = "req"; type = "REQUEST"; function = "auth";
+ *       identity_source = ( "$request.header.X-User", "$context.routeKey" );
+ *       payload_format = "2.0"; simple_responses = true; ttl = 0; }
  *   );
  */
 #include "tp_apibuild.h"
+#include "tp_lauth.h"
 
 #define B_OFF(f) offsetof(struct tp_build_authorizer, f)
 
 static const struct tp_conf_field authorizer_fields[] = {
     { "name", TP_CT_STR, B_OFF(name), 0, 0, NULL },
     { "type", TP_CT_STR, B_OFF(type), 0, 0, NULL },
-    { "identity_source", TP_CT_STR, B_OFF(identity_source), 0, 0, NULL },
+    { "identity_source", TP_CT_ANY, 0, 0, 0, NULL }, /* conf_az_sources */
     { "issuer", TP_CT_STR, B_OFF(issuer), 0, 0, NULL },
     { "audience", TP_CT_LIST, 0, 0, 0, NULL },
     { "jwks", TP_CT_ANY, 0, 0, 0, NULL },            /* conf_az_scalars */
@@ -29,13 +36,15 @@ static const struct tp_conf_field authorizer_fields[] = {
     { "tls_ca", TP_CT_PATH, B_OFF(tls_ca), 0, 0, NULL },
     { "clock_skew_s", TP_CT_ANY, 0, 0, 0, NULL },
     { "token_cache", TP_CT_ANY, 0, 0, 0, NULL },
-    /* Lambda authorizers (REQUEST, TOKEN): issue 7 reads these */
-    { "function", TP_CT_ANY, 0, 0, 0, NULL },
+    /* Lambda authorizers (REQUEST, TOKEN): tp_apibuild_lauth.c */
+    { "function", TP_CT_STR, B_OFF(function), 0, 0, NULL },
+    { "uri", TP_CT_STR, B_OFF(uri), 0, 0, NULL },
     { "identity_sources", TP_CT_ANY, 0, 0, 0, NULL },
     { "ttl", TP_CT_ANY, 0, 0, 0, NULL },
     { "simple_responses", TP_CT_ANY, 0, 0, 0, NULL },
-    { "payload_format", TP_CT_ANY, 0, 0, 0, NULL },
-    { "identity_validation_expression", TP_CT_ANY, 0, 0, 0, NULL },
+    { "payload_format", TP_CT_STR, B_OFF(payload_format), 0, 0, NULL },
+    { "identity_validation_expression", TP_CT_STR, B_OFF(validation), 0, 0,
+      NULL },
 };
 
 /* A list of strings: ( "a", "b" ). */
@@ -102,14 +111,64 @@ conf_az_scalars(struct tp_conf_ctx *c, const config_setting_t *g,
         }
         b->no_token_cache = !config_setting_get_bool(s);
     }
-    s = config_setting_get_member(g, "identity_sources");
-    if (s != NULL && b->identity_source == NULL
-        && config_setting_length(s) == 1
-        && config_setting_type(config_setting_get_elem(s, 0))
-            == CONFIG_TYPE_STRING)
+    s = config_setting_get_member(g, "ttl");
+    b->ttl_s = -1;
+    if (s != NULL) {
+        if (config_setting_type(s) != CONFIG_TYPE_INT
+            || config_setting_get_int(s) < 0
+            || config_setting_get_int(s) > TP_LAUTH_TTL_MAX)
+        {
+            return tp_conf_error(c, s, "'ttl' must be an integer of seconds "
+                "in [0, %d] (0: no cache)", TP_LAUTH_TTL_MAX);
+        }
+        b->ttl_s = config_setting_get_int(s);
+    }
+    s = config_setting_get_member(g, "simple_responses");
+    b->simple_responses = -1;
+    if (s != NULL) {
+        if (config_setting_type(s) != CONFIG_TYPE_BOOL) {
+            return tp_conf_error(c, s, "'simple_responses' must be true or "
+                "false");
+        }
+        b->simple_responses = config_setting_get_bool(s);
+    }
+    return TP_OK;
+}
+
+/* identity_source (or identity_sources): one string, "a, b" or a list.
+ * JWT authorizers take one header; a one-element list is fine. */
+static int
+conf_az_sources(struct tp_conf_ctx *c, const config_setting_t *g,
+    struct tp_build_authorizer *b)
+{
+    const config_setting_t *s = config_setting_get_member(g,
+        "identity_source");
+    const char *name = "identity_source";
+
+    if (s == NULL) {
+        s = config_setting_get_member(g, "identity_sources");
+        name = "identity_sources";
+    }
+    if (s == NULL) {
+        return TP_OK;
+    }
+    if (config_setting_type(s) == CONFIG_TYPE_STRING) {
+        b->identity_source = tp_conf_str(c, s);
+        return TP_OK;
+    }
+    if (config_setting_type(s) != CONFIG_TYPE_LIST
+        && config_setting_type(s) != CONFIG_TYPE_ARRAY)
     {
-        /* CONFIG.md writes Lambda sources as a list; one header is fine */
-        b->identity_source = tp_conf_str(c, config_setting_get_elem(s, 0));
+        return tp_conf_error(c, s, "'%s' must be a string or a list of "
+            "strings", name);
+    }
+    if (conf_az_strings(c, g, name, &b->identity_sources,
+            &b->nidentity_sources) != TP_OK)
+    {
+        return TP_ERROR;
+    }
+    if (b->nidentity_sources == 1) {
+        b->identity_source = b->identity_sources[0];
     }
     return TP_OK;
 }
@@ -134,7 +193,8 @@ conf_authorizer(struct tp_conf_ctx *c, const config_setting_t *g,
             &b.nalgorithms) != TP_OK
         || conf_az_strings(c, g, "provider_arns", &b.provider_arns,
             &b.nprovider_arns) != TP_OK
-        || conf_az_scalars(c, g, &b) != TP_OK)
+        || conf_az_scalars(c, g, &b) != TP_OK
+        || conf_az_sources(c, g, &b) != TP_OK)
     {
         return TP_ERROR;
     }

@@ -304,8 +304,9 @@ enum tp_authz {
 };
 
 /* An authorizer (top-level `authorizers`, or an API's own from its
- * OpenAPI file).  JWT and COGNITO_USER_POOLS are served (workers/
- * tp_auth_jwt.c); REQUEST and TOKEN (Lambda) are parsed for issue 7. */
+ * OpenAPI file).  JWT and COGNITO_USER_POOLS are served by workers/
+ * tp_auth_jwt.c, REQUEST and TOKEN (Lambda) by workers/tp_auth_lambda.c
+ * (their settings: struct tp_lauth, server/tp_lauth.h). */
 enum tp_authorizer_type {
     TP_AUTHORIZER_JWT = 0,
     TP_AUTHORIZER_COGNITO,
@@ -315,6 +316,7 @@ enum tp_authorizer_type {
 
 struct tp_jwt_conf;
 struct tp_jwks;
+struct tp_lauth;
 
 struct tp_authorizer {
     const char *name;
@@ -334,6 +336,8 @@ struct tp_authorizer {
     const char *jwks_url;            /* as written or derived, for logs */
     const char *jwks_path;           /* "/path?query"; NULL: discover */
     const char *discovery_path;      /* the openid-configuration's */
+    struct tp_lauth *lambda;         /* REQUEST, TOKEN: the function,
+                                        identity sources, cache TTL */
     struct tp_src src;
 };
 

@@ -287,6 +287,58 @@ oa_az_cognito(struct tp_oa *o, int scheme, int az,
     return TP_OK;
 }
 
+/*
+ * A Lambda authorizer (token, request; auth.md 2, 3): authorizerUri names
+ * the function (a local one of the ARN's function name), identitySource
+ * ("a, b"), identityValidationExpression, authorizerResultTtlInSeconds,
+ * and for HTTP APIs authorizerPayloadFormatVersion and
+ * enableSimpleResponses.  A token authorizer's header may also come from
+ * the apiKey scheme's "name".
+ */
+static int
+oa_az_lambda(struct tp_oa *o, int scheme, int az,
+    struct tp_build_authorizer *b)
+{
+    int t;
+    const char *header;
+
+    b->ttl_s = -1;
+    b->simple_responses = -1;
+    if (oa_az_string(o, az, "authorizerUri", &b->uri) != TP_OK
+        || oa_az_string(o, az, "identitySource", &b->identity_source)
+            != TP_OK
+        || oa_az_string(o, az, "identityValidationExpression",
+            &b->validation) != TP_OK
+        || oa_az_string(o, az, "authorizerPayloadFormatVersion",
+            &b->payload_format) != TP_OK
+        || oa_az_string(o, scheme, "name", &header) != TP_OK)
+    {
+        return TP_ERROR;
+    }
+    if (b->identity_source == NULL && header != NULL
+        && strcmp(b->type, "TOKEN") == 0)
+    {
+        b->identity_source = tp_arena_sprintf(o->c->a,
+            "method.request.header.%s", header);
+    }
+    t = tp_json_get(&o->d, az, "authorizerResultTtlInSeconds");
+    if (t >= 0 && tp_json_int(&o->d, t, &b->ttl_s) != TP_OK) {
+        return tp_oa_error(o, t, "authorizerResultTtlInSeconds must be an "
+            "integer of seconds in [0, 3600]");
+    }
+    t = tp_json_get(&o->d, az, "enableSimpleResponses");
+    if (t >= 0) {
+        bool v;
+
+        if (tp_json_bool(&o->d, t, &v) != TP_OK) {
+            return tp_oa_error(o, t, "enableSimpleResponses must be true "
+                "or false");
+        }
+        b->simple_responses = v;
+    }
+    return TP_OK;
+}
+
 /* Appends the scheme's authorizer to the API's own. */
 static int
 oa_az_add(struct tp_oa *o, int key, int tok, struct tp_build_authorizer *b)
@@ -356,6 +408,8 @@ tp_oa_authorizer_defs(struct tp_oa *o)
             rc = oa_az_jwt(o, s, az, &b);
         } else if (strcmp(type, "COGNITO_USER_POOLS") == 0) {
             rc = oa_az_cognito(o, s, az, &b);
+        } else {
+            rc = oa_az_lambda(o, s, az, &b);
         }
         if (rc != TP_OK || oa_az_add(o, k, az, &b) != TP_OK) {
             return TP_ERROR;

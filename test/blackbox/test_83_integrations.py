@@ -494,7 +494,8 @@ def test_unenforced_authorization_warns_and_route_stays_open(turnpike, backend, 
     if "authorizer" in route_extra:
         # the authorizer a route names must exist (a Lambda one: not served yet;
         # JWT and Cognito ones are, test_99_jwt.py)
-        cfg["authorizers"] = [{"name": route_extra["authorizer"], "type": "REQUEST"}]
+        cfg["authorizers"] = [{"name": route_extra["authorizer"], "type": "REQUEST",
+                               "function": "f", "ttl": 0}]
     gw = turnpike(cfg)
     with open(gw.stderr_path) as f:
         lines = not_supported_lines(f.read())

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "tp_conf.h"
+#include "tp_lauth.h"
 #include "tp_http_parse.h"
 #include "tp_jwt.h"
 #include "tp_log.h"
@@ -640,7 +641,8 @@ test_server__tp_conf__unsupported_sections(void **state)
     /* Unsupported settings inside sections are warnings too. */
     m = load_log(
         "listeners = ( { address = \"127.0.0.1:8080\"; } );\n"
-        "authorizers = ( { name = \"auth\"; type = \"TOKEN\"; } );\n"
+        "authorizers = ( { name = \"auth\"; type = \"TOKEN\";\n"
+        "  function = \"f\"; } );\n"
         "apis = ( { id = \"a\"; stages = (\n"
         "  { name = \"p\"; cache = { }; } );\n"
         "  routes = ( { route = \"GET /\"; authorizer = \"auth\";\n"
@@ -1833,8 +1835,7 @@ test_server__tp_conf__authorizers(void **state)
     assert_ptr_equal(find_route(r, "GET /p")->auth, &m->authorizers[4]);
     assert_int_equal(find_route(r, "GET /l")->authorization,
         TP_AUTHZ_CUSTOM);
-    assert_non_null(strstr(logbuf, "not supported yet: authorizer "
-        "\"lambda\" (TOKEN"));
+    assert_null(strstr(logbuf, "not supported yet: authorizer"));
     assert_non_null(strstr(logbuf, "not supported yet: CUSTOM authorization "
         "of route 'GET /l' (Lambda authorizer \"lambda\""));
     assert_null(strstr(logbuf, "GET /a"));
@@ -1892,7 +1893,8 @@ test_server__tp_conf__authorizer_errors(void **state)
     snprintf(text, sizeof(text), "%s"
         "{ name = \"p\"; type = \"COGNITO_USER_POOLS\"; provider_arns = "
         "( \"" AZ_POOL "\" ); },\n"
-        "{ name = \"l\"; type = \"REQUEST\"; }\n);\n"
+        "{ name = \"l\"; type = \"REQUEST\"; function = \"f\"; ttl = 0; }\n"
+        ");\n"
         "apis = ( { id = \"r\"; routes = (\n"
         "  { route = \"GET /p\"; authorization = \"CUSTOM\"; "
         "authorizer = \"p\";\n"
@@ -1901,7 +1903,8 @@ test_server__tp_conf__authorizer_errors(void **state)
     load_err(text, "GET /p", "authorization CUSTOM needs a Lambda (REQUEST or "
         "TOKEN) authorizer, but \"p\" is COGNITO_USER_POOLS");
     snprintf(text, sizeof(text), "%s"
-        "{ name = \"l\"; type = \"REQUEST\"; }\n);\n"
+        "{ name = \"l\"; type = \"REQUEST\"; function = \"f\"; ttl = 0; }\n"
+        ");\n"
         "apis = ( { id = \"r\"; routes = (\n"
         "  { route = \"GET /p\"; authorization = \"COGNITO_USER_POOLS\";\n"
         "    authorizer = \"l\";\n"
@@ -1909,6 +1912,141 @@ test_server__tp_conf__authorizer_errors(void **state)
         head);
     load_err(text, "GET /p", "needs a COGNITO_USER_POOLS authorizer, but "
         "\"l\" is REQUEST");
+}
+
+/* Lambda authorizers: TOKEN and REQUEST settings, defaults, sources of
+ * both syntaxes, OpenAPI-style URIs naming the function. */
+static void
+test_server__tp_conf__lambda_authorizers(void **state)
+{
+    const struct tp_lauth *la;
+    struct tp_model *m;
+
+    (void) state;
+    m = load_log(
+        "listeners = ( { address = \"127.0.0.1:8080\"; } );\n"
+        "authorizers = (\n"
+        "  { name = \"tok\"; type = \"TOKEN\"; function = \"auth\";\n"
+        "    identity_validation_expression = \"^Bearer [a-z]+$\"; },\n"
+        "  { name = \"req\"; type = \"REQUEST\"; function = \"auth\";\n"
+        "    identity_source = \"method.request.header.X-User, "
+        "method.request.querystring.q, stageVariables.v, "
+        "context.requestId\"; ttl = 0; },\n"
+        "  { name = \"h2\"; type = \"REQUEST\"; uri = \"arn:aws:apigateway:"
+        "us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:"
+        "us-east-1:123456789012:function:remote:live/invocations\";\n"
+        "    identity_source = ( \"$request.header.X-A\", "
+        "\"$context.routeKey\" );\n"
+        "    payload_format = \"2.0\"; simple_responses = true; "
+        "ttl = 3600; },\n"
+        "  { name = \"h1\"; type = \"REQUEST\"; function = \"auth\";\n"
+        "    identity_source = \"$request.querystring.T\";\n"
+        "    payload_format = \"1.0\"; }\n"
+        ");\n"
+        "apis = ( { id = \"r\"; routes = (\n"
+        "  { route = \"GET /t\"; authorizer = \"tok\";\n"
+        "    integration = { type = \"MOCK\"; }; } ); } );\n");
+    if (m == NULL) {
+        fail_msg("config rejected: %s", err);
+    }
+    assert_null(strstr(logbuf, "not supported yet: authorizer"));
+    la = m->authorizers[0].lambda;
+    assert_non_null(la);
+    assert_true(la->token);
+    assert_string_equal(la->function, "auth");
+    assert_int_equal(la->ttl_s, 300);
+    assert_int_equal(la->nsources, 1);
+    assert_int_equal(la->sources[0].kind, TP_LAUTH_HEADER);
+    assert_string_equal(la->sources[0].name, "authorization");
+    assert_non_null(la->validation);
+    assert_true(m->server.cache_used);           /* a route uses "tok" */
+    la = m->authorizers[1].lambda;
+    assert_false(la->token);
+    assert_int_equal(la->ttl_s, 0);
+    assert_int_equal(la->nsources, 4);
+    assert_int_equal(la->sources[0].kind, TP_LAUTH_HEADER);
+    assert_string_equal(la->sources[0].name, "x-user");
+    assert_int_equal(la->sources[1].kind, TP_LAUTH_QUERY);
+    assert_string_equal(la->sources[1].name, "q");
+    assert_int_equal(la->sources[2].kind, TP_LAUTH_STAGEVAR);
+    assert_int_equal(la->sources[3].kind, TP_LAUTH_CONTEXT);
+    assert_string_equal(la->sources[3].name, "requestId");
+    assert_int_equal(la->http_format, TP_LAUTH_HTTP_2);
+    la = m->authorizers[2].lambda;
+    assert_string_equal(la->function, "remote");
+    assert_non_null(la->uri);
+    assert_true(la->simple);
+    assert_int_equal(la->ttl_s, 3600);
+    assert_int_equal(la->nsources, 2);
+    assert_string_equal(la->sources[0].name, "x-a");
+    assert_string_equal(la->sources[1].name, "routeKey");
+    la = m->authorizers[3].lambda;
+    assert_int_equal(la->http_format, TP_LAUTH_HTTP_1);
+    assert_string_equal(la->sources[0].name, "T");  /* exact case */
+    /* answers cached under one authorizer are not another's */
+    assert_true(m->authorizers[0].lambda->cache_ns
+        != m->authorizers[1].lambda->cache_ns);
+}
+
+static void
+test_server__tp_conf__lambda_authorizer_errors(void **state)
+{
+    static const char head[] =
+        "listeners = ( { address = \"127.0.0.1:8080\"; } );\n"
+        "authorizers = (\n";
+    char text[2048];
+
+    (void) state;
+#define AZ_ERR(body, at, what) \
+    do { \
+        snprintf(text, sizeof(text), "%s%s);\n", head, body); \
+        load_err(text, at, what); \
+    } while (0)
+    AZ_ERR("{ name = \"a\"; type = \"TOKEN\"; }\n", "name",
+        "needs a 'function'");
+    AZ_ERR("{ name = \"a\"; type = \"TOKEN\"; uri = \"arn:aws:s3:::b\"; }\n",
+        "name", "does not name a Lambda function");
+    AZ_ERR("{ name = \"a\"; type = \"TOKEN\"; function = \"f\";\n"
+        " ttl = 3601; }\n", "ttl", "[0, 3600]");
+    AZ_ERR("{ name = \"a\"; type = \"TOKEN\"; function = \"f\";\n"
+        " ttl = \"5\"; }\n", "ttl", "[0, 3600]");
+    AZ_ERR("{ name = \"a\"; type = \"TOKEN\"; function = \"f\";\n"
+        " identity_source = \"method.request.querystring.t\"; }\n", "name",
+        "is a header");
+    AZ_ERR("{ name = \"a\"; type = \"TOKEN\"; function = \"f\";\n"
+        " identity_source = ( \"method.request.header.A\",\n"
+        " \"method.request.header.B\" ); }\n", "name",
+        "one identity source (a header), not 2");
+    AZ_ERR("{ name = \"a\"; type = \"TOKEN\"; function = \"f\";\n"
+        " identity_validation_expression = \"^(x\"; }\n", "name",
+        "invalid identity_validation_expression \"^(x\"");
+    AZ_ERR("{ name = \"a\"; type = \"REQUEST\"; function = \"f\";\n"
+        " identity_source = \"method.request.header.A\";\n"
+        " identity_validation_expression = \"x\"; }\n", "name",
+        "applies to TOKEN authorizers");
+    AZ_ERR("{ name = \"a\"; type = \"REQUEST\"; function = \"f\";\n"
+        " identity_source = \"method.request.path.id\"; }\n", "name",
+        "path parameters cannot be identity sources");
+    AZ_ERR("{ name = \"a\"; type = \"REQUEST\"; function = \"f\";\n"
+        " identity_source = \"$context.nope\"; }\n", "name",
+        "unknown $context variable \"nope\"");
+    AZ_ERR("{ name = \"a\"; type = \"REQUEST\"; function = \"f\"; }\n",
+        "name", "caching (ttl 300) needs at least one identity source");
+    AZ_ERR("{ name = \"a\"; type = \"REQUEST\"; function = \"f\"; ttl = 0;\n"
+        " payload_format = \"3.0\"; }\n", "name",
+        "payload_format must be \"1.0\" or \"2.0\", not \"3.0\"");
+    AZ_ERR("{ name = \"a\"; type = \"REQUEST\"; function = \"f\"; ttl = 0;\n"
+        " payload_format = \"1.0\"; simple_responses = true; }\n", "name",
+        "simple_responses needs payload_format \"2.0\"");
+    AZ_ERR("{ name = \"a\"; type = \"REQUEST\"; function = \"f\"; ttl = 0;\n"
+        " simple_responses = 1; }\n", "simple_responses", "true or false");
+#undef AZ_ERR
+    snprintf(text, sizeof(text), "%s"
+        "{ name = \"t\"; type = \"TOKEN\"; function = \"f\"; }\n);\n"
+        "apis = ( { id = \"h\"; type = \"HTTP\"; routes = (\n"
+        "  { route = \"GET /p\"; authorizer = \"t\";\n"
+        "    integration = " PROXY9 " } ); } );\n", head);
+    load_err(text, "GET /p", "HTTP APIs use REQUEST authorizers");
 }
 
 int
@@ -1966,6 +2104,8 @@ main(void)
         T(test_server__tp_conf__stage_variable_too_long),
         T(test_server__tp_conf__authorizers),
         T(test_server__tp_conf__authorizer_errors),
+        T(test_server__tp_conf__lambda_authorizers),
+        T(test_server__tp_conf__lambda_authorizer_errors),
 #undef T
     };
 

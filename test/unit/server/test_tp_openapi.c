@@ -25,6 +25,7 @@
 
 #include "tp_conf_int.h"
 #include "tp_log.h"
+#include "tp_lauth.h"
 #include "tp_openapi.h"
 #include "tp_policy.h"
 
@@ -763,7 +764,12 @@ test_server__tp_openapi__security(void **state)
     assert_int_equal(r->authorization, TP_AUTHZ_NONE);
     assert_true(r->api_key_required);
     assert_int_equal(route("OPTIONS /a")->authorization, TP_AUTHZ_NONE);
-    assert_logged("not supported yet: authorizer \"tok\" (TOKEN");
+    assert_logged("authorizer \"tok\": authorizerUri \"arn:x\" names no "
+        "Lambda function; requests to routes using it are answered 500");
+    assert_null(api.authorizers[0].lambda->function);
+    assert_int_equal(api.authorizers[0].lambda->ttl_s, 300);
+    assert_string_equal(api.authorizers[0].lambda->sources[0].name,
+        "authorization");
     assert_logged("API keys are read from the x-api-key header; header "
         "\"X-Key\" ignored");
     assert_logged("security scheme \"nope\" is not defined in "
