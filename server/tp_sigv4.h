@@ -330,6 +330,14 @@ int tp_sigv4_signing_key(struct tp_str secret, struct tp_str date,
 int tp_sigv4_string_to_sign(struct tp_arena *a, struct tp_str date,
     const struct tp_sigv4_scope *s, struct tp_str creq, struct tp_str *out);
 
+/*
+ * Writes <in, len> with every byte but unreserved ones (and '/', if
+ * <keep_slash>) as %XX (upper-case hex) into <out> (room for 3 len);
+ * returns the bytes written.
+ */
+size_t tp_sigv4_encode(const char *in, size_t len, char *out,
+    bool keep_slash);
+
 /* --- the signer --- */
 
 struct tp_sigv4_sign_in {

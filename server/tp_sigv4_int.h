@@ -32,14 +32,6 @@ tp_sigv4_blank(unsigned char c)
 int tp_sigv4_decode(struct tp_str in, char *out, size_t *outlen,
     bool plus_space, struct tp_sigv4_canon_err *err);
 
-/*
- * Writes <in, len> with every byte but unreserved ones (and '/', if
- * <keep_slash>) as %XX (upper-case hex) into <out> (room for 3 len);
- * returns the bytes written.
- */
-size_t tp_sigv4_encode(const char *in, size_t len, char *out,
-    bool keep_slash);
-
 /* <parts> joined with <sep> (and a NUL after) in the arena. */
 int tp_sigv4_join(struct tp_arena *a, const struct tp_str *parts, size_t n,
     char sep, struct tp_str *out);

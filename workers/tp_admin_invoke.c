@@ -14,6 +14,7 @@
  */
 #include "tp_admin.h"
 #include "tp_admin_fn.h"
+#include "tp_fn_remote.h"
 #include "tp_json.h"
 #include "tp_lambda_arn.h"
 #include "tp_model.h"
@@ -36,6 +37,8 @@ enum inv_type {
 struct inv {
     struct tp_request *r;
     struct tp_fn_call *call;
+    struct tp_fn_remote *remote;     /* forwarded to the lambda endpoint */
+    struct tp_lambda_ref ref;
     const char *name;                /* the function, NUL-terminated */
     const char *arn;                 /* for messages */
     enum inv_type type;
@@ -155,6 +158,10 @@ inv_abort(struct tp_request *r)
         tp_admin_fn_cancel(v->call);
         v->call = NULL;
     }
+    if (v != NULL && v->remote != NULL) {
+        tp_fn_remote_cancel(v->remote);
+        v->remote = NULL;
+    }
 }
 
 /* A function's failure without an error document of its own. */
@@ -184,6 +191,7 @@ inv_done(void *ctx, const struct tp_fn_result *res)
         { TP_STR("X-Amz-Function-Error"), TP_STR("Unhandled") } };
 
     v->call = NULL;
+    v->remote = NULL;
     r->on_abort = NULL;
     r->integ_end = tp_clock.mono_ms;
     switch (res->status) {
@@ -266,9 +274,14 @@ inv_run(struct tp_request *r)
     }
     r->integ_start = tp_clock.mono_ms;
     r->on_abort = inv_abort;
-    v->call = tp_admin_fn_invoke(r->c->w, v->name, payload, r->id,
-        v->type == INV_EVENT, inv_done, v);
-    if (v->call == NULL) {
+    if (v->ref.name.len > 0) {
+        v->remote = tp_fn_invoke_remote(r->c->w, &v->ref, payload, r->id,
+            v->type == INV_EVENT, inv_done, v);
+    } else {
+        v->call = tp_admin_fn_invoke(r->c->w, v->name, payload, r->id,
+            v->type == INV_EVENT, inv_done, v);
+    }
+    if (v->call == NULL && v->remote == NULL) {
         r->on_abort = NULL;
         tp_admin_error(r, 502, "ResourceNotReadyException", "The function "
             "host cannot take the invocation now", NULL);
@@ -281,6 +294,25 @@ inv_on_input(struct tp_request *r)
     inv_run(r);
 }
 
+/*
+ * A foreign function's call goes to the lambda endpoint: a full ARN, not
+ * DryRun, and not from another turnpike's remote invoke (whose
+ * User-Agent is "turnpike"), so two gateways pointed at each other do
+ * not pass a call back and forth.
+ */
+static bool
+inv_forwardable(struct tp_request *r, const struct tp_lambda_ref *ref,
+    enum inv_type type)
+{
+    int i = tp_http_find_header(&r->msg, r->c->buf, "User-Agent", 0);
+    struct tp_str ua = i >= 0 ? tp_req_header(r, (unsigned) i, true)
+                              : TP_STR("");
+
+    return r->c->w->model->lambda.endpoint != NULL && type != INV_DRYRUN
+        && ref->region.len > 0 && ref->account.len > 0
+        && !(ua.len >= 8 && memcmp(ua.p, "turnpike", 8) == 0);
+}
+
 void
 tp_admin_invoke(struct tp_request *r, struct tp_str enc)
 {
@@ -288,6 +320,7 @@ tp_admin_invoke(struct tp_request *r, struct tp_str enc)
     const char *fn = inv_decode(&r->c->arena, enc), *q = inv_qualifier(r);
     struct inv *v = tp_arena_calloc(&r->c->arena, sizeof(*v));
     const struct tp_server_conf *sc = r->c->w->conf;
+    bool foreign;
     char *msg;
 
     if (v == NULL) {
@@ -332,12 +365,23 @@ tp_admin_invoke(struct tp_request *r, struct tp_str enc)
         inv_too_large(r);
         return;
     }
-    /* Another region's or account's function is not one of ours. */
-    if ((ref.region.len > 0 && (ref.region.len != strlen(sc->region)
+    /* Another region's or account's function is not one of ours: it is
+     * forwarded when a lambda endpoint is configured. */
+    foreign = (ref.region.len > 0 && (ref.region.len != strlen(sc->region)
             || memcmp(ref.region.p, sc->region, ref.region.len) != 0))
         || (ref.account.len > 0 && (ref.account.len != strlen(sc->account_id)
-            || memcmp(ref.account.p, sc->account_id, ref.account.len) != 0))
-        || (q != NULL && q[0] != '\0' && strcmp(q, "$LATEST") != 0)
+            || memcmp(ref.account.p, sc->account_id, ref.account.len) != 0));
+    if (foreign && inv_forwardable(r, &ref, v->type)) {
+        v->ref = ref;
+        if (ref.qualifier.len == 0 && q != NULL && q[0] != '\0') {
+            v->ref.qualifier = (struct tp_str) { q, strlen(q) };
+        }
+        r->integ = v;
+        r->on_input = inv_on_input;
+        inv_run(r);
+        return;
+    }
+    if (foreign || (q != NULL && q[0] != '\0' && strcmp(q, "$LATEST") != 0)
         || !tp_admin_fn_exists(r->c->w, v->name))
     {
         msg = tp_arena_sprintf(&r->c->arena, "Function not found: %s",

@@ -21,6 +21,7 @@
 #include "tp_siphash.h"
 #include "tp_sock.h"
 #include "tp_time.h"
+#include "tp_upx.h"
 #include "tp_worker.h"
 
 #include <errno.h>
@@ -411,32 +412,6 @@ jf_head(struct tp_jwks_state *st)
     return TP_OK;
 }
 
-/* Decodes chunked bytes in place.  TP_DONE at the last chunk. */
-static int
-jf_dechunk(struct tp_jwks_state *st)
-{
-    size_t used, off, n;
-    int rc;
-
-    while (st->raw < st->len) {
-        rc = tp_http_chunked_parse(&st->ch, st->buf + st->raw,
-            st->len - st->raw, &used, &off, &n);
-        if (rc == TP_ERROR) {
-            snprintf(st->error, sizeof(st->error), "bad chunked framing");
-            return TP_ERROR;
-        }
-        if (rc == TP_OK) {
-            memmove(st->buf + st->body_end, st->buf + st->raw + off, n);
-            st->body_end += n;
-        }
-        st->raw += used;
-        if (rc == TP_DONE) {
-            return TP_DONE;
-        }
-    }
-    return TP_AGAIN;
-}
-
 /* Whatever has been read: TP_DONE once the response is complete. */
 static int
 jf_progress(struct tp_jwks_state *st, bool eof)
@@ -459,7 +434,11 @@ jf_progress(struct tp_jwks_state *st, bool eof)
         }
     }
     if (st->chunked) {
-        rc = jf_dechunk(st);
+        rc = tp_upx_dechunk(&st->ch, st->buf, st->len, &st->raw,
+            &st->body_end);
+        if (rc == TP_ERROR) {
+            snprintf(st->error, sizeof(st->error), "bad chunked framing");
+        }
     } else {
         st->body_end = st->len;
         rc = st->msg.content_length >= 0 && st->len - st->msg.head_len
@@ -489,24 +468,14 @@ jf_progress(struct tp_jwks_state *st, bool eof)
 static int
 jf_send(struct tp_jwks_state *st)
 {
-    struct iovec iov;
-    ssize_t n;
+    int rc = tp_upx_send(st->up, st->req, st->req_len, &st->req_off);
 
-    while (st->req_off < st->req_len) {
-        iov.iov_base = st->req + st->req_off;
-        iov.iov_len = st->req_len - st->req_off;
-        n = tp_sock_writev(&st->up->sock, &iov, 1);
-        if (n == TP_AGAIN) {
-            return TP_AGAIN;
-        }
-        if (n < 0) {
-            snprintf(st->error, sizeof(st->error), "send failed");
-            return TP_ERROR;
-        }
-        st->req_off += (size_t) n;
+    if (rc == TP_ERROR) {
+        snprintf(st->error, sizeof(st->error), "send failed");
+    } else if (rc == TP_OK) {
+        st->phase = TP_JF_RECV;
     }
-    st->phase = TP_JF_RECV;
-    return TP_OK;
+    return rc;
 }
 
 static void

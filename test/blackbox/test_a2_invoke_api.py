@@ -12,6 +12,14 @@ botocore refuses to send. Checked here:
   not found either
 - 413 RequestTooLargeException above 6 MB, 400 for a bad invocation type, a bad
   function name, a qualifier that contradicts the name; 405 for GET
+- remote Lambda: a full ARN of another region/account is forwarded to the `lambda`
+  endpoint (a Python stub that records requests): the path with the encoded ARN,
+  Qualifier in the query, X-Amz-Invocation-Type, X-Amz-Security-Token, the
+  Authorization header recomputed with botocore's SigV4Auth from what was received,
+  a path prefix, unsigned without credentials (and the warning); the answers:
+  payload, X-Amz-Function-Error, 202 Event, 429, 500 -> 502 (logged), no answer in
+  timeout_ms -> Sandbox.Timedout, a closed endpoint -> 502; and one turnpike's
+  remote invoke reaching a second turnpike's Invoke API (its 404 logged by the first)
 - config: the admin listener's address shared with an API listener is refused
   with FILE:LINE; a non-loopback address is warned about; the other metrics
   settings are "not supported yet"
@@ -21,6 +29,7 @@ Not yet (the function host is not on main): invoking a configured function
 """
 
 import http.client
+import re
 import json
 import os
 
@@ -195,3 +204,191 @@ def test_config(workdir):
     path = write(workdir, CONF % {"w": workdir, "admin": "127.0.0.1:19180"})
     rc, out = run_turnpike("-c", path, "-t")
     assert rc == 0 and "loopback" not in out, out
+
+
+# ---------------------------------------------------------------------------
+# remote Lambda: the admin listener forwards a foreign function's call to the
+# `lambda` endpoint, signed with SigV4 (service "lambda")
+# ---------------------------------------------------------------------------
+
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import unquote, urlsplit
+
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+
+FAR = "arn:aws:lambda:us-west-2:999999999999:function:far"
+AKID, SECRET, TOKEN = "AKIDREMOTE", "remote/secret+key", "session-token-1"
+
+
+class LambdaStub:
+    """An Invoke API endpoint that records each request and answers as told."""
+
+    def __init__(self):
+        self.requests = []
+        self.answer = (200, {}, b'{"ok": true}')
+        self.delay = 0
+        stub = self
+
+        class H(BaseHTTPRequestHandler):
+            def do_POST(self):
+                n = int(self.headers.get("Content-Length", "0"))
+                body = self.rfile.read(n)
+                stub.requests.append((self.path, dict(self.headers.items()), body))
+                if stub.delay:
+                    time.sleep(stub.delay)
+                status, headers, out = stub.answer
+                if callable(out):
+                    out = out(body)
+                self.send_response(status)
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(out)))
+                self.end_headers()
+                self.wfile.write(out)
+
+            def log_message(self, *a):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def stub():
+    s = LambdaStub()
+    yield s
+    s.close()
+
+
+def remote_config(backend_port, endpoint, **lam):
+    cfg = admin_config(backend_port)
+    la = {"endpoint": endpoint, "region": "us-west-2", "timeout_ms": 5000}
+    la.update(lam)
+    cfg["lambda"] = la
+    return cfg
+
+
+def check_signature(path, headers, body, token=TOKEN):
+    """The Authorization header is what botocore's signer makes of the request."""
+    authz = headers["Authorization"]
+    m = re.match(r"AWS4-HMAC-SHA256 Credential=([^/]+)/(\d{8})/([^/]+)/lambda/aws4_request, "
+                 r"SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$", authz)
+    assert m, authz
+    assert m.group(1) == AKID and m.group(3) == "us-west-2"
+    signed = m.group(4).split(";")
+    assert "host" in signed and "x-amz-date" in signed
+    lower = dict((k.lower(), v) for k, v in headers.items())
+    req = AWSRequest(method="POST", url="http://%s%s" % (lower["host"], path),
+                     data=body, headers=dict((h, lower[h]) for h in signed))
+    req.context["timestamp"] = lower["x-amz-date"]
+    auth = SigV4Auth(Credentials(AKID, SECRET, token), "lambda", "us-west-2")
+    sts = auth.string_to_sign(req, auth.canonical_request(req))
+    assert auth.signature(sts, req) == m.group(5), auth.canonical_request(req)
+
+
+def test_remote_invoke_signed(turnpike, backend, stub):
+    gw = turnpike(remote_config(backend.port, "http://127.0.0.1:%d" % stub.port,
+                                access_key_id=AKID, secret_access_key=SECRET,
+                                session_token=TOKEN))
+    lam = lambda_client(gw)
+    stub.answer = (200, {}, lambda body: b'{"echo": ' + body + b"}")
+    out = lam.invoke(FunctionName=FAR, Payload=b'{"n": 1}')
+    assert out["StatusCode"] == 200
+    assert "FunctionError" not in out
+    assert json.loads(out["Payload"].read()) == {"echo": {"n": 1}}
+    path, headers, body = stub.requests[-1]
+    assert urlsplit(path).path == "/2015-03-31/functions/%s/invocations" % FAR.replace(
+        ":", "%3A")
+    assert unquote(urlsplit(path).path.split("/")[3]) == FAR
+    assert headers["X-Amz-Invocation-Type"] == "RequestResponse"
+    assert headers["X-Amz-Security-Token"] == TOKEN
+    assert body == b'{"n": 1}'
+    check_signature(path, headers, body)
+
+    # a qualifier goes along in the query, and is signed there too
+    lam.invoke(FunctionName=FAR, Qualifier="prod", Payload=b"{}")
+    path, headers, body = stub.requests[-1]
+    assert urlsplit(path).query == "Qualifier=prod"
+    check_signature(path, headers, body)
+
+    # Event: 202 from the endpoint is 202 to the caller
+    stub.answer = (202, {}, b"")
+    out = lam.invoke(FunctionName=FAR, InvocationType="Event", Payload=b"{}")
+    assert out["StatusCode"] == 202
+    assert stub.requests[-1][1]["X-Amz-Invocation-Type"] == "Event"
+
+
+def test_remote_function_error_and_throttle(turnpike, backend, stub):
+    gw = turnpike(remote_config(backend.port, "http://127.0.0.1:%d/prefix/" % stub.port,
+                                access_key_id=AKID, secret_access_key=SECRET))
+    lam = lambda_client(gw)
+    doc = b'{"errorMessage": "boom", "errorType": "ValueError", "stackTrace": []}'
+    stub.answer = (200, {"X-Amz-Function-Error": "Unhandled"}, doc)
+    out = lam.invoke(FunctionName=FAR, Payload=b"{}")
+    assert out["StatusCode"] == 200 and out["FunctionError"] == "Unhandled"
+    assert out["Payload"].read() == doc
+    path, headers, body = stub.requests[-1]
+    assert path.startswith("/prefix/2015-03-31/functions/")
+    assert "X-Amz-Security-Token" not in headers
+    check_signature(path, headers, body, token=None)
+
+    stub.answer = (429, {"x-amzn-ErrorType": "TooManyRequestsException"},
+                   b'{"Type": "User", "message": "Rate Exceeded."}')
+    with pytest.raises(ClientError) as exc:
+        lam.invoke(FunctionName=FAR, Payload=b"{}")
+    assert error_of(exc)[:2] == (429, "TooManyRequestsException")
+
+    stub.answer = (500, {"x-amzn-ErrorType": "ServiceException"},
+                   b'{"Type": "Service", "message": "oops"}')
+    with pytest.raises(ClientError) as exc:
+        lam.invoke(FunctionName=FAR, Payload=b"{}")
+    assert error_of(exc)[:2] == (502, "ResourceNotReadyException")
+    assert "answered 500 ServiceException" in gw.log_text()
+
+
+def test_remote_unsigned_timeout_unreachable(turnpike, backend, stub):
+    gw = turnpike(remote_config(backend.port, "http://127.0.0.1:%d" % stub.port,
+                                timeout_ms=300))
+    assert "remote functions are invoked unsigned" in gw.log_text()
+    lam = lambda_client(gw)
+    out = lam.invoke(FunctionName=FAR, Payload=b"{}")
+    assert out["StatusCode"] == 200
+    assert "Authorization" not in stub.requests[-1][1]
+    stub.delay = 2
+    out = lam.invoke(FunctionName=FAR, Payload=b"{}")
+    assert out["StatusCode"] == 200 and out["FunctionError"] == "Unhandled"
+    assert json.loads(out["Payload"].read())["errorType"] == "Sandbox.Timedout"
+    stub.delay = 0
+    stub.close()
+    with pytest.raises(ClientError) as exc:
+        lam.invoke(FunctionName=FAR, Payload=b"{}")
+    assert error_of(exc)[:2] == (502, "ResourceNotReadyException")
+    stub.__init__()                  # the fixture closes it again
+
+
+def test_remote_to_second_turnpike(turnpike, backend):
+    """One turnpike's remote invoke reaches another's Invoke API."""
+    far = turnpike(admin_config(backend.port), name="far")
+    near = turnpike(remote_config(backend.port, "http://127.0.0.1:%d" % far.ports["@PORT2@"],
+                                  access_key_id=AKID, secret_access_key=SECRET),
+                    name="near")
+    lam = lambda_client(near)
+    # the far gateway (region eu-west-1, account 123456789012 like the near
+    # one) knows no function "other" in us-west-2: its 404 reaches the near one
+    with pytest.raises(ClientError) as exc:
+        lam.invoke(FunctionName=FAR, Payload=b"{}")
+    assert error_of(exc)[:2] == (502, "ResourceNotReadyException")
+    assert ("answered 404 ResourceNotFoundException: {\"Type\":\"User\",\"message\":"
+            "\"Function not found: %s\"}" % FAR) in near.log_text()
