@@ -370,7 +370,7 @@ static const struct tp_conf_field top_fields[] = {
     { "api_keys", TP_CT_LIST, 0, 0, 0, NULL },
     { "authorizers", TP_CT_LIST, 0, 0, 0, NULL },     /* tp_conf_refs.c */
     { "iam", TP_CT_GROUP, 0, 0, 0, NULL },           /* tp_conf_iam.c */
-    { "functions", TP_CT_UNSUPPORTED, 0, 0, 0, "the function host" },
+    { "functions", TP_CT_LIST, 0, 0, 0, NULL },  /* tp_conf_functions.c */
 };
 
 static int

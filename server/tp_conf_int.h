@@ -101,6 +101,9 @@ int tp_conf_cache(struct tp_conf_ctx *c, config_t *cfg);
 /* Cross-section references (plans, keys, authorizers): tp_conf_refs.c. */
 int tp_conf_refs(struct tp_conf_ctx *c, config_t *cfg);
 
+/* The top-level `functions` list (tp_conf_functions.c); before refs. */
+int tp_conf_functions(struct tp_conf_ctx *c, const config_setting_t *l);
+
 /* The top-level `authorizers` list (tp_conf_authorizers.c). */
 int tp_conf_authorizers(struct tp_conf_ctx *c, const config_setting_t *l);
 

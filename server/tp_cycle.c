@@ -31,6 +31,7 @@ tp_cycle_load(bool test_only, char *err, size_t errlen)
     }
     tp_arena_init(&c->arena, 16384);
     c->data_fd = -1;
+    c->fn_fd = -1;
     c->model = tp_conf_load(&c->arena, &opts, err, errlen);
     if (c->model == NULL) {
         tp_cycle_free(c);

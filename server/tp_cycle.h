@@ -35,13 +35,16 @@ struct tp_cycle {
     struct tp_model *model;
     unsigned generation;             /* 1, 2, ... one per successful load */
     int data_fd;                     /* data_dir, opened by the master */
+    int fn_fd;                       /* the function host's listening
+                                        socket (tp_fnhost.h), or -1 */
     unsigned live_children;          /* master: children of this generation */
 };
 
 enum tp_role {
     TP_ROLE_MASTER = 0,
     TP_ROLE_WORKER,
-    TP_ROLE_METRICS                  /* quota flush (and metrics, later) */
+    TP_ROLE_METRICS,                 /* quota flush (and metrics, later) */
+    TP_ROLE_FNHOST                   /* runs local functions */
 };
 
 struct tp_process {

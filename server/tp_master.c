@@ -10,6 +10,7 @@
 #include "tp_cache_prepare.h"
 #include "tp_channel.h"
 #include "tp_dirs.h"
+#include "tp_fnhost.h"
 #include "tp_limits_prepare.h"
 #include "tp_listen.h"
 #include "tp_log.h"
@@ -26,7 +27,8 @@
 #include <unistd.h>
 
 #define TP_MAX_CHILDREN      1024
-#define TP_MAX_SLOTS         513       /* 512 workers + the metrics worker */
+#define TP_MAX_SLOTS         514       /* 512 workers + the metrics worker
+                                          + the function host */
 #define RESPAWN_MIN_MS       100       /* first back-off after a quick death */
 #define RESPAWN_MAX_MS       30000
 #define QUICK_DEATH_MS       2000      /* died sooner than this: back off */
@@ -87,11 +89,31 @@ tp_master_signals(void)
 
 extern void tp_worker_main(void) __attribute__((noreturn));
 
-/* Slots of a generation: its workers, then its metrics worker. */
+/* Slots of a generation: its workers, its metrics worker, then its
+ * function host when it has functions. */
 static int
 master_nslots(const struct tp_cycle *c)
 {
-    return c->model->server.workers + 1;
+    return c->model->server.workers + 1 + (c->model->nfunctions > 0);
+}
+
+static bool
+master_is_fnhost(const struct tp_child *ch)
+{
+    return ch->slot == ch->cycle->model->server.workers + 1;
+}
+
+static const char *
+master_child_name(const struct tp_child *ch, char *buf, size_t len)
+{
+    if (master_is_fnhost(ch)) {
+        snprintf(buf, len, "function host");
+    } else if (ch->slot == ch->cycle->model->server.workers) {
+        snprintf(buf, len, "metrics worker");
+    } else {
+        snprintf(buf, len, "worker %d", ch->slot);
+    }
+    return buf;
 }
 
 static bool
@@ -118,6 +140,7 @@ static void
 master_spawn(struct master *ms, struct tp_cycle *cycle, int slot)
 {
     struct tp_child *ch = master_free_entry(ms);
+    char who[32];
     int chan = -1;
     pid_t pid;
 
@@ -127,7 +150,8 @@ master_spawn(struct master *ms, struct tp_cycle *cycle, int slot)
     }
     pid = tp_process_spawn(cycle, slot,
         slot == cycle->model->server.workers ? tp_metrics_main
-                                             : tp_worker_main,
+        : slot > cycle->model->server.workers ? tp_fnhost_main
+                                              : tp_worker_main,
         ms->children, ms->nchildren, &chan);
     if (pid < 0) {
         ms->slots[slot].respawn_at = tp_clock.mono_ms + RESPAWN_MIN_MS;
@@ -142,13 +166,9 @@ master_spawn(struct master *ms, struct tp_cycle *cycle, int slot)
     ch->quit_cmd = 0;
     ch->told = false;
     cycle->live_children++;
-    if (master_is_metrics(ch)) {
-        tp_log(TP_LOG_INFO, 0, "started metrics worker, pid %d, generation "
-            "%u", (int) pid, cycle->generation);
-    } else {
-        tp_log(TP_LOG_INFO, 0, "started worker %d, pid %d, generation %u",
-            slot, (int) pid, cycle->generation);
-    }
+    tp_log(TP_LOG_INFO, 0, "started %s, pid %d, generation %u",
+        master_child_name(ch, who, sizeof(who)), (int) pid,
+        cycle->generation);
 }
 
 static void
@@ -228,11 +248,7 @@ master_log_exit(const struct tp_child *ch, int status)
 {
     char who[32];
 
-    if (master_is_metrics(ch)) {
-        snprintf(who, sizeof(who), "metrics worker");
-    } else {
-        snprintf(who, sizeof(who), "worker %d", ch->slot);
-    }
+    master_child_name(ch, who, sizeof(who));
     if (WIFEXITED(status)) {
         tp_log(WEXITSTATUS(status) == 0 ? TP_LOG_INFO : TP_LOG_ERROR, 0,
             "%s (pid %d) exited with code %d", who, (int) ch->pid,
@@ -249,13 +265,14 @@ static void
 master_plan_respawn(struct master *ms, const struct tp_child *ch)
 {
     struct master_slot *s = &ms->slots[ch->slot];
+    char who[32];
 
     if (tp_clock.mono_ms - ch->started_ms < QUICK_DEATH_MS) {
         s->backoff_ms = s->backoff_ms == 0 ? RESPAWN_MIN_MS
             : TP_MIN(s->backoff_ms * 2, RESPAWN_MAX_MS);
         s->respawn_at = tp_clock.mono_ms + s->backoff_ms;
-        tp_log(TP_LOG_WARN, 0, "worker %d died %llu ms after start; "
-            "respawning in %u ms", ch->slot,
+        tp_log(TP_LOG_WARN, 0, "%s died %llu ms after start; "
+            "respawning in %u ms", master_child_name(ch, who, sizeof(who)),
             (unsigned long long) (tp_clock.mono_ms - ch->started_ms),
             s->backoff_ms);
     } else {
@@ -334,7 +351,9 @@ master_reload(struct master *ms)
             "%u: %s", old->generation, err);
         return;
     }
+    c->generation = old->generation + 1;
     if (tp_dirs_prepare(c, err, sizeof(err)) != TP_OK
+        || tp_fnhost_listen(c, err, sizeof(err)) != TP_OK
         || tp_limits_prepare(c->model, tp_proc.shm, err, sizeof(err))
             != TP_OK
         || tp_cache_prepare(c->model, err, sizeof(err)) != TP_OK
@@ -346,7 +365,6 @@ master_reload(struct master *ms)
         tp_cycle_free(c);
         return;
     }
-    c->generation = old->generation + 1;
     tp_log_level = c->model->server.log_level;
     tp_proc.cycle = c;
     for (i = 0; i < master_nslots(c); i++) {
@@ -533,6 +551,7 @@ int
 tp_master_run(void)
 {
     static struct master ms;           /* large; the master has one */
+    char err[512];
     sigset_t empty;
     int i;
 
@@ -540,6 +559,10 @@ tp_master_run(void)
     tp_time_update();
     if (pipe2(tp_proc.alive, O_CLOEXEC) != 0) {
         tp_log(TP_LOG_ERROR, errno, "pipe() failed");
+        return 1;
+    }
+    if (tp_fnhost_listen(tp_proc.cycle, err, sizeof(err)) != TP_OK) {
+        tp_log(TP_LOG_ERROR, 0, "%s", err);
         return 1;
     }
     for (i = 0; i < master_nslots(tp_proc.cycle); i++) {
@@ -582,6 +605,7 @@ tp_master_run(void)
             break;
         }
     }
+    tp_fnhost_unlisten(tp_proc.cycle);
     tp_log(TP_LOG_INFO, 0, "exiting");
     return 0;
 }

@@ -48,6 +48,19 @@ tp_model_find_api(const struct tp_model *m, const char *id, size_t len)
     return NULL;
 }
 
+const struct tp_function *
+tp_model_find_function(const struct tp_model *m, const char *name)
+{
+    unsigned i;
+
+    for (i = 0; i < m->nfunctions; i++) {
+        if (strcmp(m->functions[i].name, name) == 0) {
+            return &m->functions[i];
+        }
+    }
+    return NULL;
+}
+
 struct tp_stage *
 tp_model_find_stage(const struct tp_api *api, const char *name, size_t len)
 {

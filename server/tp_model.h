@@ -545,6 +545,28 @@ struct tp_principal {
     struct tp_src src;
 };
 
+/* A user environment variable of a function. */
+struct tp_fn_env {
+    const char *name;
+    const char *value;
+};
+
+/* A local function (top-level `functions`), run by the function host
+ * (workers/tp_fnhost.c) as a Lambda custom runtime. */
+struct tp_function {
+    const char *name;                /* [A-Za-z0-9_-]{1,64} */
+    const char *command;             /* absolute path of the executable */
+    const char *task_root;           /* its directory: LAMBDA_TASK_ROOT */
+    const char *handler;             /* _HANDLER; "" when not set */
+    uint32_t memory_mb;              /* 128..10240 (reported only) */
+    uint32_t timeout_s;              /* 1..900, per invocation */
+    uint32_t concurrency;            /* instances at most */
+    uint32_t warm;                   /* instances kept started */
+    struct tp_fn_env *env;
+    unsigned nenv;
+    struct tp_src src;
+};
+
 struct tp_model {
     struct tp_server_conf server;
     struct tp_throttle account;      /* top-level throttle */
@@ -568,7 +590,13 @@ struct tp_model {
     struct tp_authorizer *authorizers;   /* top-level `authorizers` */
     unsigned nauthorizers;
     unsigned nauthorizer_ids;        /* these and every API's own */
+    struct tp_function *functions;   /* top-level `functions` */
+    unsigned nfunctions;
 };
+
+/* The function named <name>, or NULL. */
+const struct tp_function *tp_model_find_function(const struct tp_model *m,
+    const char *name);
 
 struct tp_domain *tp_model_find_domain(const struct tp_model *m,
     const char *host, size_t len);

@@ -17,6 +17,7 @@
 struct tp_cache;
 struct tp_cache_stats;
 struct tp_client;
+struct tp_fn_client;
 struct tp_jwt_worker;
 struct tp_keymemo;
 struct tp_q_table;
@@ -74,6 +75,8 @@ struct tp_worker {
 
     struct tp_jwt_worker *jwt;       /* JWT/Cognito keys and token cache
                                         (tp_auth_jwt.c), made on first use */
+    struct tp_fn_client *fn;         /* the function host connection
+                                        (tp_fn.c), made on first use */
 
     uint64_t alog_lost;              /* access-log lines not written since
                                         the last report */

@@ -150,6 +150,10 @@ int tpctl_keys_enable(struct tpctl *c, const struct tpctl_cmd *cmd,
     int argc, char **argv);
 int tpctl_keys_import(struct tpctl *c, const struct tpctl_cmd *cmd,
     int argc, char **argv);
+/* tpctl_invoke.c: a local function through the function host. */
+int tpctl_invoke(struct tpctl *c, const struct tpctl_cmd *cmd, int argc,
+    char **argv);
+
 int tpctl_usage_cmd(struct tpctl *c, const struct tpctl_cmd *cmd, int argc,
     char **argv);
 

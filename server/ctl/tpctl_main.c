@@ -22,6 +22,8 @@ static const struct tpctl_cmd tpctl_cmds[] = {
     { "keys import", "--file FILE.csv", tpctl_keys_import },
     { "cache flush", "API/STAGE", tpctl_cache_flush },
     { "cache stats", "[API/STAGE]", tpctl_cache_stats },
+    { "invoke", "FUNCTION [--payload JSON | --file FILE] [--event]",
+        tpctl_invoke },
     { "usage", "--plan PLAN [--key NAME] [--start YYYY-MM-DD] "
         "[--end YYYY-MM-DD]", tpctl_usage_cmd },
 };
