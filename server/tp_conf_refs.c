@@ -12,7 +12,9 @@ refs_function(struct tp_conf_ctx *c, const struct tp_route *r)
 {
     const struct tp_integration *in = &r->integ;
 
-    if (in->function == NULL
+    /* Only Lambda integrations call it (a MOCK's is ignored). */
+    if (in->function == NULL || (in->type != TP_INTEG_AWS_PROXY
+            && in->type != TP_INTEG_AWS)
         || tp_model_find_function(c->m, in->function) != NULL)
     {
         return TP_OK;

@@ -27,6 +27,7 @@ int tpctl_main(int argc, char **argv);
 #include "ctl/tpctl_conf.c"
 #include "ctl/tpctl_csv.c"
 #include "ctl/tpctl_import.c"
+#include "ctl/tpctl_invoke.c"
 #include "ctl/tpctl_json.c"
 #include "ctl/tpctl_keys.c"
 #include "ctl/tpctl_list.c"
