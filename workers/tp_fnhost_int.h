@@ -78,7 +78,8 @@ enum fh_rt_state {
     FH_RT_HEAD = 0,                  /* reading a request head */
     FH_RT_BODY,                      /* reading its Content-Length body */
     FH_RT_PARKED,                    /* GET .../next waits for work */
-    FH_RT_WRITE                      /* sending the answer */
+    FH_RT_WRITE,                     /* sending the answer */
+    FH_RT_DISCARD                    /* dropping a body over the limit */
 };
 
 /* A Runtime API connection of an instance. */
@@ -91,6 +92,7 @@ struct fh_rt {
     char *in;
     size_t in_len, in_cap;
     size_t body_len;
+    size_t discard;                  /* DISCARD: bytes still to drop */
     char *out;
     size_t out_len, out_off;
     bool close_after;
@@ -111,6 +113,8 @@ struct fh_inst {
     uint64_t started_ms;
     uint32_t init_ms;                /* cold start: start to first next */
     bool reported_init;              /* init_ms went into a REPORT */
+    bool prestarted;                 /* a warm one, not started for an
+                                        invocation */
 };
 
 struct fh_pool {

@@ -135,7 +135,7 @@ inv_finish(struct fh_inv *inv, struct fh_inst *in, enum tp_fn_status st,
     if (in != NULL && inv->start_ms != 0) {
         char init[48] = "";
 
-        if (inv->cold && !in->reported_init) {
+        if (!in->reported_init) {
             in->reported_init = true;
             snprintf(init, sizeof(init), "\tInit Duration: %u.00 ms",
                 in->init_ms);
@@ -390,8 +390,13 @@ pool_dispatch(struct fh_pool *p)
         if (in == NULL) {
             return;                  /* waits for an instance */
         }
+        /* Its instance's init deadline rules from now on. */
         in->inv = queue_pop(p);
-        in->inv->cold = true;
+        if (tp_timer_armed(&in->inv->wait)) {
+            tp_timer_del(&p->host->loop.timers, &in->inv->wait);
+        }
+        /* cold: started for it (a warm one still starting is not) */
+        in->inv->cold = !in->prestarted;
     }
 }
 
@@ -402,7 +407,11 @@ pool_refill(struct fh_pool *p)
         return;
     }
     while (p->ninsts < p->fn->warm) {
-        if (inst_start(p) == NULL) {
+        struct fh_inst *in = inst_start(p);
+
+        if (in != NULL) {
+            in->prestarted = true;
+        } else {
             tp_log(TP_LOG_ERROR, errno, "function \"%s\": cannot start an "
                 "instance", p->fn->name);
             pool_backoff(p);

@@ -12,7 +12,8 @@
  * 6291556 bytes 413 RequestEntityTooLarge (and the invocation fails with
  * Function.ResponseSizeTooLarge).  Bodies need a Content-Length: response
  * streaming (chunked) is not served.  Each connection is a small state
- * machine: HEAD -> (BODY) -> PARKED (next only) -> WRITE -> HEAD.
+ * machine: HEAD -> (BODY) -> PARKED (next only) -> WRITE -> HEAD, or
+ * HEAD -> DISCARD (a body over the limit) -> WRITE -> closed.
  */
 #include "tp_fnhost_int.h"
 #include "tp_cycle.h"
@@ -35,6 +36,8 @@ static const struct tp_http_limits rt_limits = {
 };
 
 static void rt_process(struct fh_rt *rt);
+
+#define RT_DISCARD_MAX  (64 * 1024 * 1024)
 
 static void
 rt_close(struct fh_rt *rt)
@@ -268,7 +271,18 @@ rt_request(struct fh_rt *rt)
     rt_error(rt, 404, "NotFound", "Not Found");
 }
 
-/* The body is over the limit: refused, and the invocation fails. */
+static void
+rt_refuse_large(struct fh_rt *rt)
+{
+    rt_error(rt, 413, "RequestEntityTooLarge", "Exceeded maximum allowed "
+        "payload size (6291556 bytes).");
+}
+
+/*
+ * The body is over the limit: the invocation fails at once; the body is
+ * read and dropped (up to RT_DISCARD_MAX) so that the runtime, still
+ * sending it, gets to read the 413 rather than a reset.
+ */
 static void
 rt_too_large(struct fh_rt *rt)
 {
@@ -276,12 +290,22 @@ rt_too_large(struct fh_rt *rt)
         "\",\"errorMessage\":\"Response payload size exceeded maximum "
         "allowed payload size (6291556 bytes).\"}";
     struct fh_inst *in = rt->inst;
+    size_t have = rt->in_len - rt->msg.head_len;
 
     rt->close_after = true;
-    rt_error(rt, 413, "RequestEntityTooLarge", "Exceeded maximum allowed "
-        "payload size (6291556 bytes).");
     if (in->inv != NULL && in->state == FH_INST_BUSY) {
         fh_inst_answer(in, TP_FN_ERROR, "Unhandled", doc, sizeof(doc) - 1);
+    }
+    if (rt->msg.content_length > RT_DISCARD_MAX) {
+        rt_refuse_large(rt);
+        return;
+    }
+    rt->discard = (size_t) rt->msg.content_length - TP_MIN(have,
+        (size_t) rt->msg.content_length);
+    rt->in_len = 0;
+    rt->state = FH_RT_DISCARD;
+    if (rt->discard == 0) {
+        rt_refuse_large(rt);
     }
 }
 
@@ -373,6 +397,9 @@ rt_event(struct tp_ev *ev, uint32_t events)
             rt->in = p;
             rt->in_cap = cap;
         }
+        if (rt->state == FH_RT_DISCARD) {
+            rt->in_len = 0;
+        }
         n = read(ev->fd, rt->in + rt->in_len, rt->in_cap - rt->in_len);
         if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
             rt_close(rt);
@@ -382,6 +409,14 @@ rt_event(struct tp_ev *ev, uint32_t events)
             return;
         }
         rt->in_len += (size_t) n;
+        if (rt->state == FH_RT_DISCARD) {
+            rt->discard -= TP_MIN(rt->discard, (size_t) n);
+            if (rt->discard == 0) {
+                rt_refuse_large(rt);
+                return;
+            }
+            continue;
+        }
         if (rt->state == FH_RT_HEAD || rt->state == FH_RT_BODY) {
             rt_process(rt);
             if (ev->fd < 0) {
