@@ -475,3 +475,92 @@ def test_config_errors(workdir):
         f.write(text.replace('"nope"', '"hello"'))
     rc, out = run_turnpike("-t", "-c", conf)
     assert rc == 0, out
+
+
+# -- through a worker: the admin listener's Lambda Invoke API (tp_fn.c) ------
+
+def admin_gateway(turnpike, backend, workdir, functions=None, **fn):
+    import botocore.session
+    from botocore.config import Config
+    functions = functions or [py_function(**fn)]
+    for f in functions:
+        write_function(workdir, f["name"], {"bootstrap": PY_BOOTSTRAP})
+    cfg = fn_config(backend.port, functions, region="eu-west-1",
+                    account_id="123456789012")
+    cfg["metrics"] = {"admin": "127.0.0.1:@PORT2@"}
+    gw = turnpike(cfg)
+    lam = botocore.session.get_session().create_client(
+        "lambda", endpoint_url="http://127.0.0.1:%d" % gw.ports["@PORT2@"],
+        region_name="eu-west-1", aws_access_key_id="AKIDEXAMPLE",
+        aws_secret_access_key="secret",
+        config=Config(retries={"max_attempts": 0}, read_timeout=30,
+                      connect_timeout=5))
+    return gw, lam
+
+
+def lambda_invoke(lam, payload, name="hello", **kw):
+    r = lam.invoke(FunctionName=name, Payload=json.dumps(payload), **kw)
+    return r, r["Payload"].read()
+
+
+def test_invoke_api_through_a_worker(turnpike, backend, workdir):
+    gw, lam = admin_gateway(turnpike, backend, workdir, warm=1)
+    r, body = lambda_invoke(lam, {"k": 1})
+    assert r["StatusCode"] == 200 and "FunctionError" not in r
+    doc = json.loads(body)
+    assert doc["event"] == {"k": 1}
+    # the Lambda request id is the Invoke API's request id
+    assert doc["headers"]["lambda-runtime-aws-request-id"] == \
+        r["ResponseMetadata"]["RequestId"]
+    r, body = lambda_invoke(lam, {"fail": 1})
+    assert r["StatusCode"] == 200 and r["FunctionError"] == "Unhandled"
+    assert json.loads(body)["errorType"] == "ValueError"
+    r, body = lambda_invoke(lam, {"marker": "ev-2"}, InvocationType="Event")
+    assert r["StatusCode"] == 202 and body == b""
+    assert wait_until(lambda: 'event {"marker": "ev-2"}'
+                      in fn_log(gw, "hello"), 10)
+    # a big request payload crosses the worker -> host socket whole
+    big = "y" * (5 * 1024 * 1024)
+    r, body = lambda_invoke(lam, {"big_in": big})
+    assert r["StatusCode"] == 200
+    assert json.loads(body)["event"]["big_in"] == big
+
+
+def test_invoke_api_timeout_and_throttle(turnpike, backend, workdir):
+    gw, lam = admin_gateway(turnpike, backend, workdir, functions=[
+        py_function("slow", timeout=1),
+        py_function(warm=0, concurrency=1, timeout=20)])
+    r, body = lambda_invoke(lam, {"sleep": 30}, name="slow")
+    assert r["StatusCode"] == 200 and r["FunctionError"] == "Unhandled"
+    assert json.loads(body)["errorType"] == "Sandbox.Timedout"
+    gate = os.path.join(workdir, "gate")
+    import threading
+    first = {}
+    t = threading.Thread(target=lambda: first.update(
+        r=lambda_invoke(lam, {"wait_for": gate})))
+    t.start()
+    assert wait_until(lambda: "wait_for" in fn_log(gw, "hello"), 10)
+    from botocore.exceptions import ClientError
+    with pytest.raises(ClientError) as exc:
+        lambda_invoke(lam, {})
+    e = exc.value.response
+    assert e["ResponseMetadata"]["HTTPStatusCode"] == 429
+    assert e["Error"]["Code"] == "TooManyRequestsException"
+    with open(gate, "w"):
+        pass
+    t.join(30)
+    assert first["r"][0]["StatusCode"] == 200
+
+
+def test_worker_reconnects_after_the_host_dies(turnpike, backend, workdir):
+    gw, lam = admin_gateway(turnpike, backend, workdir, warm=1)
+    assert lambda_invoke(lam, {})[0]["StatusCode"] == 200
+    host = fnhost_pid(gw)
+    inst = instances(gw)
+    os.kill(host, signal.SIGKILL)
+    # the master starts another host; its instances died with the old one
+    assert wait_until(lambda: fnhost_pid(gw) not in (None, host), 15)
+    assert wait_until(lambda: not any(pid_alive(p) for p in inst), 10)
+    r, body = lambda_invoke(lam, {"again": 1})
+    assert r["StatusCode"] == 200, body
+    assert json.loads(body)["event"] == {"again": 1}

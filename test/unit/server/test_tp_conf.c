@@ -622,8 +622,7 @@ test_server__tp_conf__unsupported_sections(void **state)
     char want[PATH_MAX + 64];
     const char *text =
         LISTEN
-        "metrics = { period = 60; };
-";
+        "metrics = { period = 60; };\n";
 
     (void) state;
     m = load_log(text);
