@@ -16,7 +16,8 @@
 static bool
 is(struct tp_str s, const char *want)
 {
-    return s.len == strlen(want) && memcmp(s.p, want, s.len) == 0;
+    return s.len == strlen(want)
+        && (s.len == 0 || memcmp(s.p, want, s.len) == 0);
 }
 
 /* <in> parses as a FunctionName into exactly these parts. */
