@@ -24,8 +24,10 @@ botocore refuses to send. Checked here:
   with FILE:LINE; a non-loopback address is warned about; the other metrics
   settings are "not supported yet"
 
-Not yet (the function host is not on main): invoking a configured function
-(200 payload, X-Amz-Function-Error, 202 Event, 204 DryRun, 429 throttling).
+- local functions (the Python Runtime API bootstrap of tier a0): every FunctionName
+  form and Qualifier $LATEST reach it, X-Amz-Executed-Version, an empty payload is
+  {}, DryRun 204, a payload that is not JSON 400, a function error with
+  X-Amz-Function-Error (tier a0 covers Event, timeouts, throttling, large payloads)
 """
 
 import http.client
@@ -39,6 +41,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from conftest import base_config, run_turnpike
+from test_a0_functions import PY_BOOTSTRAP, py_function, write_function
 
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"
@@ -376,6 +379,67 @@ def test_remote_unsigned_timeout_unreachable(turnpike, backend, stub):
         lam.invoke(FunctionName=FAR, Payload=b"{}")
     assert error_of(exc)[:2] == (502, "ResourceNotReadyException")
     stub.__init__()                  # the fixture closes it again
+
+
+def test_local_function(turnpike, backend, workdir):
+    write_function(workdir, "hello", {"bootstrap": PY_BOOTSTRAP})
+    cfg = admin_config(backend.port)
+    cfg["functions"] = [py_function("hello")]
+    gw = turnpike(cfg)
+    lam = lambda_client(gw)
+    arn = "arn:aws:lambda:%s:%s:function:hello" % (REGION, ACCOUNT)
+    for name in ("hello", "hello:$LATEST", "%s:function:hello" % ACCOUNT, arn):
+        out = lam.invoke(FunctionName=name, Payload=b'{"a": [1, "x"]}')
+        assert out["StatusCode"] == 200, name
+        assert out["ExecutedVersion"] == "$LATEST"
+        assert "FunctionError" not in out
+        doc = json.loads(out["Payload"].read())
+        assert doc["event"] == {"a": [1, "x"]}
+        assert doc["env"]["AWS_LAMBDA_FUNCTION_NAME"] == "hello"
+    out = lam.invoke(FunctionName="hello", Qualifier="$LATEST", Payload=b"")
+    assert json.loads(out["Payload"].read())["event"] == {}
+    with pytest.raises(ClientError) as exc:
+        lam.invoke(FunctionName="hello", Qualifier="7", Payload=b"{}")
+    assert error_of(exc) == (404, "ResourceNotFoundException",
+                             "Function not found: %s:7" % arn)
+    out = lam.invoke(FunctionName="hello", InvocationType="DryRun")
+    assert out["StatusCode"] == 204
+    out = lam.invoke(FunctionName="hello", Payload=b'{"fail": true}')
+    assert out["StatusCode"] == 200 and out["FunctionError"] == "Unhandled"
+    assert json.loads(out["Payload"].read())["errorType"] == "ValueError"
+    status, h, body = raw(gw, "POST", "/2015-03-31/functions/hello/invocations",
+                          b"{not json")
+    assert status == 400
+    assert h["x-amzn-errortype"] == "InvalidRequestContentException"
+    assert json.loads(body)["message"].startswith(
+        "Could not parse request body into json")
+
+
+def test_remote_to_second_turnpike_function(turnpike, backend, workdir):
+    """One turnpike's remote invoke runs a function of another turnpike."""
+    write_function(workdir, "far", {"bootstrap": PY_BOOTSTRAP})
+    cfg = base_config(backend.port, workers=1, region="us-west-2",
+                      account_id="999999999999",
+                      data_dir=os.path.join(workdir, "far-data"),
+                      error_log=os.path.join(workdir, "far-error.log"))
+    cfg["metrics"] = {"admin": "127.0.0.1:@PORT2@"}
+    cfg["functions"] = [py_function("far")]
+    far = turnpike(cfg, name="far")
+    near = turnpike(remote_config(backend.port, "http://127.0.0.1:%d" % far.ports["@PORT2@"],
+                                  access_key_id=AKID, secret_access_key=SECRET),
+                    name="near")
+    lam = lambda_client(near)
+    out = lam.invoke(FunctionName=FAR, Payload=b'{"hop": 1}')
+    assert out["StatusCode"] == 200 and "FunctionError" not in out
+    doc = json.loads(out["Payload"].read())
+    assert doc["event"] == {"hop": 1}
+    assert doc["env"]["AWS_LAMBDA_FUNCTION_NAME"] == "far"
+    assert doc["env"]["AWS_REGION"] == "us-west-2"
+    out = lam.invoke(FunctionName=FAR, Payload=b'{"fail": true}')
+    assert out["FunctionError"] == "Unhandled"
+    assert json.loads(out["Payload"].read())["errorMessage"] == "boom"
+    out = lam.invoke(FunctionName=FAR, InvocationType="Event", Payload=b'{"e": 1}')
+    assert out["StatusCode"] == 202
 
 
 def test_remote_to_second_turnpike(turnpike, backend):
