@@ -16,7 +16,8 @@ botocore refuses to send. Checked here:
   endpoint (a Python stub that records requests): the path with the encoded ARN,
   Qualifier in the query, X-Amz-Invocation-Type, X-Amz-Security-Token, the
   Authorization header recomputed with botocore's SigV4Auth from what was received,
-  a path prefix, unsigned without credentials (and the warning); the answers:
+  a path prefix, credentials from the environment (the config's win), unsigned
+  without any (and the warning); the answers:
   payload, X-Amz-Function-Error, 202 Event, 429, 500 -> 502 (logged), no answer in
   timeout_ms -> Sandbox.Timedout, a closed endpoint -> 502; and one turnpike's
   remote invoke reaching a second turnpike's Invoke API (its 404 logged by the first)
@@ -331,6 +332,29 @@ def test_remote_invoke_signed(turnpike, backend, stub):
     out = lam.invoke(FunctionName=FAR, InvocationType="Event", Payload=b"{}")
     assert out["StatusCode"] == 202
     assert stub.requests[-1][1]["X-Amz-Invocation-Type"] == "Event"
+
+
+def test_remote_credentials_from_environment(turnpike, backend, stub, monkeypatch):
+    # the master's AWS_* environment when the config has no keys ...
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", AKID)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
+    monkeypatch.setenv("AWS_SESSION_TOKEN", TOKEN)
+    gw = turnpike(remote_config(backend.port, "http://127.0.0.1:%d" % stub.port))
+    lambda_client(gw).invoke(FunctionName=FAR, Payload=b"{}")
+    path, headers, body = stub.requests[-1]
+    assert headers["X-Amz-Security-Token"] == TOKEN
+    check_signature(path, headers, body)
+    gw.stop()
+    # ... and the config's keys over the environment's (no token then)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDOTHER")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "other")
+    gw = turnpike(remote_config(backend.port, "http://127.0.0.1:%d" % stub.port,
+                                access_key_id=AKID, secret_access_key=SECRET),
+                  name="second")
+    lambda_client(gw).invoke(FunctionName=FAR, Payload=b"{}")
+    path, headers, body = stub.requests[-1]
+    assert "X-Amz-Security-Token" not in headers
+    check_signature(path, headers, body, token=None)
 
 
 def test_remote_function_error_and_throttle(turnpike, backend, stub):
