@@ -383,8 +383,12 @@ conf_sections(struct tp_conf_ctx *c, config_t *cfg)
     {
         return TP_ERROR;
     }
-    /* Order matters: listeners name APIs, and domains carry certificates. */
-    if (tp_conf_server(c, config_lookup(cfg, "server")) != TP_OK) {
+    /* Order matters: listeners name APIs, and domains carry certificates;
+     * integrations and authorizers naming a Lambda ARN find the lambda
+     * endpoint (m->lambda) already read. */
+    if (tp_conf_server(c, config_lookup(cfg, "server")) != TP_OK
+        || tp_conf_lambda(c, config_lookup(cfg, "lambda")) != TP_OK)
+    {
         return TP_ERROR;
     }
     s = config_lookup(cfg, "apis");
@@ -405,9 +409,7 @@ conf_sections(struct tp_conf_ctx *c, config_t *cfg)
         return tp_conf_error(c, s, "no listeners: add listeners = "
             "( { address = \"127.0.0.1:8080\"; } );");
     }
-    if (tp_conf_listeners(c, s) != TP_OK
-        || tp_conf_lambda(c, config_lookup(cfg, "lambda")) != TP_OK)
-    {
+    if (tp_conf_listeners(c, s) != TP_OK) {
         return TP_ERROR;
     }
     return tp_conf_metrics(c, config_lookup(cfg, "metrics"));

@@ -24,7 +24,6 @@ botocore refuses to send. Checked here:
 - config: the admin listener's address shared with an API listener is refused
   with FILE:LINE; a non-loopback address is warned about; the other metrics
   settings are "not supported yet"
-
 - local functions (the Python Runtime API bootstrap of tier a0): every FunctionName
   form and Qualifier $LATEST reach it, X-Amz-Executed-Version, an empty payload is
   {}, DryRun 204, a payload that is not JSON 400, a function error with
