@@ -70,8 +70,20 @@ dirs_probe_child(const struct tp_cycle *c, int fd)
             tp_dirs_data_path(c, base, sizeof(base)), dirs_worker_files[i]);
         mode = i < 3 ? R_OK | W_OK | X_OK : R_OK | W_OK;
         if (access(path, mode) != 0 && (i == 0 || errno != ENOENT)) {
-            int n = snprintf(msg, sizeof(msg), "\"%s%s\": %s", sc->data_dir,
-                dirs_worker_files[i], strerror(errno));
+            int n = snprintf(msg, sizeof(msg), "data_dir \"%s%s\": %s",
+                sc->data_dir, dirs_worker_files[i], strerror(errno));
+
+            (void) !write(fd, msg, (size_t) TP_MIN(n, (int) sizeof(msg)));
+            _exit(1);
+        }
+    }
+    /* The function host starts functions as this user too. */
+    for (i = 0; i < c->model->nfunctions; i++) {
+        const struct tp_function *f = &c->model->functions[i];
+
+        if (access(f->command, X_OK) != 0) {
+            int n = snprintf(msg, sizeof(msg), "function \"%s\": command "
+                "\"%s\": %s", f->name, f->command, strerror(errno));
 
             (void) !write(fd, msg, (size_t) TP_MIN(n, (int) sizeof(msg)));
             _exit(1);
@@ -116,8 +128,8 @@ tp_dirs_check(const struct tp_cycle *c, char *err, size_t errlen)
         return TP_OK;
     }
     msg[n > 0 ? n : 0] = '\0';
-    snprintf(err, errlen, "data_dir: the workers' user \"%s\" cannot use "
-        "%s (check the owner and mode, or set server.user)",
+    snprintf(err, errlen, "the workers' user \"%s\" cannot use %s (check "
+        "the owner and mode, or set server.user)",
         sc->user != NULL ? sc->user : "nobody",
         n > 0 ? msg : "it (dropping privileges failed)");
     return TP_ERROR;

@@ -18,7 +18,8 @@ int tp_dirs_prepare(struct tp_cycle *c, char *err, size_t errlen);
 /*
  * After the state database is prepared, when the master is root: checks in
  * a child that drops privileges as a worker does that the worker user can
- * use data_dir and its state files.  TP_ERROR + <err> naming the path.
+ * use data_dir and its state files, and run the functions' commands.
+ * TP_ERROR + <err> naming the path.
  */
 int tp_dirs_check(const struct tp_cycle *c, char *err, size_t errlen);
 

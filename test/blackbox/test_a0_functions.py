@@ -564,3 +564,24 @@ def test_worker_reconnects_after_the_host_dies(turnpike, backend, workdir):
     r, body = lambda_invoke(lam, {"again": 1})
     assert r["StatusCode"] == 200, body
     assert json.loads(body)["event"] == {"again": 1}
+
+
+def test_command_the_workers_cannot_run_fails_the_start(turnpike, backend,
+                                                       workdir):
+    """Checked as root at -t time is not enough: the instances run as the
+    workers' user, so turnpike refuses to start when that user cannot."""
+    from conftest import TURNPIKE_BIN
+    if os.geteuid() != 0:
+        pytest.skip("needs root (the workers drop privileges)")
+    d = write_function(workdir, "hello", {"bootstrap": PY_BOOTSTRAP})
+    os.chmod(d, 0o700)
+    gw = turnpike(fn_config(backend.port, [py_function()]), start=False)
+    gw.write_config(gw.cfg)
+    p = subprocess.run([TURNPIKE_BIN, "-c", gw.conf_path, "-f"],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       timeout=20)
+    out = p.stdout.decode()
+    assert p.returncode == 1, "turnpike started (exit %d):\n%s" % (
+        p.returncode, out)
+    assert ('the workers\' user "nobody" cannot use function "hello": '
+            'command "%s/bootstrap": Permission denied' % d) in out, out
