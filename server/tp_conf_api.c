@@ -566,7 +566,8 @@ api_one(struct tp_conf_ctx *c, const config_setting_t *g, struct tp_api *api)
     }
     s = config_setting_get_member(g, "binary_media_types");
     if (s != NULL) {
-        tp_conf_warn(c, s, "not supported yet: binary_media_types (HTTP_PROXY "
+        tp_conf_warn(c, s, "binary_media_types apply to AWS_PROXY "
+            "integrations only; not supported yet elsewhere (HTTP_PROXY "
             "bodies pass through unchanged; templates see bodies as text)");
     }
     if (tp_model_find_api(c->m, api->id, api->id_len) != api) {

@@ -4,6 +4,7 @@
  */
 #include "tp_pipeline.h"
 #include "tp_respond.h"
+#include "integrations/tp_aws_proxy.h"
 #include "integrations/tp_http_proxy.h"
 #include "integrations/tp_mock.h"
 
@@ -19,6 +20,9 @@ tp_phase_integration(struct tp_request *r)
         return TP_PHASE_DONE;
     case TP_INTEG_MOCK:
         tp_mock_start(r);
+        return TP_PHASE_DONE;
+    case TP_INTEG_AWS_PROXY:
+        tp_aws_proxy_start(r);
         return TP_PHASE_DONE;
     default:
         /* Parsed but not implemented yet; the config load warned. */
