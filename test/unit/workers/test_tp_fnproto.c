@@ -22,7 +22,9 @@ frame(const struct tp_fnmsg *m, uint8_t *out)
     size_t hl = tp_fnproto_encode_head(m, out);
 
     assert_true(hl > 0);
-    memcpy(out + hl, m->payload.p, m->payload.len);
+    if (m->payload.len > 0) {
+        memcpy(out + hl, m->payload.p, m->payload.len);
+    }
     return hl + m->payload.len;
 }
 
