@@ -50,6 +50,8 @@ struct tp_fn_client {
     size_t out_off;
     uint8_t *in;
     size_t in_len, in_cap;
+    unsigned closes;                 /* fn_close() calls: a callback may
+                                        close (and reopen) the connection */
 };
 
 static void
@@ -99,6 +101,7 @@ fn_close(struct tp_fn_client *cl)
     cl->out_tail = &cl->out;
     cl->out_off = 0;
     cl->in_len = 0;
+    cl->closes++;
     for (tail = &cl->failed; *tail != NULL; tail = &(*tail)->next) {
     }
     *tail = cl->calls;
@@ -167,6 +170,7 @@ static int
 fn_frames(struct tp_fn_client *cl)
 {
     size_t off = 0, flen;
+    unsigned closes = cl->closes;
     struct tp_fnmsg m;
     int rc;
 
@@ -177,7 +181,7 @@ fn_frames(struct tp_fn_client *cl)
             return TP_ERROR;
         }
         fn_result(cl, &m);
-        if (cl->ev.fd < 0) {
+        if (cl->closes != closes) {
             return TP_OK;            /* closed by a callback */
         }
         off += flen;
@@ -203,6 +207,7 @@ static void
 fn_event(struct tp_ev *ev, uint32_t events)
 {
     struct tp_fn_client *cl = TP_CONTAINER_OF(ev, struct tp_fn_client, ev);
+    unsigned closes;
     ssize_t n;
 
     if (events & EPOLLOUT) {
@@ -231,11 +236,15 @@ fn_event(struct tp_ev *ev, uint32_t events)
             return;
         }
         cl->in_len += (size_t) n;
+        closes = cl->closes;
         if (fn_frames(cl) != TP_OK) {
             tp_log(TP_LOG_ERROR, 0, "the function host sent a malformed "
                 "frame");
             fn_close(cl);
             return;
+        }
+        if (cl->closes != closes) {
+            return;                  /* a new connection: its own events */
         }
     }
 }

@@ -60,9 +60,13 @@ rt_close(struct fh_rt *rt)
     tp_loop_del(&in->pool->host->loop, &rt->ev);
     close(rt->ev.fd);
     rt->ev.fd = -1;
-    free(rt->in);
+    /* After the batch: the request being handled may still read its
+     * body from rt->in (an answer with close_after closes at once). */
+    if (rt->in != NULL) {
+        tp_loop_defer_free(&in->pool->host->loop, rt->in);
+    }
     free(rt->out);
-    rt->in = rt->out = NULL;
+    rt->out = NULL;
     tp_loop_defer_free(&in->pool->host->loop, rt);
 }
 
