@@ -241,13 +241,8 @@ build_check_integration(struct tp_conf_ctx *c, struct tp_api *api,
     case TP_INTEG_MOCK:
         return TP_OK;
     case TP_INTEG_AWS_PROXY:
-        /* A local function is served (workers/integrations/
-         * tp_aws_proxy.c); a remote one named by uri not yet. */
-        if (in->function == NULL) {
-            tp_conf_warn_at(c, in->src, "not supported yet: AWS_PROXY "
-                "integration of route '%s' without 'function' (remote "
-                "Lambda); it answers 500", r->key);
-        }
+        /* Served (workers/integrations/tp_aws_proxy.c); a uri is checked
+         * once the functions are known (tp_conf_refs.c). */
         return TP_OK;
     default:
         tp_conf_warn_at(c, in->src, "not supported yet: AWS service "

@@ -454,8 +454,7 @@ def not_supported_lines(log):
 
 
 @pytest.mark.parametrize("integration,needle", [
-    ({"type": "AWS_PROXY", "uri": "arn:aws:lambda:us-east-1:123456789012:function:f"},
-     "AWS_PROXY"),
+    ({"type": "AWS_PROXY", "uri": "http://127.0.0.1:9/not-a-function"}, "AWS_PROXY"),
     ({"type": "AWS", "uri": "arn:aws:apigateway:us-east-1:s3:path/bucket/key",
       "http_method": "GET", "responses": [{"status": 200}]}, "AWS"),
     ({"type": "MOCK", "request_templates": [("application/json",

@@ -414,8 +414,7 @@ def test_domain_mapping_without_api(workdir):
 # -- warnings (exit 0) -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("kw,words", [
-    (dict(itype="AWS_PROXY", uri="arn:aws:lambda:us-east-1:123456789012:function:f"),
-     ["AWS_PROXY"]),
+    (dict(itype="AWS_PROXY", uri="http://127.0.0.1:9/not-a-function"), ["AWS_PROXY"]),
     (dict(itype="AWS", uri="arn:aws:apigateway:us-east-1:s3:path/b/k"), ["AWS"]),
     (dict(itype="MOCK", integ='          request_templates = ( ("application/json", '
                                '"#set($x = 1){}") );'), ["#set"]),

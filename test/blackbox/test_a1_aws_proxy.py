@@ -11,6 +11,9 @@ depends on the request path it finds in the event:
 - .../crash: exits mid-invocation
 - .../sleep: sleeps 3 s before answering (integration timeout of 1 s)
 
+Functions named by ARN in the uri: a local one, and a remote one run by a second
+turnpike behind its admin listener's Invoke API (the `lambda` endpoint).
+
 Every event field of lambda.md 1-3 is checked for a REST API, an HTTP API with
 payload 1.0 and one with 2.0; answers per lambda.md 5; failures per errors.md.
 """
@@ -97,16 +100,16 @@ def lambda_config(bootstrap, backend_port, access_log=None):
     apis = [
         {"id": "demo", "name": "Demo", "type": "REST", "routes": routes,
          "binary_media_types": ["image/png"],
-         "stages": [{"name": "prod", "variables": {"env": "dev"},
-                     "access_log": {"path": access_log, "format":
-                                    "$context.requestId $context.status "
-                                    "$context.integration.status "
-                                    "$context.integrationLatency"}}]},
+         "stages": [{"name": "prod", "variables": {"env": "dev"}}]},
         {"id": "h1", "name": "H1", "type": "HTTP", "routes": http_routes("1.0"),
          "stages": [{"name": "prod", "variables": {"env": "dev"}}]},
         {"id": "h2", "name": "H2", "type": "HTTP", "routes": http_routes("2.0"),
          "stages": [{"name": "prod", "variables": {"env": "dev"}}]},
     ]
+    if access_log is not None:
+        apis[0]["stages"][0]["access_log"] = {
+            "path": access_log, "format": "$context.requestId $context.status "
+            "$context.integration.status $context.integrationLatency"}
     cfg = base_config(backend_port, workers=1, apis=apis, account_id=ACCOUNT)
     cfg["listeners"] = [{"address": "127.0.0.1:@PORT@", "default_api": "demo"},
                         {"address": "127.0.0.1:@PORT2@", "default_api": "h1"},
@@ -412,3 +415,56 @@ def test_client_abort_then_serving(gw):
     s.close()
     r = requests.get(gw.rest + "/prod/after", timeout=20)
     assert event_of(r.status_code, r.headers, r.content)["path"] == "/after"
+
+
+# -- a function named by its ARN -----------------------------------------------------
+
+ARN = "arn:aws:lambda:eu-west-1:%s:function:echo" % ACCOUNT
+APIGW_URI = ("arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/%s/invocations"
+             % ARN)
+
+
+def test_uri_naming_a_local_function(turnpike, backend, bootstrap):
+    cfg = lambda_config(bootstrap, backend.port)
+    cfg["apis"][0]["routes"] = [{"route": "ANY /{proxy+}", "integration": {
+        "type": "AWS_PROXY", "uri": APIGW_URI}}]
+    g = turnpike(cfg)
+    assert "answers 500" not in g.log_text()
+    r = requests.get("http://127.0.0.1:%d/prod/by/arn" % g.ports["@PORT@"], timeout=20)
+    assert event_of(r.status_code, r.headers, r.content)["path"] == "/by/arn"
+
+
+def test_remote_function_through_another_turnpike(turnpike, backend, bootstrap):
+    # B runs the function and serves the Invoke API on its admin listener;
+    # A has no functions and invokes B's by ARN at its `lambda` endpoint
+    b_cfg = lambda_config(bootstrap, backend.port)
+    b_cfg["server"]["region"] = "eu-west-1"
+    b_cfg["metrics"] = {"admin": "127.0.0.1:@PORT4@"}
+    b = turnpike(b_cfg, name="b")
+    a_cfg = base_config(backend.port, workers=1, account_id=ACCOUNT, region="eu-west-1")
+    a_cfg["apis"] = [{"id": "demo", "name": "Demo", "type": "REST",
+                      "routes": [{"route": "ANY /{proxy+}", "integration": {
+                          "type": "AWS_PROXY", "uri": ARN}}],
+                      "stages": [{"name": "prod"}]}]
+    a_cfg["lambda"] = {"endpoint": "http://127.0.0.1:%d" % b.ports["@PORT4@"],
+                       "timeout_ms": 10000}
+    a = turnpike(a_cfg, name="a")
+    r = requests.get(a.url + "/prod/remote/x?q=1", timeout=20)
+    ev = event_of(r.status_code, r.headers, r.content)
+    assert ev["path"] == "/remote/x" and ev["queryStringParameters"] == {"q": "1"}
+    assert ev["requestContext"]["apiId"] == "demo"
+    assert_gateway_error(requests.get(a.url + "/prod/x/error", timeout=20), 502,
+                         "Internal server error", "InternalServerErrorException")
+    r = answer(a.url, {"statusCode": 203, "body": "remote"})
+    assert r.status_code == 203 and r.text == "remote"
+
+
+def test_remote_without_endpoint_warns_and_answers_500(turnpike, backend):
+    cfg = base_config(backend.port, workers=1, account_id=ACCOUNT)
+    cfg["apis"][0]["routes"] = [{"route": "ANY /{proxy+}", "integration": {
+        "type": "AWS_PROXY", "uri": ARN}}]
+    g = turnpike(cfg)
+    log = g.log_text()
+    assert "AWS_PROXY" in log and "no 'lambda' endpoint" in log, log
+    assert_gateway_error(requests.get(g.url + "/prod/x", timeout=20), 500,
+                         "Internal server error")

@@ -22,7 +22,7 @@
 
 struct ap {
     struct tp_request *r;
-    struct tp_fn_call *call;         /* in flight, or NULL */
+    struct tp_aws_proxy_call call;   /* in flight, or both NULL */
     struct tp_timer timer;           /* integration timeout */
 };
 
@@ -31,10 +31,7 @@ ap_detach(struct ap *ap)
 {
     struct tp_request *r = ap->r;
 
-    if (ap->call != NULL) {
-        tp_aws_proxy_cancel(ap->call);
-        ap->call = NULL;
-    }
+    tp_aws_proxy_cancel(&ap->call);
     tp_timer_del(&r->c->w->loop.timers, &ap->timer);
     if (r->integ_start != 0 && r->integ_end == 0) {
         r->integ_end = tp_clock.mono_ms;
@@ -49,9 +46,11 @@ static void
 ap_fail(struct ap *ap, enum tp_gw gw, const char *why)
 {
     struct tp_request *r = ap->r;
+    const struct tp_integration *in = &r->match.route->integ;
 
     tp_log(TP_LOG_WARN, 0, "%s %.*s: function %s: %s", r->id,
-        (int) r->path.len, r->path.p, r->match.route->integ.function, why);
+        (int) r->path.len, r->path.p,
+        in->function != NULL ? in->function : in->uri, why);
     r->integ_error = why;
     ap_detach(ap);
     if (!r->body_done) {
@@ -187,7 +186,8 @@ ap_done(void *ctx, const struct tp_fn_result *res)
     struct tp_str copy;
     char *p;
 
-    ap->call = NULL;                 /* it has ended: nothing to cancel */
+    /* it has ended: nothing to cancel */
+    memset(&ap->call, 0, sizeof(ap->call));
     r->integ_end = tp_clock.mono_ms;
     switch (res->status) {
     case TP_FN_OK:
@@ -234,9 +234,7 @@ ap_invoke(struct ap *ap)
         return;
     }
     r->integ_start = tp_clock.mono_ms;
-    ap->call = tp_aws_proxy_invoke(w, in->function, event, r->id, ap_done,
-        ap);
-    if (ap->call == NULL) {
+    if (tp_aws_proxy_invoke(r, event, ap_done, ap, &ap->call) != TP_OK) {
         ap_fail(ap, TP_GW_INTERNAL, "function cannot be invoked");
         return;
     }
@@ -267,11 +265,6 @@ tp_aws_proxy_start(struct tp_request *r)
 {
     struct ap *ap;
 
-    if (r->match.route->integ.function == NULL) {
-        /* remote Lambda (an ARN in uri) is not served yet */
-        tp_respond_gw(r, TP_GW_API_CONFIGURATION_ERROR, NULL);
-        return;
-    }
     ap = tp_arena_calloc(&r->c->arena, sizeof(*ap));
     if (ap == NULL) {
         tp_respond_gw(r, TP_GW_INTERNAL, NULL);
