@@ -115,7 +115,10 @@ spawn_child(struct fh_pool *p, char **envp, int log_fd)
     }
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
+    /* Ignored dispositions survive execve(): the master's and the host's
+     * must not reach the function. */
     signal(SIGPIPE, SIG_DFL);
+    signal(SIGALRM, SIG_DFL);
     null_fd = open("/dev/null", O_RDWR);
     if (null_fd >= 0) {
         dup2(null_fd, STDIN_FILENO);
