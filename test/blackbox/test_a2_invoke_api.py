@@ -16,7 +16,8 @@ botocore refuses to send. Checked here:
   endpoint (a Python stub that records requests): the path with the encoded ARN,
   Qualifier in the query, X-Amz-Invocation-Type, X-Amz-Security-Token, the
   Authorization header recomputed with botocore's SigV4Auth from what was received,
-  a path prefix, credentials from the environment (the config's win), unsigned
+  a path prefix, HTTPS with lambda.ca (an untrusted certificate refused),
+  credentials from the environment (the config's win), unsigned
   without any (and the warning); the answers:
   payload, X-Amz-Function-Error, 202 Event, 429, 500 -> 502 (logged), no answer in
   timeout_ms -> Sandbox.Timedout, a closed endpoint -> 502; and one turnpike's
@@ -214,6 +215,7 @@ def test_config(workdir):
 # `lambda` endpoint, signed with SigV4 (service "lambda")
 # ---------------------------------------------------------------------------
 
+import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -230,7 +232,7 @@ AKID, SECRET, TOKEN = "AKIDREMOTE", "remote/secret+key", "session-token-1"
 class LambdaStub:
     """An Invoke API endpoint that records each request and answers as told."""
 
-    def __init__(self):
+    def __init__(self, tls=None):
         self.requests = []
         self.answer = (200, {}, b'{"ok": true}')
         self.delay = 0
@@ -259,6 +261,10 @@ class LambdaStub:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), H)
         self.server.daemon_threads = True
+        if tls is not None:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(*tls)
+            self.server.socket = ctx.wrap_socket(self.server.socket, server_side=True)
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
@@ -331,6 +337,35 @@ def test_remote_invoke_signed(turnpike, backend, stub):
     out = lam.invoke(FunctionName=FAR, InvocationType="Event", Payload=b"{}")
     assert out["StatusCode"] == 202
     assert stub.requests[-1][1]["X-Amz-Invocation-Type"] == "Event"
+
+
+def test_remote_over_https(turnpike, backend, certs):
+    stub = LambdaStub(tls=(certs.path("backend-ca.pem"), certs.path("backend-ca.key")))
+    try:
+        resolve = [{"host": "localhost", "port": stub.port,
+                    "address": "127.0.0.1:%d" % stub.port}]
+        cfg = remote_config(backend.port, "https://localhost:%d" % stub.port,
+                            access_key_id=AKID, secret_access_key=SECRET,
+                            ca=certs.path("ca.pem"))
+        cfg["server"]["resolve"] = resolve
+        gw = turnpike(cfg)
+        out = lambda_client(gw).invoke(FunctionName=FAR, Payload=b'{"tls": 1}')
+        assert out["StatusCode"] == 200
+        path, headers, body = stub.requests[-1]
+        assert headers["Host"] == "localhost:%d" % stub.port
+        check_signature(path, headers, body, token=None)
+        gw.stop()
+        # without the CA the endpoint's certificate is not trusted
+        del cfg["lambda"]["ca"]
+        n = len(stub.requests)
+        gw = turnpike(cfg, name="untrusted")
+        with pytest.raises(ClientError) as exc:
+            lambda_client(gw).invoke(FunctionName=FAR, Payload=b"{}")
+        assert error_of(exc)[:2] == (502, "ResourceNotReadyException")
+        assert "TLS handshake failed" in gw.log_text()
+        assert len(stub.requests) == n
+    finally:
+        stub.close()
 
 
 def test_remote_credentials_from_environment(turnpike, backend, stub, monkeypatch):
