@@ -2157,6 +2157,7 @@ main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
         T(test_server__tp_conf__defaults),
         T(test_server__tp_conf__listen_private),
+        T(test_server__tp_conf__iam_principals),
         T(test_server__tp_conf__api_access),
         T(test_server__tp_conf__prefix_paths),
         T(test_server__tp_conf__server_values),
