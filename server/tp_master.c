@@ -401,7 +401,9 @@ master_send_reopen(struct master *ms, struct tp_cycle *c, int errfd)
         room = TP_CHANNEL_MAX_FDS - n;
         nlogs = tp_accesslog_fds(c->model, first, fds + n, room);
         n += nlogs;
-        for (i = 0; n > 0 && i < ms->nchildren; i++) {
+        /* The first message goes even without files: the function host
+         * reopens its functions' logs on it. */
+        for (i = 0; (n > 0 || first == 0) && i < ms->nchildren; i++) {
             struct tp_child *ch = &ms->children[i];
 
             if (ch->pid != 0 && ch->channel >= 0 && ch->cycle == c) {

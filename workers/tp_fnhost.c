@@ -361,7 +361,7 @@ fh_channel(struct tp_ev *ev, uint32_t events)
             }
             close(msg.fds[i]);
         }
-        if (msg.cmd == TP_CMD_REOPEN && (msg.arg & ~TP_REOPEN_ERRLOG) == 0) {
+        if (msg.cmd == TP_CMD_REOPEN && TP_REOPEN_FIRST(msg.arg) == 0) {
             fh_pools_reopen(h);
         } else if (msg.cmd == TP_CMD_TERMINATE) {
             fh_exit(h, 0);

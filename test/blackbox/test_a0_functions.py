@@ -585,3 +585,27 @@ def test_command_the_workers_cannot_run_fails_the_start(turnpike, backend,
         p.returncode, out)
     assert ('the workers\' user "nobody" cannot use function "hello": '
             'command "%s/bootstrap": Permission denied' % d) in out, out
+
+
+def test_reopen_starts_a_fresh_log_for_new_instances(turnpike, backend,
+                                                     workdir):
+    write_function(workdir, "hello", {"bootstrap": PY_BOOTSTRAP})
+    gw = turnpike(fn_config(backend.port, [py_function(warm=0)]))
+    assert invoke(gw, "hello", {"marker": "before"}).status == "OK"
+    log = os.path.join(gw.data_dir, "functions", "hello.log")
+    os.rename(log, log + ".1")
+    gw.signal(signal.SIGUSR1)
+    assert wait_until(lambda: os.path.exists(log), 10), gw.log_tail()
+    # the running instance keeps the old file; the host's lines go to the
+    # new one, and so does a new instance's output
+    r = invoke(gw, "hello", {"marker": "after"})
+    assert r.status == "OK"
+    rid = r.json()["headers"]["lambda-runtime-aws-request-id"]
+    assert "START RequestId: %s" % rid in fn_log(gw, "hello")
+    with open(log + ".1") as f:
+        assert 'event {"marker": "after"}' in f.read()
+    victim = r.json()["pid"]
+    os.kill(victim, signal.SIGKILL)
+    assert wait_until(lambda: victim not in instances(gw), 10)
+    assert invoke(gw, "hello", {"marker": "new"}).status == "OK"
+    assert 'event {"marker": "new"}' in fn_log(gw, "hello")
