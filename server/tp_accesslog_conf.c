@@ -19,6 +19,8 @@
 #define CTX_PREFIX_LEN (sizeof(CTX_PREFIX) - 1)
 #define CLAIMS_PREFIX  "authorizer.claims."
 #define CLAIMS_LEN     (sizeof(CLAIMS_PREFIX) - 1)
+#define AUTHORIZER_PREFIX "authorizer."
+#define AUTHORIZER_LEN (sizeof(AUTHORIZER_PREFIX) - 1)
 
 /* ../shared/reference/monitoring.md 3.1, verbatim. */
 static const char rest_clf[] =
@@ -190,6 +192,12 @@ alog_variable(struct alog_compiler *k, size_t lit, size_t i)
         /* one id for every claim; the claim's name beside it */
         alog_add(k, TP_ALOG_VAR, k->fmt + name + CLAIMS_LEN,
             end - name - CLAIMS_LEN, TP_CTX_AUTHORIZER_CLAIMS);
+    } else if (id < 0 && end - name > AUTHORIZER_LEN
+        && strncmp(k->fmt + name, AUTHORIZER_PREFIX, AUTHORIZER_LEN) == 0)
+    {
+        /* a Lambda authorizer's context key, named beside the id */
+        alog_add(k, TP_ALOG_VAR, k->fmt + name + AUTHORIZER_LEN,
+            end - name - AUTHORIZER_LEN, TP_CTX_AUTHORIZER_CONTEXT);
     } else if (id < 0) {
         tp_conf_warn(k->c, k->s, "access_log format: unknown variable "
             "$context.%.*s (it prints \"-\")", (int) (end - name),

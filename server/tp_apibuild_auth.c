@@ -511,11 +511,6 @@ auth_route(struct tp_conf_ctx *c, const struct tp_api *api,
         /* the result cache lives in data_dir/cache (tp_auth_lambda.c) */
         c->m->server.cache_used = true;
     }
-    if (want == TP_AUTHZ_CUSTOM) {
-        tp_conf_warn_at(c, r->src, "not supported yet: CUSTOM "
-            "authorization of route '%s' (Lambda authorizer \"%s\"; not "
-            "enforced: the route is open)", r->key, a->name);
-    }
     return TP_OK;
 }
 

@@ -193,6 +193,7 @@ la_function(struct tp_conf_ctx *c, const struct tp_build_authorizer *b,
     struct tp_lauth *la)
 {
     la->function = b->function;
+    la->local = b->function != NULL;
     la->uri = b->uri;
     if (la->function == NULL && b->uri != NULL) {
         /* a local function of that name stands in for the remote one */

@@ -598,7 +598,9 @@ lim_keys(struct tp_conf_ctx *c, const config_setting_t *l)
     return TP_OK;
 }
 
-/* Routes that need a key, where the key can never come. */
+/* Routes that need a key, where the key can never come: with
+ * api_key_source AUTHORIZER only a Lambda authorizer's
+ * usageIdentifierKey brings one. */
 static void
 lim_warn_keys(struct tp_conf_ctx *c)
 {
@@ -606,17 +608,23 @@ lim_warn_keys(struct tp_conf_ctx *c)
 
     for (i = 0; i < c->m->napis; i++) {
         const struct tp_api *api = &c->m->apis[i];
-        bool need = false;
 
-        for (k = 0; k < api->nroutes; k++) {
-            need |= api->routes[k].api_key_required;
-        }
-        if (need && api->api_key_source != NULL
-            && strcmp(api->api_key_source, "AUTHORIZER") == 0)
+        if (api->api_key_source == NULL
+            || strcmp(api->api_key_source, "AUTHORIZER") != 0)
         {
-            tp_conf_warn_at(c, api->src, "not supported yet: api_key_source "
-                "AUTHORIZER of api \"%s\" (keys come from Lambda authorizers);"
-                " its routes that require a key answer 403", api->id);
+            continue;
+        }
+        for (k = 0; k < api->nroutes; k++) {
+            const struct tp_route *r = &api->routes[k];
+
+            if (r->api_key_required && r->authorizer == NULL
+                && r->authorization != TP_AUTHZ_CUSTOM)
+            {
+                tp_conf_warn_at(c, r->src, "route '%s' requires an API key, "
+                    "but api \"%s\" takes keys from a Lambda authorizer "
+                    "(api_key_source AUTHORIZER) and the route has none: it "
+                    "answers 403", r->key, api->id);
+            }
         }
     }
 }

@@ -48,6 +48,7 @@ struct tp_lauth {
                                         an imported URI naming none (its
                                         routes answer 500) */
     const char *uri;                 /* a remote function's ARN, or NULL */
+    bool local;                      /* `function` given: run locally */
     bool token;                      /* TOKEN (else REQUEST) */
     bool simple;                     /* 2.0 simple responses */
     uint8_t http_format;             /* TP_LAUTH_HTTP_1 or _2: for routes

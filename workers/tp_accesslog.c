@@ -125,6 +125,8 @@ alog_get(const struct tp_request *r, const struct tp_alog_part *pt,
     struct tp_str v;
     int rc = pt->var == TP_CTX_AUTHORIZER_CLAIMS && pt->len > 0
         ? tp_context_claim(r, pt->p, pt->len, &v)
+        : pt->var == TP_CTX_AUTHORIZER_CONTEXT
+        ? tp_context_authorizer(r, pt->p, pt->len, &v)
         : tp_context_value(r, (enum tp_ctxvar) pt->var, buf, &v);
 
     if (rc != TP_OK || v.len == 0) {

@@ -40,6 +40,13 @@ int tp_auth_finish(struct tp_request *r, enum tp_policy_effect identity,
 int tp_auth_jwt(struct tp_request *r);
 
 /*
+ * CUSTOM routes (tp_auth_lambda.c): the route's Lambda authorizer, its
+ * result cache or its function.  TP_PHASE_DONE when it answered or waits
+ * for the function (then it resumes the pipeline).
+ */
+int tp_auth_lambda(struct tp_request *r);
+
+/*
  * AWS_IAM (tp_auth_iam.c): verifies the request's SigV4 signature,
  * evaluates the principal's identity policies and finishes with
  * tp_auth_finish().  A phase result; may wait for the body.

@@ -2,6 +2,7 @@
  * tp_context.c: $context variable values.  Workers only.
  */
 #include "tp_context.h"
+#include "tp_lauth.h"
 #include "tp_clientcert.h"
 #include "tp_gwresp.h"
 #include "tp_hdr.h"
@@ -214,6 +215,23 @@ tp_context_claim(const struct tp_request *r, const char *name, size_t len,
     return TP_OK;
 }
 
+int
+tp_context_authorizer(const struct tp_request *r, const char *name,
+    size_t len, struct tp_str *out)
+{
+    unsigned i;
+
+    for (i = 0; i < r->auth.nlambda_ctx; i++) {
+        const char *k = r->auth.lambda_ctx[i].key;
+
+        if (strlen(k) == len && memcmp(k, name, len) == 0) {
+            *out = r->auth.lambda_ctx[i].text;
+            return TP_OK;
+        }
+    }
+    return TP_DECLINED;
+}
+
 /* "authorizer.claims.NAME" or "authorizer.claims['NAME']" (templates,
  * for names with ':' like custom:role): TP_DECLINED when <name> is
  * neither, with *<is_claim> false. */
@@ -331,6 +349,8 @@ tp_context_value(const struct tp_request *r, enum tp_ctxvar id, char *buf,
         return ctx_str(r->auth.principal_id, out);
     case TP_CTX_AUTHORIZER_CLAIMS:
         return TP_DECLINED;          /* auth.md 4.5: null alone */
+    case TP_CTX_AUTHORIZER_CONTEXT:
+        return TP_DECLINED;          /* by name: tp_context_authorizer */
     default:
         return ctx_integration(r, id, buf, out);
     }
@@ -348,7 +368,10 @@ tp_context_get(const struct tp_request *r, const char *name, size_t len,
     if (claim) {
         return rc;
     }
-    if (id < 0) {
+    if (id < 0 && len > 11 && memcmp(name, "authorizer.", 11) == 0) {
+        return tp_context_authorizer(r, name + 11, len - 11, out);
+    }
+    if (id < 0 || id == TP_CTX_AUTHORIZER_CONTEXT) {
         return TP_DECLINED;
     }
     buf = tp_arena_alloc(a, TP_CONTEXT_BUF);

@@ -32,6 +32,14 @@ int tp_context_get(const struct tp_request *r, const char *name, size_t len,
 int tp_context_claim(const struct tp_request *r, const char *name,
     size_t len, struct tp_str *out);
 
+/*
+ * Key <name, len> of the context a Lambda authorizer returned
+ * ($context.authorizer.<key>): strings as they are, numbers and booleans
+ * as their text.  TP_DECLINED without such a key.
+ */
+int tp_context_authorizer(const struct tp_request *r, const char *name,
+    size_t len, struct tp_str *out);
+
 /* The route key for $context.routeKey / resourcePath ("GET /pets/{id}"). */
 struct tp_str tp_context_route_key(const struct tp_request *r);
 

@@ -31,7 +31,6 @@ tp_phase_auth(struct tp_request *r)
     case TP_AUTHZ_COGNITO:
         return tp_auth_jwt(r);
     default:
-        /* Types not served yet: the config load warned ("not enforced"). */
-        return TP_PHASE_CONTINUE;
+        return tp_auth_lambda(r);
     }
 }

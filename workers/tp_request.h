@@ -18,6 +18,7 @@
 #include "tp_sock.h"
 
 struct tp_clientcert;
+struct tp_lauth_kv;
 struct tp_json;
 struct tp_worker;
 struct tp_request;
@@ -106,6 +107,12 @@ struct tp_request {
         const struct tp_principal *principal;    /* AWS_IAM */
         const char *principal_id;    /* $context.authorizer.principalId */
         void *claims;                /* JWT/Cognito: struct tp_jwt_result */
+        const struct tp_lauth_kv *lambda_ctx;    /* a Lambda authorizer's
+                                        context: $context.authorizer.<key>
+                                        (text), events (json) */
+        unsigned nlambda_ctx;
+        void *pending;               /* tp_auth_lambda.c: the invocation
+                                        in flight */
         const char *error;           /* $context.authorizer.error */
         bool sigv4;                  /* Authorization carried a SigV4
                                         signature: not forwarded */

@@ -516,20 +516,6 @@ def test_config_errors(workdir):
     assert "not supported yet" not in out and "not enforced" not in out, out
 
 
-def test_lambda_authorizers_warn_and_stay_open(turnpike, backend):
-    u = "http://127.0.0.1:%d" % backend.port
-    cfg = base_config(backend.port, workers=1, apis=[{
-        "id": "demo", "name": "demo", "type": "REST", "stages": [{"name": "prod"}],
-        "routes": [dict(proxy_route(u + "/{proxy}"), authorizer="lambda")]}])
-    cfg["authorizers"] = [{"name": "lambda", "type": "REQUEST", "function": "auth",
-                           "identity_sources": ["$request.header.Authorization"],
-                           "ttl": 300}]
-    g = turnpike(cfg)
-    log = g.log_text()
-    assert "CUSTOM authorization of route 'ANY /{proxy+}'" in log, log
-    assert requests.get(g.url + "/prod/x", timeout=10).status_code == 200
-
-
 def test_reload_reads_the_jwks_file_again(turnpike, backend, workdir):
     u = "http://127.0.0.1:%d" % backend.port
     path = os.path.join(workdir, "keys.json")

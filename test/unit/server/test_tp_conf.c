@@ -650,8 +650,7 @@ test_server__tp_conf__unsupported_sections(void **state)
         fail_msg("config rejected: %s", err);
     }
     assert_int_equal(m->napis, 1);
-    assert_non_null(strstr(logbuf,
-        "not supported yet: CUSTOM authorization of route 'GET /'"));
+    assert_null(strstr(logbuf, "CUSTOM authorization"));
 }
 
 /* metrics.admin: a listener of its own, never shared with an API's. */
@@ -1833,9 +1832,7 @@ test_server__tp_conf__authorizers(void **state)
     assert_ptr_equal(find_route(r, "GET /p")->auth, &m->authorizers[4]);
     assert_int_equal(find_route(r, "GET /l")->authorization,
         TP_AUTHZ_CUSTOM);
-    assert_null(strstr(logbuf, "not supported yet: authorizer"));
-    assert_non_null(strstr(logbuf, "not supported yet: CUSTOM authorization "
-        "of route 'GET /l' (Lambda authorizer \"lambda\""));
+    assert_null(strstr(logbuf, "not supported yet"));
     assert_null(strstr(logbuf, "GET /a"));
     assert_null(strstr(logbuf, "GET /p"));
 }
@@ -2050,7 +2047,7 @@ test_server__tp_conf__lambda_authorizers(void **state)
     if (m == NULL) {
         fail_msg("config rejected: %s", err);
     }
-    assert_null(strstr(logbuf, "not supported yet: authorizer"));
+    assert_null(strstr(logbuf, "not supported"));
     la = m->authorizers[0].lambda;
     assert_non_null(la);
     assert_true(la->token);
