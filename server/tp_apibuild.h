@@ -141,6 +141,10 @@ int tp_build_authorizer(struct tp_conf_ctx *c,
 int tp_build_lambda_authorizer(struct tp_conf_ctx *c,
     const struct tp_build_authorizer *b, struct tp_authorizer *a);
 
+/* Once `functions` is read: a `function` must be one of them; a uri's
+ * function name that is one runs locally. */
+int tp_build_lambda_resolve(struct tp_conf_ctx *c, struct tp_authorizer *a);
+
 /*
  * Resolves every route's authorizer name (the API's own first, then the
  * top-level ones) and settles its authorization type: JWT routes need a

@@ -519,9 +519,19 @@ tp_build_resolve_authorizers(struct tp_conf_ctx *c)
 {
     unsigned i, k;
 
+    for (i = 0; i < c->m->nauthorizers; i++) {
+        if (tp_build_lambda_resolve(c, &c->m->authorizers[i]) != TP_OK) {
+            return TP_ERROR;
+        }
+    }
     for (i = 0; i < c->m->napis; i++) {
         struct tp_api *api = &c->m->apis[i];
 
+        for (k = 0; k < api->nauthorizers; k++) {
+            if (tp_build_lambda_resolve(c, &api->authorizers[k]) != TP_OK) {
+                return TP_ERROR;
+            }
+        }
         for (k = 0; k <= api->nroutes; k++) {
             struct tp_route *r = k < api->nroutes ? &api->routes[k]
                 : api->default_route;

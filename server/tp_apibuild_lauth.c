@@ -304,3 +304,22 @@ tp_build_lambda_authorizer(struct tp_conf_ctx *c,
     a->lambda = la;
     return TP_OK;
 }
+
+int
+tp_build_lambda_resolve(struct tp_conf_ctx *c, struct tp_authorizer *a)
+{
+    struct tp_lauth *la = a->lambda;
+
+    if (la == NULL || la->function == NULL) {
+        return TP_OK;
+    }
+    if (tp_model_find_function(c->m, la->function) != NULL) {
+        la->local = true;            /* a uri's function runs here too */
+        return TP_OK;
+    }
+    if (la->local) {
+        return tp_conf_error_at(c, a->src, "authorizer \"%s\": function "
+            "\"%s\" is not defined in 'functions'", a->name, la->function);
+    }
+    return TP_OK;                    /* remote, through the lambda group */
+}

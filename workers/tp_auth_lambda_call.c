@@ -1,22 +1,14 @@
 /*
  * tp_auth_lambda_call.c: invoking a Lambda authorizer's function, the one
- * place that chooses where it runs: a `function` of the config runs in
- * the local function host (tp_fn_invoke()); a `uri` (or an OpenAPI
- * authorizerUri) names a Lambda ARN, invoked at the `lambda` endpoint
- * when one is configured (tp_fn_invoke_remote()), else as the local
- * function of the ARN's name.  Workers only.
+ * place that chooses where it runs: a `function` of the config, or the
+ * local function a `uri`'s ARN names (an OpenAPI authorizerUri), runs in
+ * the local function host (tp_fn_invoke()); any other `uri` is invoked
+ * at the `lambda` endpoint (tp_fn_invoke_remote()) when one is
+ * configured.  Workers only.
  */
 #include "tp_auth_lambda.h"
 #include "tp_fn_remote.h"
 #include "tp_worker.h"
-
-/*
- * The function host's worker side (workers/tp_fn.c) is built in
- * parallel: until it is linked, local invocations are unavailable
- * (the authorizer answers 500) instead of failing the link.
- */
-#pragma weak tp_fn_invoke
-#pragma weak tp_fn_cancel
 
 int
 tp_auth_lambda_invoke(struct tp_request *r, struct tp_str event,
@@ -34,9 +26,6 @@ tp_auth_lambda_invoke(struct tp_request *r, struct tp_str event,
             done, ctx);
         return out->remote != NULL ? TP_OK : TP_ERROR;
     }
-    if (tp_fn_invoke == NULL) {
-        return TP_ERROR;
-    }
     out->local = tp_fn_invoke(w, la->function, event, r->id, false, done,
         ctx);
     return out->local != NULL ? TP_OK : TP_ERROR;
@@ -48,7 +37,7 @@ tp_auth_lambda_cancel(struct tp_auth_lambda_call *c)
     if (c->remote != NULL) {
         tp_fn_remote_cancel(c->remote);
     }
-    if (c->local != NULL && tp_fn_cancel != NULL) {
+    if (c->local != NULL) {
         tp_fn_cancel(c->local);
     }
     c->remote = NULL;

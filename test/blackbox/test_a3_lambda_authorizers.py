@@ -25,8 +25,10 @@ the number of invocations is exact.  Checked:
   event's version, routeArn, identitySource), 2.0 and 1.0 policies, 500
   "Internal Server Error" on failure
 
-Not yet: the same through the local function host (a Runtime API bootstrap)
-until workers/tp_fn.c is on main.
+- the local function host: a Python Runtime API bootstrap written here acts
+  as the authorizer and appends each event to a file (the invocation count):
+  allow, deny, "Unauthorized" -> 401, an error -> 500, the cache shared by two
+  workers, and a `uri` whose ARN names a local function running locally
 """
 
 import json
@@ -37,6 +39,7 @@ import requests
 
 from conftest import base_config, proxy_route
 from helpers import wait_until
+from test_a0_functions import write_function
 from test_a2_invoke_api import LambdaStub
 
 ARN = "arn:aws:lambda:us-west-2:999999999999:function:auth"
@@ -379,3 +382,100 @@ def test_http_policy_answers(turnpike, fn, workdir, backend, fmt):
         assert ev["authorizationToken"] == "Bearer dave" and "methodArn" in ev
     else:
         assert ev["identitySource"] == ["Bearer dave"] and "routeArn" in ev
+
+
+# ---------------------------------------------------------------------------
+# the local function host: a Runtime API bootstrap as the authorizer
+# ---------------------------------------------------------------------------
+
+AUTH_BOOTSTRAP = r'''#!/usr/bin/python3
+import http.client, json, os
+host, port = os.environ["AWS_LAMBDA_RUNTIME_API"].split(":")
+conn = http.client.HTTPConnection(host, int(port))
+calls = os.path.join(os.environ["LAMBDA_TASK_ROOT"], "calls", "log")
+base = "/2018-06-01/runtime/invocation/"
+while True:
+    conn.request("GET", base + "next")
+    r = conn.getresponse()
+    event = json.loads(r.read())
+    rid = r.getheader("Lambda-Runtime-Aws-Request-Id")
+    with open(calls, "a") as f:
+        f.write(json.dumps(event) + "\n")
+    tok = event.get("authorizationToken", "").replace("Bearer ", "")
+    prefix = event["methodArn"].split("/")[0]
+    if tok in ("unauth", "fail"):
+        msg = "Unauthorized" if tok == "unauth" else "boom"
+        conn.request("POST", base + rid + "/error",
+                     json.dumps({"errorMessage": msg, "errorType": "Error"}),
+                     {"Lambda-Runtime-Function-Error-Type": "Unhandled"})
+        conn.getresponse().read()
+        continue
+    effect = "Deny" if tok.startswith("deny") else "Allow"
+    out = {"principalId": "local-" + tok, "context": {"user": "u-" + tok},
+           "policyDocument": {"Version": "2012-10-17", "Statement": [
+               {"Action": "execute-api:Invoke", "Effect": effect,
+                "Resource": prefix + "/*"}]}}
+    conn.request("POST", base + rid + "/response", json.dumps(out))
+    conn.getresponse().read()
+'''
+
+
+def local_gateway(turnpike, workdir, backend, authorizer, workers=1):
+    d = write_function(workdir, "localauth", {"bootstrap": AUTH_BOOTSTRAP})
+    calls = os.path.join(d, "calls")
+    os.makedirs(calls, exist_ok=True)
+    os.chmod(calls, 0o777)
+    routes = [dict(proxy_route("http://127.0.0.1:%d/{proxy}" % backend.port),
+                   authorizer="tok")]
+    stage = {"name": "prod", "access_log": {"path": os.path.join(workdir, "access.log"),
+                                            "format": LOG_FORMAT}}
+    api = {"id": "api1", "name": "api1", "type": "REST", "routes": routes,
+           "stages": [stage]}
+    cfg = base_config(9, workers=workers, apis=[api], region=REGION, account_id=ACCOUNT,
+                      listeners=[{"address": "127.0.0.1:@PORT@", "default_api": "api1"}])
+    cfg["functions"] = [{"name": "localauth", "command": os.path.join(d, "bootstrap"),
+                         "timeout": 10}]
+    cfg["authorizers"] = [dict(authorizer, name="tok", type="TOKEN")]
+    gw = turnpike(cfg)
+    log = os.path.join(calls, "log")
+
+    def count():
+        if not os.path.exists(log):
+            return 0
+        with open(log) as f:
+            return sum(1 for _ in f)
+    return gw, count
+
+
+def test_local_function_decides(turnpike, workdir, backend):
+    gw, count = local_gateway(turnpike, workdir, backend, {"function": "localauth"})
+    r = get(gw, "/prod/a", token="Bearer erin")
+    assert r.status_code == 200, r.text
+    assert count() == 1
+    error(get(gw, "/prod/a", token="Bearer deny-3"), 403,
+          "User is not authorized to access this resource with an explicit deny")
+    error(get(gw, "/prod/a", token="Bearer unauth"), 401, "Unauthorized")
+    error(get(gw, "/prod/a", token="Bearer fail"), 500, None,
+          "AuthorizerConfigurationException")
+    error(get(gw, "/prod/a"), 401, "Unauthorized")
+    assert count() == 4, "no invocation without a token"
+    line = access_lines(workdir, 1)[0]
+    assert line[1:3] == ["local-erin", "u-erin"], line
+
+
+def test_local_cache_shared_by_workers(turnpike, workdir, backend):
+    gw, count = local_gateway(turnpike, workdir, backend, {"function": "localauth"},
+                              workers=2)
+    gw.wait_workers(2)
+    for i in range(20):
+        assert get(gw, "/prod/c/%d" % i, token="Bearer frank").status_code == 200
+    assert count() == 1
+
+
+def test_uri_naming_a_local_function_runs_it(turnpike, workdir, backend):
+    uri = ("arn:aws:apigateway:%s:lambda:path/2015-03-31/functions/arn:aws:lambda:%s:%s:"
+           "function:localauth/invocations" % (REGION, REGION, ACCOUNT))
+    gw, count = local_gateway(turnpike, workdir, backend, {"uri": uri, "ttl": 0})
+    assert get(gw, "/prod/a", token="Bearer gina").status_code == 200
+    assert get(gw, "/prod/a", token="Bearer gina").status_code == 200
+    assert count() == 2

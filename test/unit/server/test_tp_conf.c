@@ -639,6 +639,8 @@ test_server__tp_conf__unsupported_sections(void **state)
     /* Unsupported settings inside sections are warnings too. */
     m = load_log(
         "listeners = ( { address = \"127.0.0.1:8080\"; } );\n"
+        "functions = ( { name = \"f\"; command = \"/bin/true\"; },\n"
+        "  { name = \"auth\"; command = \"/bin/true\"; } );\n"
         "authorizers = ( { name = \"auth\"; type = \"TOKEN\";\n"
         "  function = \"f\"; } );\n"
         "apis = ( { id = \"a\"; stages = (\n"
@@ -1736,6 +1738,8 @@ test_server__tp_conf__authorizers(void **state)
     write_file("jwks.json", JWKS_MAIN);
     m = load_log(
         "listeners = ( { address = \"127.0.0.1:8080\"; } );\n"
+        "functions = ( { name = \"f\"; command = \"/bin/true\"; },\n"
+        "  { name = \"auth\"; command = \"/bin/true\"; } );\n"
         "authorizers = (\n"
         "  { name = \"file\"; type = \"jwt\"; issuer = \"" JWT_ISS "\";\n"
         "    audience = ( \"a\", \"b\" ); jwks = \"jwks.json\";\n"
@@ -1945,6 +1949,8 @@ test_server__tp_conf__authorizer_errors(void **state)
 {
     static const char head[] =
         "listeners = ( { address = \"127.0.0.1:8080\"; } );\n"
+        "functions = ( { name = \"f\"; command = \"/bin/true\"; },\n"
+        "  { name = \"auth\"; command = \"/bin/true\"; } );\n"
         "authorizers = (\n";
     char text[2048];
 
@@ -1958,7 +1964,7 @@ test_server__tp_conf__authorizer_errors(void **state)
         load_err(text, at, what); \
     } while (0)
     AZ_ERR("{ type = \"JWT\"; }\n", "type", "needs a 'name'");
-    AZ_ERR("{ name = \"a\"; }\n", "name", "needs a 'type'");
+    AZ_ERR("{ name = \"a\"; }\n", "name = \"a\";", "needs a 'type'");
     AZ_ERR("{ name = \"a\"; type = \"OAUTH\"; }\n", "OAUTH",
         "not \"OAUTH\"");
     AZ_ERR("{ name = \"a\"; type = \"JWT\"; issuer = \"https://i\";\n"
@@ -1975,10 +1981,10 @@ test_server__tp_conf__authorizer_errors(void **state)
     AZ_ERR("{ name = \"a\"; type = \"JWT\"; issuer = \"https://i\";\n"
         " audience = ( \"a\" ); token_cache = 1; }\n", "token_cache",
         "true or false");
-    AZ_ERR("{ name = \"a\"; type = \"COGNITO_USER_POOLS\"; }\n", "name",
+    AZ_ERR("{ name = \"a\"; type = \"COGNITO_USER_POOLS\"; }\n", "name = \"a\";",
         "needs an issuer or provider_arns");
     AZ_ERR("{ name = \"a\"; type = \"COGNITO_USER_POOLS\";\n provider_arns = "
-        "( \"" AZ_POOL "\", \"" AZ_POOL "2\" ); }\n", "name",
+        "( \"" AZ_POOL "\", \"" AZ_POOL "2\" ); }\n", "name = \"a\";",
         "one user pool per authorizer");
     AZ_ERR("{ name = \"a\"; type = \"JWT\"; issuer = \"https://i\";\n"
         " audience = ( \"a\" ); jwks = \"ftp://x/k\"; }\n", "ftp",
@@ -2023,6 +2029,8 @@ test_server__tp_conf__lambda_authorizers(void **state)
     (void) state;
     m = load_log(
         "listeners = ( { address = \"127.0.0.1:8080\"; } );\n"
+        "functions = ( { name = \"f\"; command = \"/bin/true\"; },\n"
+        "  { name = \"auth\"; command = \"/bin/true\"; } );\n"
         "authorizers = (\n"
         "  { name = \"tok\"; type = \"TOKEN\"; function = \"auth\";\n"
         "    identity_validation_expression = \"^Bearer [a-z]+$\"; },\n"
@@ -2070,8 +2078,10 @@ test_server__tp_conf__lambda_authorizers(void **state)
     assert_int_equal(la->sources[3].kind, TP_LAUTH_CONTEXT);
     assert_string_equal(la->sources[3].name, "requestId");
     assert_int_equal(la->http_format, TP_LAUTH_HTTP_2);
+    assert_true(m->authorizers[0].lambda->local);
     la = m->authorizers[2].lambda;
     assert_string_equal(la->function, "remote");
+    assert_false(la->local);                     /* no such local one */
     assert_non_null(la->uri);
     assert_true(la->simple);
     assert_int_equal(la->ttl_s, 3600);
@@ -2091,6 +2101,8 @@ test_server__tp_conf__lambda_authorizer_errors(void **state)
 {
     static const char head[] =
         "listeners = ( { address = \"127.0.0.1:8080\"; } );\n"
+        "functions = ( { name = \"f\"; command = \"/bin/true\"; },\n"
+        "  { name = \"auth\"; command = \"/bin/true\"; } );\n"
         "authorizers = (\n";
     char text[2048];
 
@@ -2100,41 +2112,43 @@ test_server__tp_conf__lambda_authorizer_errors(void **state)
         snprintf(text, sizeof(text), "%s%s);\n", head, body); \
         load_err(text, at, what); \
     } while (0)
-    AZ_ERR("{ name = \"a\"; type = \"TOKEN\"; }\n", "name",
+    AZ_ERR("{ name = \"a\"; type = \"TOKEN\"; }\n", "name = \"a\";",
         "needs a 'function'");
+    AZ_ERR("{ name = \"a\"; type = \"TOKEN\"; function = \"nope\"; }\n",
+        "name = \"a\";", "function \"nope\" is not defined in 'functions'");
     AZ_ERR("{ name = \"a\"; type = \"TOKEN\"; uri = \"arn:aws:s3:::b\"; }\n",
-        "name", "does not name a Lambda function");
+        "name = \"a\";", "does not name a Lambda function");
     AZ_ERR("{ name = \"a\"; type = \"TOKEN\"; function = \"f\";\n"
         " ttl = 3601; }\n", "ttl", "[0, 3600]");
     AZ_ERR("{ name = \"a\"; type = \"TOKEN\"; function = \"f\";\n"
         " ttl = \"5\"; }\n", "ttl", "[0, 3600]");
     AZ_ERR("{ name = \"a\"; type = \"TOKEN\"; function = \"f\";\n"
-        " identity_source = \"method.request.querystring.t\"; }\n", "name",
+        " identity_source = \"method.request.querystring.t\"; }\n", "name = \"a\";",
         "is a header");
     AZ_ERR("{ name = \"a\"; type = \"TOKEN\"; function = \"f\";\n"
         " identity_source = ( \"method.request.header.A\",\n"
-        " \"method.request.header.B\" ); }\n", "name",
+        " \"method.request.header.B\" ); }\n", "name = \"a\";",
         "one identity source (a header), not 2");
     AZ_ERR("{ name = \"a\"; type = \"TOKEN\"; function = \"f\";\n"
-        " identity_validation_expression = \"^(x\"; }\n", "name",
+        " identity_validation_expression = \"^(x\"; }\n", "name = \"a\";",
         "invalid identity_validation_expression \"^(x\"");
     AZ_ERR("{ name = \"a\"; type = \"REQUEST\"; function = \"f\";\n"
         " identity_source = \"method.request.header.A\";\n"
-        " identity_validation_expression = \"x\"; }\n", "name",
+        " identity_validation_expression = \"x\"; }\n", "name = \"a\";",
         "applies to TOKEN authorizers");
     AZ_ERR("{ name = \"a\"; type = \"REQUEST\"; function = \"f\";\n"
-        " identity_source = \"method.request.path.id\"; }\n", "name",
+        " identity_source = \"method.request.path.id\"; }\n", "name = \"a\";",
         "path parameters cannot be identity sources");
     AZ_ERR("{ name = \"a\"; type = \"REQUEST\"; function = \"f\";\n"
-        " identity_source = \"$context.nope\"; }\n", "name",
+        " identity_source = \"$context.nope\"; }\n", "name = \"a\";",
         "unknown $context variable \"nope\"");
     AZ_ERR("{ name = \"a\"; type = \"REQUEST\"; function = \"f\"; }\n",
-        "name", "caching (ttl 300) needs at least one identity source");
+        "name = \"a\";", "caching (ttl 300) needs at least one identity source");
     AZ_ERR("{ name = \"a\"; type = \"REQUEST\"; function = \"f\"; ttl = 0;\n"
-        " payload_format = \"3.0\"; }\n", "name",
+        " payload_format = \"3.0\"; }\n", "name = \"a\";",
         "payload_format must be \"1.0\" or \"2.0\", not \"3.0\"");
     AZ_ERR("{ name = \"a\"; type = \"REQUEST\"; function = \"f\"; ttl = 0;\n"
-        " payload_format = \"1.0\"; simple_responses = true; }\n", "name",
+        " payload_format = \"1.0\"; simple_responses = true; }\n", "name = \"a\";",
         "simple_responses needs payload_format \"2.0\"");
     AZ_ERR("{ name = \"a\"; type = \"REQUEST\"; function = \"f\"; ttl = 0;\n"
         " simple_responses = 1; }\n", "simple_responses", "true or false");
