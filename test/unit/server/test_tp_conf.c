@@ -1709,6 +1709,8 @@ test_server__tp_conf__stage_variable_too_long(void **state)
 
 /* ---- authorizers ---- */
 
+/* Where an authorizer "a"'s errors point (its line). */
+#define AZ_AT "name = \"a\";"
 #define PROXY9 "{ type = \"HTTP_PROXY\"; uri = \"http://127.0.0.1:9\"; };"
 #define AZ_POOL "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/" \
     "eu-west-1_Pool"
@@ -1964,7 +1966,7 @@ test_server__tp_conf__authorizer_errors(void **state)
         load_err(text, at, what); \
     } while (0)
     AZ_ERR("{ type = \"JWT\"; }\n", "type", "needs a 'name'");
-    AZ_ERR("{ name = \"a\"; }\n", "name = \"a\";", "needs a 'type'");
+    AZ_ERR("{ name = \"a\"; }\n", AZ_AT, "needs a 'type'");
     AZ_ERR("{ name = \"a\"; type = \"OAUTH\"; }\n", "OAUTH",
         "not \"OAUTH\"");
     AZ_ERR("{ name = \"a\"; type = \"JWT\"; issuer = \"https://i\";\n"
@@ -1981,10 +1983,10 @@ test_server__tp_conf__authorizer_errors(void **state)
     AZ_ERR("{ name = \"a\"; type = \"JWT\"; issuer = \"https://i\";\n"
         " audience = ( \"a\" ); token_cache = 1; }\n", "token_cache",
         "true or false");
-    AZ_ERR("{ name = \"a\"; type = \"COGNITO_USER_POOLS\"; }\n", "name = \"a\";",
+    AZ_ERR("{ name = \"a\"; type = \"COGNITO_USER_POOLS\"; }\n", AZ_AT,
         "needs an issuer or provider_arns");
     AZ_ERR("{ name = \"a\"; type = \"COGNITO_USER_POOLS\";\n provider_arns = "
-        "( \"" AZ_POOL "\", \"" AZ_POOL "2\" ); }\n", "name = \"a\";",
+        "( \"" AZ_POOL "\", \"" AZ_POOL "2\" ); }\n", AZ_AT,
         "one user pool per authorizer");
     AZ_ERR("{ name = \"a\"; type = \"JWT\"; issuer = \"https://i\";\n"
         " audience = ( \"a\" ); jwks = \"ftp://x/k\"; }\n", "ftp",
@@ -2112,43 +2114,43 @@ test_server__tp_conf__lambda_authorizer_errors(void **state)
         snprintf(text, sizeof(text), "%s%s);\n", head, body); \
         load_err(text, at, what); \
     } while (0)
-    AZ_ERR("{ name = \"a\"; type = \"TOKEN\"; }\n", "name = \"a\";",
+    AZ_ERR("{ name = \"a\"; type = \"TOKEN\"; }\n", AZ_AT,
         "needs a 'function'");
     AZ_ERR("{ name = \"a\"; type = \"TOKEN\"; function = \"nope\"; }\n",
-        "name = \"a\";", "function \"nope\" is not defined in 'functions'");
+        AZ_AT, "function \"nope\" is not defined in 'functions'");
     AZ_ERR("{ name = \"a\"; type = \"TOKEN\"; uri = \"arn:aws:s3:::b\"; }\n",
-        "name = \"a\";", "does not name a Lambda function");
+        AZ_AT, "does not name a Lambda function");
     AZ_ERR("{ name = \"a\"; type = \"TOKEN\"; function = \"f\";\n"
         " ttl = 3601; }\n", "ttl", "[0, 3600]");
     AZ_ERR("{ name = \"a\"; type = \"TOKEN\"; function = \"f\";\n"
         " ttl = \"5\"; }\n", "ttl", "[0, 3600]");
     AZ_ERR("{ name = \"a\"; type = \"TOKEN\"; function = \"f\";\n"
-        " identity_source = \"method.request.querystring.t\"; }\n", "name = \"a\";",
+        " identity_source = \"method.request.querystring.t\"; }\n", AZ_AT,
         "is a header");
     AZ_ERR("{ name = \"a\"; type = \"TOKEN\"; function = \"f\";\n"
         " identity_source = ( \"method.request.header.A\",\n"
-        " \"method.request.header.B\" ); }\n", "name = \"a\";",
+        " \"method.request.header.B\" ); }\n", AZ_AT,
         "one identity source (a header), not 2");
     AZ_ERR("{ name = \"a\"; type = \"TOKEN\"; function = \"f\";\n"
-        " identity_validation_expression = \"^(x\"; }\n", "name = \"a\";",
+        " identity_validation_expression = \"^(x\"; }\n", AZ_AT,
         "invalid identity_validation_expression \"^(x\"");
     AZ_ERR("{ name = \"a\"; type = \"REQUEST\"; function = \"f\";\n"
         " identity_source = \"method.request.header.A\";\n"
-        " identity_validation_expression = \"x\"; }\n", "name = \"a\";",
+        " identity_validation_expression = \"x\"; }\n", AZ_AT,
         "applies to TOKEN authorizers");
     AZ_ERR("{ name = \"a\"; type = \"REQUEST\"; function = \"f\";\n"
-        " identity_source = \"method.request.path.id\"; }\n", "name = \"a\";",
+        " identity_source = \"method.request.path.id\"; }\n", AZ_AT,
         "path parameters cannot be identity sources");
     AZ_ERR("{ name = \"a\"; type = \"REQUEST\"; function = \"f\";\n"
-        " identity_source = \"$context.nope\"; }\n", "name = \"a\";",
+        " identity_source = \"$context.nope\"; }\n", AZ_AT,
         "unknown $context variable \"nope\"");
     AZ_ERR("{ name = \"a\"; type = \"REQUEST\"; function = \"f\"; }\n",
-        "name = \"a\";", "caching (ttl 300) needs at least one identity source");
+        AZ_AT, "caching (ttl 300) needs at least one identity source");
     AZ_ERR("{ name = \"a\"; type = \"REQUEST\"; function = \"f\"; ttl = 0;\n"
-        " payload_format = \"3.0\"; }\n", "name = \"a\";",
+        " payload_format = \"3.0\"; }\n", AZ_AT,
         "payload_format must be \"1.0\" or \"2.0\", not \"3.0\"");
     AZ_ERR("{ name = \"a\"; type = \"REQUEST\"; function = \"f\"; ttl = 0;\n"
-        " payload_format = \"1.0\"; simple_responses = true; }\n", "name = \"a\";",
+        " payload_format = \"1.0\"; simple_responses = true; }\n", AZ_AT,
         "simple_responses needs payload_format \"2.0\"");
     AZ_ERR("{ name = \"a\"; type = \"REQUEST\"; function = \"f\"; ttl = 0;\n"
         " simple_responses = 1; }\n", "simple_responses", "true or false");
