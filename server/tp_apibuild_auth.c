@@ -459,12 +459,14 @@ auth_route(struct tp_conf_ctx *c, const struct tp_api *api,
 
     if (r->authorizer == NULL) {
         if (r->authorization == TP_AUTHZ_JWT
-            || r->authorization == TP_AUTHZ_COGNITO)
+            || r->authorization == TP_AUTHZ_COGNITO
+            || r->authorization == TP_AUTHZ_CUSTOM)
         {
             return tp_conf_error_at(c, r->src, "route '%s': authorization "
                 "%s needs an 'authorizer'", r->key,
                 r->authorization == TP_AUTHZ_JWT ? "JWT"
-                                                 : "COGNITO_USER_POOLS");
+                : r->authorization == TP_AUTHZ_COGNITO ? "COGNITO_USER_POOLS"
+                : "CUSTOM");
         }
         return TP_OK;
     }

@@ -57,10 +57,14 @@ struct la_call {
     uint8_t key[TP_CACHE_KEY_LEN];
 };
 
+/* The route's authorizer settings; a CUSTOM route always has a Lambda
+ * authorizer (the load refuses one without). */
 static const struct tp_lauth *
 la_conf(const struct tp_request *r)
 {
-    return r->match.route->auth->lambda;
+    const struct tp_authorizer *a = r->match.route->auth;
+
+    return a != NULL ? a->lambda : NULL;
 }
 
 static enum tp_lauth_format
@@ -75,8 +79,11 @@ la_format(const struct tp_request *r)
 static int
 la_fail(struct tp_request *r, const char *why)
 {
+    const struct tp_authorizer *a = r->match.route->auth;
+
+    why = why != NULL ? why : "out of memory";
     tp_log(TP_LOG_ERROR, 0, "%s authorizer \"%s\": %s", r->id,
-        r->match.route->auth->name, why);
+        a != NULL ? a->name : "", why);
     r->auth.error = why;
     tp_respond_gw(r, TP_GW_AUTHORIZER_CONFIGURATION_ERROR, NULL);
     return TP_PHASE_DONE;
@@ -333,8 +340,8 @@ tp_auth_lambda(struct tp_request *r)
     struct tp_worker *w = r->c->w;
     struct tp_str vals[TP_LAUTH_MAX_SOURCES], ev;
     bool present[TP_LAUTH_MAX_SOURCES];
-    bool strict = la->token || la->ttl_s > 0 || r->api->type == TP_API_HTTP;
     struct la_call *lc;
+    bool strict;
     const void *hit;
     uint64_t expires;
     size_t hit_len;
@@ -344,6 +351,8 @@ tp_auth_lambda(struct tp_request *r)
     if (la == NULL || la->function == NULL) {
         return la_fail(r, "the authorizer names no function");
     }
+    /* REST REQUEST sources are optional without a cache (auth.md 2.2) */
+    strict = la->token || la->ttl_s > 0 || r->api->type == TP_API_HTTP;
     for (i = 0; i < la->nsources; i++) {
         present[i] = la_source(r, &la->sources[i], la->token, &vals[i])
             == TP_OK;

@@ -2161,6 +2161,12 @@ test_server__tp_conf__lambda_authorizer_errors(void **state)
         "  { route = \"GET /p\"; authorizer = \"t\";\n"
         "    integration = " PROXY9 " } ); } );\n", head);
     load_err(text, "GET /p", "HTTP APIs use REQUEST authorizers");
+    snprintf(text, sizeof(text), "%s"
+        "{ name = \"t\"; type = \"TOKEN\"; function = \"f\"; }\n);\n"
+        "apis = ( { id = \"r\"; routes = (\n"
+        "  { route = \"GET /c\"; authorization = \"CUSTOM\";\n"
+        "    integration = { type = \"MOCK\"; }; } ); } );\n", head);
+    load_err(text, "GET /c", "authorization CUSTOM needs an 'authorizer'");
 }
 
 int
