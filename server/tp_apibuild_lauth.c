@@ -321,5 +321,11 @@ tp_build_lambda_resolve(struct tp_conf_ctx *c, struct tp_authorizer *a)
         return tp_conf_error_at(c, a->src, "authorizer \"%s\": function "
             "\"%s\" is not defined in 'functions'", a->name, la->function);
     }
+    if (c->m->lambda.endpoint == NULL) {
+        tp_conf_warn_at(c, a->src, "authorizer \"%s\": \"%s\" is not in "
+            "'functions' and no 'lambda' endpoint is configured to invoke "
+            "its ARN: requests to routes using it answer 500", a->name,
+            la->function);
+    }
     return TP_OK;                    /* remote, through the lambda group */
 }

@@ -2084,6 +2084,8 @@ test_server__tp_conf__lambda_authorizers(void **state)
     la = m->authorizers[2].lambda;
     assert_string_equal(la->function, "remote");
     assert_false(la->local);                     /* no such local one */
+    assert_non_null(strstr(logbuf, "authorizer \"h2\": \"remote\" is not in "
+        "'functions' and no 'lambda' endpoint"));
     assert_non_null(la->uri);
     assert_true(la->simple);
     assert_int_equal(la->ttl_s, 3600);
