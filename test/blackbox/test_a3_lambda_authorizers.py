@@ -399,6 +399,13 @@ while True:
     r = conn.getresponse()
     event = json.loads(r.read())
     rid = r.getheader("Lambda-Runtime-Aws-Request-Id")
+    if "type" not in event:
+        # a proxy integration's event: show what the authorizer left
+        auth = event["requestContext"].get("authorizer")
+        conn.request("POST", base + rid + "/response",
+                     json.dumps({"statusCode": 200, "body": json.dumps(auth)}))
+        conn.getresponse().read()
+        continue
     with open(calls, "a") as f:
         f.write(json.dumps(event) + "\n")
     tok = event.get("authorizationToken", "").replace("Bearer ", "")
@@ -426,7 +433,9 @@ def local_gateway(turnpike, workdir, backend, authorizer, workers=1):
     os.makedirs(calls, exist_ok=True)
     os.chmod(calls, 0o777)
     routes = [dict(proxy_route("http://127.0.0.1:%d/{proxy}" % backend.port),
-                   authorizer="tok")]
+                   authorizer="tok"),
+              {"route": "GET /proxied", "authorizer": "tok",
+               "integration": {"type": "AWS_PROXY", "function": "localauth"}}]
     stage = {"name": "prod", "access_log": {"path": os.path.join(workdir, "access.log"),
                                             "format": LOG_FORMAT}}
     api = {"id": "api1", "name": "api1", "type": "REST", "routes": routes,
@@ -461,6 +470,14 @@ def test_local_function_decides(turnpike, workdir, backend):
     assert count() == 4, "no invocation without a token"
     line = access_lines(workdir, 1)[0]
     assert line[1:3] == ["local-erin", "u-erin"], line
+
+
+def test_proxy_event_carries_principal_and_context(turnpike, workdir, backend):
+    gw, count = local_gateway(turnpike, workdir, backend, {"function": "localauth"})
+    r = get(gw, "/prod/proxied", token="Bearer hal")
+    assert r.status_code == 200, r.text
+    assert r.json() == {"principalId": "local-hal", "user": "u-hal"}
+    assert count() == 1
 
 
 def test_local_cache_shared_by_workers(turnpike, workdir, backend):

@@ -11,6 +11,7 @@
 #include "tp_hdr.h"
 #include "tp_jwt.h"
 #include "tp_lambda_event.h"
+#include "tp_lauth.h"
 #include "tp_worker.h"
 
 #include <stdio.h>
@@ -164,6 +165,27 @@ ev_params(struct tp_request *r, struct tp_lev_in *in)
     return TP_OK;
 }
 
+/* A Lambda authorizer's context entries as the event's pairs. */
+static const struct tp_lev_kv *
+ev_lambda_ctx(struct tp_request *r, unsigned *n)
+{
+    struct tp_lev_kv *kv;
+    unsigned i;
+
+    *n = 0;
+    if (r->auth.nlambda_ctx == 0) {
+        return NULL;
+    }
+    kv = tp_arena_alloc(&r->c->arena, sizeof(*kv) * r->auth.nlambda_ctx);
+    for (i = 0; kv != NULL && i < r->auth.nlambda_ctx; i++) {
+        kv[i].name = (struct tp_str) { r->auth.lambda_ctx[i].key,
+            strlen(r->auth.lambda_ctx[i].key) };
+        kv[i].value = r->auth.lambda_ctx[i].json;
+        *n = i + 1;
+    }
+    return kv;
+}
+
 static void
 ev_identity(struct tp_request *r, struct tp_lev_in *in)
 {
@@ -193,6 +215,15 @@ ev_identity(struct tp_request *r, struct tp_lev_in *in)
         in->cert_not_after = ev_ctx(r, TP_CTX_CLIENT_CERT_NOT_AFTER);
     }
     in->principal_id = ev_cstr(r->auth.principal_id);
+    /* a Lambda authorizer's context (its values as the function wrote
+     * them); simple responses have no principalId but still show their
+     * context as requestContext.authorizer.lambda */
+    in->auth_context = ev_lambda_ctx(r, &in->nauth_context);
+    if (in->principal_id.p == NULL && r->match.route->auth != NULL
+        && r->match.route->auth->lambda != NULL)
+    {
+        in->principal_id = TP_STR("");
+    }
 }
 
 /* A verified JWT / Cognito token's claims and scopes. */
