@@ -468,3 +468,23 @@ def test_remote_without_endpoint_warns_and_answers_500(turnpike, backend):
     assert "AWS_PROXY" in log and "no 'lambda' endpoint" in log, log
     assert_gateway_error(requests.get(g.url + "/prod/x", timeout=20), 500,
                          "Internal server error")
+
+
+def test_http_default_route(turnpike, backend, bootstrap):
+    cfg = lambda_config(bootstrap, backend.port)
+    for api in cfg["apis"][1:]:
+        fmt = api["routes"][0]["integration"]["payload_format"]
+        api["routes"] = [fn_route("$default", fmt)]
+    g = turnpike(cfg)
+    r = requests.get("http://127.0.0.1:%d/prod/any/where?x=1" % g.ports["@PORT3@"],
+                     timeout=20)
+    ev = event_of(r.status_code, r.headers, r.content)
+    assert ev["routeKey"] == "$default"
+    assert ev["requestContext"]["routeKey"] == "$default"
+    assert ev["rawPath"] == "/prod/any/where"
+    assert "pathParameters" not in ev
+    r = requests.get("http://127.0.0.1:%d/prod/any/where" % g.ports["@PORT2@"], timeout=20)
+    ev = event_of(r.status_code, r.headers, r.content)
+    assert ev["resource"] == "$default" and ev["path"] == "/any/where"
+    assert ev["requestContext"]["resourcePath"] == "$default"
+    assert ev["pathParameters"] is None

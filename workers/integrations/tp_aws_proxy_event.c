@@ -279,7 +279,9 @@ tp_aws_proxy_event(struct tp_request *r, struct tp_str *out)
     in.format = r->api->type == TP_API_REST ? TP_LEV_REST
         : tp_aws_proxy_v2(r) ? TP_LEV_HTTP_V2 : TP_LEV_HTTP_V1;
     in.method = ev_ctx(r, TP_CTX_HTTP_METHOD);
-    in.resource = ev_cstr(rt->path != NULL ? rt->path : rt->key);
+    /* HTTP APIs' $default route is its own resource ("$default"). */
+    in.resource = ev_cstr(rt->path != NULL && rt != r->api->default_route
+        ? rt->path : rt->key);
     in.route_key = tp_context_route_key(r);
     in.path = r->path;
     in.raw_path = ev_ctx(r, TP_CTX_PATH);
