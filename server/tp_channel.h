@@ -14,7 +14,10 @@
 enum tp_channel_cmd {
     TP_CMD_QUIT = 1,                 /* stop accepting, drain, exit */
     TP_CMD_TERMINATE,                /* exit now */
-    TP_CMD_REOPEN                    /* fresh log files: see below */
+    TP_CMD_REOPEN,                   /* fresh log files: see below */
+    TP_CMD_FNSOCK                    /* function host kept by a reload:
+                                        fds[0] is the new generation's
+                                        socket to accept on as well */
 };
 
 /*

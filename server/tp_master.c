@@ -332,6 +332,43 @@ master_release_old(struct master *ms)
     }
 }
 
+/*
+ * A reload that leaves the functions as they were keeps the function
+ * host and its warm instances: it moves to the new generation (slot and
+ * all) and accepts on the new generation's socket as well as on the old
+ * one, which the draining workers still use.
+ */
+static bool
+master_keep_fnhost(struct master *ms, struct tp_cycle *old,
+    struct tp_cycle *c, int slot)
+{
+    unsigned i;
+
+    if (!tp_fnhost_same(old->model, c->model)) {
+        return false;
+    }
+    for (i = 0; i < ms->nchildren; i++) {
+        struct tp_child *ch = &ms->children[i];
+
+        if (ch->pid == 0 || ch->cycle != old || !master_is_fnhost(ch)
+            || ch->quitting || ch->channel < 0
+            || tp_channel_send(ch->channel, TP_CMD_FNSOCK, &c->fn_fd, 1)
+                != TP_OK)
+        {
+            continue;
+        }
+        old->live_children--;
+        c->live_children++;
+        ch->cycle = c;
+        ch->slot = slot;
+        tp_log(TP_LOG_INFO, 0, "function host, pid %d, kept for generation "
+            "%u: its functions did not change", (int) ch->pid,
+            c->generation);
+        return true;
+    }
+    return false;
+}
+
 static void
 master_reload(struct master *ms)
 {
@@ -370,7 +407,11 @@ master_reload(struct master *ms)
     for (i = 0; i < master_nslots(c); i++) {
         ms->slots[i].respawn_at = 0;
         ms->slots[i].backoff_ms = 0;
-        master_spawn(ms, c, i);
+        if (i <= c->model->server.workers
+            || !master_keep_fnhost(ms, old, c, i))
+        {
+            master_spawn(ms, c, i);
+        }
     }
     /* The old generation stops accepting and drains its connections. */
     master_send_all(ms, old, TP_CMD_QUIT);

@@ -4,6 +4,10 @@
  * the generation's Unix socket, each a stream of INVOKE frames in and
  * RESULT frames out (tp_fnproto.h).
  *
+ * A reload that leaves the functions unchanged keeps this process (the
+ * master hands it the new generation's socket: FNSOCK), so warm
+ * instances survive; one that changes them starts a new host.
+ *
  * Stopping: TERMINATE (or SIGTERM) kills every instance and exits at
  * once; QUIT (a reload or a graceful stop) or the master's death drains:
  * the host keeps answering the workers still connected until they have
@@ -19,6 +23,7 @@
 #include "tp_time.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/random.h>
 #include <sys/signalfd.h>
@@ -282,7 +287,8 @@ wc_event(struct tp_ev *ev, uint32_t events)
 static void
 fh_accept(struct tp_ev *ev, uint32_t events)
 {
-    struct fh_host *h = TP_CONTAINER_OF(ev, struct fh_host, listen_ev);
+    struct fh_listen *l = TP_CONTAINER_OF(ev, struct fh_listen, ev);
+    struct fh_host *h = l->host;
     struct fh_wconn *wc;
     int fd;
 
@@ -343,6 +349,56 @@ fh_drain(struct fh_host *h)
     fh_check_drained(h);
 }
 
+/* Accepts on <fd> too (the kept host's new generation's socket). */
+static int
+fh_listen_add(struct fh_host *h, int fd)
+{
+    struct fh_listen *l = calloc(1, sizeof(*l));
+
+    if (l == NULL) {
+        return TP_ERROR;
+    }
+    l->host = h;
+    l->ev.fd = fd;
+    l->ev.handler = fh_accept;
+    if (tp_loop_add_reader(&h->loop, &l->ev, false) != TP_OK) {
+        free(l);
+        return TP_ERROR;
+    }
+    l->next = h->listens;
+    h->listens = l;
+    return TP_OK;
+}
+
+/* Kept across a reload: the new generation's workers connect here. */
+static void
+fh_adopt_socket(struct fh_host *h, const struct tp_channel_msg *msg)
+{
+    int fd = msg->nfds == 1 ? fcntl(msg->fds[0], F_DUPFD_CLOEXEC, 3) : -1;
+    struct fh_listen *l;
+
+    /* The previous generation's socket stays (its draining workers may
+     * still connect); older ones go, so reloads do not pile them up. */
+    while (h->listens != NULL && (l = h->listens->next) != NULL) {
+        h->listens->next = l->next;
+        tp_loop_del(&h->loop, &l->ev);
+        close(l->ev.fd);
+        l->ev.fd = -1;
+        tp_loop_defer_free(&h->loop, l);
+    }
+
+    if (fd < 0 || fh_listen_add(h, fd) != TP_OK) {
+        tp_log(TP_LOG_ERROR, errno, "function host: cannot accept on the "
+            "new generation's socket; its workers cannot invoke");
+        if (fd >= 0) {
+            close(fd);
+        }
+        return;
+    }
+    tp_log(TP_LOG_INFO, 0, "function host: kept by a reload, warm "
+        "instances stay");
+}
+
 static void
 fh_channel(struct tp_ev *ev, uint32_t events)
 {
@@ -353,6 +409,9 @@ fh_channel(struct tp_ev *ev, uint32_t events)
 
     (void) events;
     while ((rc = tp_channel_recv(ev->fd, &msg)) == TP_OK) {
+        if (msg.cmd == TP_CMD_FNSOCK) {
+            fh_adopt_socket(h, &msg);        /* dups it: closed below */
+        }
         for (i = 0; i < msg.nfds; i++) {
             if (msg.cmd == TP_CMD_REOPEN && i == 0
                 && (msg.arg & TP_REOPEN_ERRLOG) != 0)
@@ -441,11 +500,9 @@ fh_init(struct fh_host *h)
     if (fh_pools_init(h) != TP_OK) {
         return TP_ERROR;
     }
-    h->listen_ev.fd = tp_proc.cycle->fn_fd;
-    h->listen_ev.handler = fh_accept;
     h->channel_ev.fd = tp_proc.channel;
     h->channel_ev.handler = fh_channel;
-    if (tp_loop_add_reader(&h->loop, &h->listen_ev, false) != TP_OK
+    if (fh_listen_add(h, tp_proc.cycle->fn_fd) != TP_OK
         || tp_loop_add_reader(&h->loop, &h->channel_ev, false) != TP_OK)
     {
         tp_log(TP_LOG_ERROR, errno, "function host initialisation failed");

@@ -22,6 +22,13 @@ int tp_fnhost_listen(struct tp_cycle *c, char *err, size_t errlen);
 /* Master, when it exits: closes and unlinks <c>'s socket. */
 void tp_fnhost_unlisten(struct tp_cycle *c);
 
+/*
+ * Master, on a reload: true when the function host of <old> can serve
+ * <new> as it is (same functions, region, account, data_dir and user),
+ * so that its warm instances survive the reload.
+ */
+bool tp_fnhost_same(const struct tp_model *old, const struct tp_model *new);
+
 /* The socket's path as a child of <c> reaches it; "" when too long. */
 const char *tp_fnhost_sock_path(const struct tp_cycle *c, char *buf,
     size_t len);

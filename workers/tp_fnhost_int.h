@@ -129,17 +129,26 @@ struct fh_pool {
     uint32_t backoff_ms;             /* after an instance failed at once */
 };
 
+/* A socket workers connect to: its generation's, and after reloads that
+ * kept the host, the newer generations'. */
+struct fh_listen {
+    struct tp_ev ev;
+    struct fh_host *host;
+    struct fh_listen *next;
+};
+
 struct fh_host {
     struct tp_loop loop;
-    const struct tp_model *model;
+    const struct tp_model *model;    /* of the generation that started it
+                                        (a kept host's functions are the
+                                        same in the newer ones) */
     struct tp_ev channel_ev;
     struct tp_ev signal_ev;
-    struct tp_ev listen_ev;
+    struct fh_listen *listens;
     struct fh_wconn *wconns;
     struct fh_pool *pools;           /* [model->nfunctions] */
     bool draining;
     struct tp_timer drain_timer;
-    uint64_t rng[2];
 };
 
 /* tp_fnhost.c */

@@ -108,3 +108,56 @@ tp_fnhost_listen(struct tp_cycle *c, char *err, size_t errlen)
     }
     return TP_OK;
 }
+
+static bool
+fnhost_str_eq(const char *a, const char *b)
+{
+    return (a == NULL && b == NULL)
+        || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+static bool
+fnhost_fn_same(const struct tp_function *a, const struct tp_function *b)
+{
+    unsigned i;
+
+    if (strcmp(a->name, b->name) != 0 || strcmp(a->command, b->command) != 0
+        || strcmp(a->handler, b->handler) != 0
+        || a->memory_mb != b->memory_mb || a->timeout_s != b->timeout_s
+        || a->concurrency != b->concurrency || a->warm != b->warm
+        || a->nenv != b->nenv)
+    {
+        return false;
+    }
+    for (i = 0; i < a->nenv; i++) {
+        if (strcmp(a->env[i].name, b->env[i].name) != 0
+            || strcmp(a->env[i].value, b->env[i].value) != 0)
+        {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool
+tp_fnhost_same(const struct tp_model *old, const struct tp_model *new)
+{
+    const struct tp_server_conf *a = &old->server, *b = &new->server;
+    unsigned i;
+
+    if (old->nfunctions != new->nfunctions || new->nfunctions == 0
+        || !fnhost_str_eq(a->region, b->region)
+        || !fnhost_str_eq(a->account_id, b->account_id)
+        || !fnhost_str_eq(a->data_dir, b->data_dir)
+        || !fnhost_str_eq(a->user, b->user)
+        || !fnhost_str_eq(a->group, b->group))
+    {
+        return false;
+    }
+    for (i = 0; i < new->nfunctions; i++) {
+        if (!fnhost_fn_same(&old->functions[i], &new->functions[i])) {
+            return false;
+        }
+    }
+    return true;
+}

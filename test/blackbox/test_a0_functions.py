@@ -609,3 +609,35 @@ def test_reopen_starts_a_fresh_log_for_new_instances(turnpike, backend,
     assert wait_until(lambda: victim not in instances(gw), 10)
     assert invoke(gw, "hello", {"marker": "new"}).status == "OK"
     assert 'event {"marker": "new"}' in fn_log(gw, "hello")
+
+
+def test_reload_with_the_same_functions_keeps_warm_instances(turnpike, backend,
+                                                             workdir):
+    gw, lam = admin_gateway(turnpike, backend, workdir, warm=2)
+    assert wait_until(lambda: len(instances(gw)) == 2, 10)
+    host, insts = fnhost_pid(gw), sorted(instances(gw))
+    cfg = dict(gw.cfg)
+    cfg["server"] = dict(cfg["server"], keepalive_timeout_ms=4000)
+    gw.write_config(cfg)
+    gw.reload()
+    # the new generation's workers reach the same host and instances
+    r, body = lambda_invoke(lam, {"after": "reload"})
+    assert r["StatusCode"] == 200, body
+    assert json.loads(body)["pid"] in insts
+    assert fnhost_pid(gw) == host and sorted(instances(gw)) == insts
+    assert "kept for generation 2" in gw.log_text()
+    # the old generation's socket goes when it has drained; the new one
+    # (which turnpikectl picks) is served by the kept host
+    assert wait_until(lambda: sorted(n for n in os.listdir(gw.data_dir)
+                                     if n.endswith(".sock"))
+                      == ["fnhost-2.sock"], 15)
+    r = invoke(gw, "hello", {})
+    assert r.status == "OK" and r.json()["pid"] in insts
+    # a later reload that changes them starts a new host after all
+    cfg["functions"] = [py_function(warm=1, environment={"GREETING": "yo"})]
+    gw.write_config(cfg)
+    gw.reload()
+    assert wait_until(lambda: fnhost_pid(gw) not in (None, host), 10)
+    assert wait_until(lambda: not any(pid_alive(p) for p in insts), 10)
+    r, body = lambda_invoke(lam, {})
+    assert json.loads(body)["env"]["GREETING"] == "yo"
