@@ -11,6 +11,9 @@ depends on the request path it finds in the event:
 - .../crash: exits mid-invocation
 - .../sleep: sleeps 3 s before answering (integration timeout of 1 s)
 
+Also: an event over Lambda's 6 MB payload (500), access-log integration fields,
+a client going away mid-invocation, an HTTP API's $default route.
+
 Functions named by ARN in the uri: a local one, and a remote one run by a second
 turnpike behind its admin listener's Invoke API (the `lambda` endpoint).
 
@@ -488,3 +491,16 @@ def test_http_default_route(turnpike, backend, bootstrap):
     assert ev["resource"] == "$default" and ev["path"] == "/any/where"
     assert ev["requestContext"]["resourcePath"] == "$default"
     assert ev["pathParameters"] is None
+
+
+def test_event_over_lambda_payload_limit_500(gw):
+    # 5 MB of binary body is ~6.7 MB of base64: more than Lambda's 6 MB
+    # payload; the invocation cannot start, the gateway answers 500
+    blob = os.urandom(5 * 1024 * 1024)
+    r = requests.post(gw.rest + "/prod/big", data=blob,
+                      headers={"Content-Type": "image/png"}, timeout=60)
+    assert_gateway_error(r, 500, "Internal server error")
+    r = requests.post(gw.rest + "/prod/big", data=blob[:1024 * 1024],
+                      headers={"Content-Type": "image/png"}, timeout=60)
+    ev = event_of(r.status_code, r.headers, r.content)
+    assert base64.b64decode(ev["body"]) == blob[:1024 * 1024]
