@@ -18,8 +18,8 @@ the number of invocations is exact.  Checked:
   are not cached
 - REQUEST (REST): the event's headers, query, stage variables, path
   parameters and requestContext; a missing identity source is 401
-- principalId and context in the access log and in a MOCK template
-  ($context.authorizer.*); usageIdentifierKey as the API key when
+- principalId and context in the access log, a MOCK template and an HTTP
+  integration's header mappings ($context.authorizer.*); usageIdentifierKey as the API key when
   api_key_source = AUTHORIZER
 - HTTP APIs: payload 2.0 simple responses (isAuthorized true/false, the
   event's version, routeArn, identitySource), 2.0 and 1.0 policies, 500
@@ -28,7 +28,9 @@ the number of invocations is exact.  Checked:
 - the local function host: a Python Runtime API bootstrap written here acts
   as the authorizer and appends each event to a file (the invocation count):
   allow, deny, "Unauthorized" -> 401, an error -> 500, the cache shared by two
-  workers, and a `uri` whose ARN names a local function running locally
+  workers, a `uri` whose ARN names a local function running locally, an
+  AWS_PROXY event carrying principalId and context, and an OpenAPI token
+  authorizer (authorizerUri, the scheme's header, identityValidationExpression)
 """
 
 import json
@@ -313,6 +315,12 @@ def test_context_in_templates_and_usage_key(turnpike, fn, workdir, backend):
         {"route": "GET /keyed", "authorizer": "tok", "api_key_required": True,
          "integration": {"type": "MOCK", "responses": [{"status": 200, "templates": [
              ("application/json", tmpl)]}]}}]
+    routes.append({"route": "GET /mapped", "authorizer": "tok", "integration": {
+        "type": "HTTP", "uri": "http://127.0.0.1:%d/echo" % backend.port,
+        "responses": [{"status": 200}],
+        "request_parameters": [
+            ("integration.request.header.X-User", "context.authorizer.user"),
+            ("integration.request.header.X-Principal", "context.authorizer.principalId")]}})
     cfg = config(fn, workdir, routes=routes, api_extra={"api_key_source": "AUTHORIZER"})
     cfg["usage_plans"] = [{"name": "basic", "stages": ["api1/prod"]}]
     cfg["api_keys"] = [{"name": "k1", "value": "usage-key-000000000000000000000001",
@@ -323,6 +331,11 @@ def test_context_in_templates_and_usage_key(turnpike, fn, workdir, backend):
     doc = r.json()
     assert (doc["p"], doc["u"], doc["n"], doc["f"]) == ("p-carol", "u-carol", "7", "true")
     assert "AUTHORIZER" not in gw.log_text(), "no warning about the key source"
+    # header mappings read the context too
+    r = get(gw, "/prod/mapped", token="Bearer carol")
+    assert r.status_code == 200, r.text
+    got = dict((k.lower(), v) for k, v in r.json()["headers"])
+    assert got["x-user"] == "u-carol" and got["x-principal"] == "p-carol", got
     # the key comes from the authorizer, not from x-api-key
     r = get(gw, "/prod/keyed", token="Bearer usage-1")
     assert r.status_code == 200, r.text
@@ -427,7 +440,7 @@ while True:
 '''
 
 
-def local_gateway(turnpike, workdir, backend, authorizer, workers=1):
+def local_gateway(turnpike, workdir, backend, authorizer, workers=1, openapi=None):
     d = write_function(workdir, "localauth", {"bootstrap": AUTH_BOOTSTRAP})
     calls = os.path.join(d, "calls")
     os.makedirs(calls, exist_ok=True)
@@ -444,7 +457,11 @@ def local_gateway(turnpike, workdir, backend, authorizer, workers=1):
                       listeners=[{"address": "127.0.0.1:@PORT@", "default_api": "api1"}])
     cfg["functions"] = [{"name": "localauth", "command": os.path.join(d, "bootstrap"),
                          "timeout": 10}]
-    cfg["authorizers"] = [dict(authorizer, name="tok", type="TOKEN")]
+    if openapi is not None:
+        api["routes"] = []
+        api["openapi"] = openapi
+    else:
+        cfg["authorizers"] = [dict(authorizer, name="tok", type="TOKEN")]
     gw = turnpike(cfg)
     log = os.path.join(calls, "log")
 
@@ -496,3 +513,37 @@ def test_uri_naming_a_local_function_runs_it(turnpike, workdir, backend):
     assert get(gw, "/prod/a", token="Bearer gina").status_code == 200
     assert get(gw, "/prod/a", token="Bearer gina").status_code == 200
     assert count() == 2
+
+
+def test_openapi_token_authorizer_runs_the_local_function(turnpike, workdir, backend):
+    """A REST API's x-amazon-apigateway-authorizer of type token whose
+    authorizerUri names a function of `functions`: that one runs; the header
+    comes from the apiKey scheme's name, the validation expression applies."""
+    uri = ("arn:aws:apigateway:%s:lambda:path/2015-03-31/functions/arn:aws:lambda:%s:%s:"
+           "function:localauth/invocations" % (REGION, REGION, ACCOUNT))
+    doc = {
+        "swagger": "2.0", "info": {"title": "oa", "version": "1"},
+        "securityDefinitions": {"custom": {
+            "type": "apiKey", "name": "X-Auth", "in": "header",
+            "x-amazon-apigateway-authtype": "custom",
+            "x-amazon-apigateway-authorizer": {
+                "type": "token", "authorizerUri": uri,
+                "identityValidationExpression": "^Bearer [a-z]+$",
+                "authorizerResultTtlInSeconds": 0}}},
+        "paths": {"/pets": {"get": {
+            "security": [{"custom": []}],
+            "x-amazon-apigateway-integration": {
+                "type": "http_proxy", "httpMethod": "GET",
+                "uri": "http://127.0.0.1:%d/pets" % backend.port}}}}}
+    path = os.path.join(workdir, "api.json")
+    with open(path, "w") as f:
+        json.dump(doc, f)
+    gw, count = local_gateway(turnpike, workdir, backend, None, openapi=path)
+    r = get(gw, "/prod/pets", headers={"X-Auth": "Bearer ivy"})
+    assert r.status_code == 200, r.text
+    error(get(gw, "/prod/pets", headers={"X-Auth": "Bearer deny"}), 403,
+          "User is not authorized to access this resource with an explicit deny")
+    error(get(gw, "/prod/pets", headers={"X-Auth": "Bearer 123"}), 401, "Unauthorized")
+    error(get(gw, "/prod/pets", token="Bearer ivy"), 401, "Unauthorized")
+    assert count() == 2
+    assert "not supported" not in gw.log_text()
