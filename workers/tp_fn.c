@@ -15,6 +15,7 @@
 #include "tp_fnhost.h"
 #include "tp_fnproto.h"
 #include "tp_log.h"
+#include "tp_time.h"
 #include "tp_worker.h"
 
 #include <errno.h>
@@ -23,7 +24,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#define FN_READ_CHUNK 65536
+#define FN_READ_CHUNK      65536
+#define FN_REPORT_EVERY_MS 10000
 
 struct tp_fn_call {
     struct tp_fn_client *cl;
@@ -52,6 +54,7 @@ struct tp_fn_client {
     size_t in_len, in_cap;
     unsigned closes;                 /* fn_close() calls: a callback may
                                         close (and reopen) the connection */
+    uint64_t reported;               /* mono ms of the last connect error */
 };
 
 static void
@@ -269,8 +272,14 @@ fn_connect(struct tp_fn_client *cl)
     /* A Unix stream connect completes at once or fails (EAGAIN: the
      * host's backlog is full, as good as down). */
     if (connect(fd, (struct sockaddr *) &sa, sizeof(sa)) != 0) {
-        tp_log(TP_LOG_ERROR, errno, "cannot reach the function host at "
-            "\"%s\"", sa.sun_path);
+        /* Once in a while: every invocation fails the same way. */
+        if (cl->reported == 0
+            || tp_clock.mono_ms - cl->reported >= FN_REPORT_EVERY_MS)
+        {
+            cl->reported = tp_clock.mono_ms;
+            tp_log(TP_LOG_ERROR, errno, "cannot reach the function host at "
+                "\"%s\"", sa.sun_path);
+        }
         close(fd);
         return TP_ERROR;
     }
