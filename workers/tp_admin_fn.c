@@ -1,7 +1,7 @@
 /*
  * tp_admin_fn.c: local functions for the admin Invoke API: a function of
  * the config's `functions`, run by the function host through
- * tp_fn_invoke() (tp_fn.c).  Workers only.
+ * tp_fn_invoke_ctx() (tp_fn.c).  Workers only.
  */
 #include "tp_admin_fn.h"
 #include "tp_worker.h"
@@ -15,9 +15,10 @@ tp_admin_fn_exists(struct tp_worker *w, const char *name)
 struct tp_fn_call *
 tp_admin_fn_invoke(struct tp_worker *w, const char *name,
     struct tp_str payload, const char *request_id, bool event,
-    tp_fn_done done, void *ctx)
+    struct tp_str client_ctx, tp_fn_done done, void *ctx)
 {
-    return tp_fn_invoke(w, name, payload, request_id, event, done, ctx);
+    return tp_fn_invoke_ctx(w, name, payload, request_id, event, client_ctx,
+        done, ctx);
 }
 
 void

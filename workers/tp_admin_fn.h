@@ -12,10 +12,10 @@
 /* A local function named <name> is configured. */
 bool tp_admin_fn_exists(struct tp_worker *w, const char *name);
 
-/* tp_fn_invoke() / tp_fn_cancel() of a local function. */
+/* tp_fn_invoke_ctx() / tp_fn_cancel() of a local function. */
 struct tp_fn_call *tp_admin_fn_invoke(struct tp_worker *w, const char *name,
     struct tp_str payload, const char *request_id, bool event,
-    tp_fn_done done, void *ctx);
+    struct tp_str client_ctx, tp_fn_done done, void *ctx);
 void tp_admin_fn_cancel(struct tp_fn_call *call);
 
 #endif /* TP_ADMIN_FN_H */

@@ -9,12 +9,16 @@
  * it failed), 202 for Event, 204 for DryRun, X-Amz-Executed-Version:
  * $LATEST; service errors as Lambda's (tp_admin_error).  Local functions
  * have no versions or aliases: a qualifier other than $LATEST is not
- * found.  X-Amz-Log-Type and X-Amz-Client-Context are not served.
+ * found.  X-Amz-Client-Context (base64 of a JSON object, at most 3583
+ * bytes) reaches a local function's runtime as
+ * Lambda-Runtime-Client-Context; X-Amz-Log-Type is not served.
  * Workers only.
  */
 #include "tp_admin.h"
 #include "tp_admin_fn.h"
+#include "tp_base64.h"
 #include "tp_fn_remote.h"
+#include "tp_fnproto.h"
 #include "tp_json.h"
 #include "tp_lambda_arn.h"
 #include "tp_model.h"
@@ -27,6 +31,7 @@
 #include <strings.h>
 
 #define PAYLOAD_MAX 6291456          /* bytes: Lambda's synchronous limit */
+#define CLIENT_CTX_MAX 3583          /* X-Amz-Client-Context, base64 */
 
 enum inv_type {
     INV_SYNC = 0,                    /* RequestResponse */
@@ -41,6 +46,7 @@ struct inv {
     struct tp_lambda_ref ref;
     const char *name;                /* the function, NUL-terminated */
     const char *arn;                 /* for messages */
+    struct tp_str client_ctx;        /* decoded JSON; len 0: none */
     enum inv_type type;
 };
 
@@ -227,6 +233,49 @@ inv_done(void *ctx, const struct tp_fn_result *res)
     }
 }
 
+/*
+ * X-Amz-Client-Context: base64 of a JSON object, decoded into
+ * v->client_ctx on one line (the runtime gets it as a header value).
+ */
+static int
+inv_client_ctx(struct inv *v)
+{
+    struct tp_request *r = v->r;
+    int i = tp_http_find_header(&r->msg, r->c->buf, "X-Amz-Client-Context",
+        0);
+    struct tp_str b64;
+    struct tp_json doc;
+    unsigned char *out;
+    size_t n, k;
+
+    if (i < 0) {
+        return TP_OK;
+    }
+    b64 = tp_req_header(r, (unsigned) i, true);
+    if (b64.len == 0) {
+        return TP_OK;
+    }
+    out = b64.len <= CLIENT_CTX_MAX
+        ? tp_arena_alloc(&r->c->arena, TP_BASE64_DEC_MAX(b64.len) + 1)
+        : NULL;
+    if (out == NULL || tp_base64_decode(b64.p, b64.len, out, &n) != TP_OK
+        || n == 0 || n > TP_FNPROTO_MAX_CTX
+        || tp_json_parse(&doc, &r->c->arena, (const char *) out, n, NULL, 0)
+            != TP_OK
+        || tp_json_type(&doc, 0) != TP_JSON_OBJECT)
+    {
+        return TP_ERROR;
+    }
+    for (k = 0; k < n; k++) {
+        if (out[k] < 0x20 || out[k] == 0x7f) {
+            out[k] = ' ';            /* JSON whitespace (or a stray byte
+                                        inside a string) */
+        }
+    }
+    v->client_ctx = (struct tp_str) { (const char *) out, n };
+    return TP_OK;
+}
+
 /* The payload: JSON, at most 6 MB; an empty one is Lambda's "{}". */
 static int
 inv_payload(struct inv *v, struct tp_str *out)
@@ -279,7 +328,7 @@ inv_run(struct tp_request *r)
             v->type == INV_EVENT, inv_done, v);
     } else {
         v->call = tp_admin_fn_invoke(r->c->w, v->name, payload, r->id,
-            v->type == INV_EVENT, inv_done, v);
+            v->type == INV_EVENT, v->client_ctx, inv_done, v);
     }
     if (v->call == NULL && v->remote == NULL) {
         r->on_abort = NULL;
@@ -353,6 +402,11 @@ tp_admin_invoke(struct tp_request *r, struct tp_str enc)
             "1 validation error detected: Value at 'invocationType' failed "
             "to satisfy constraint: Member must satisfy enum value set: "
             "[Event, RequestResponse, DryRun]", NULL);
+        return;
+    }
+    if (inv_client_ctx(v) != TP_OK) {
+        tp_admin_error(r, 400, "InvalidRequestContentException", "Client "
+            "context must be a valid Base64-encoded JSON object.", NULL);
         return;
     }
     v->name = tp_arena_strndup(&r->c->arena, ref.name.p, ref.name.len);

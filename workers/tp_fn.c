@@ -318,6 +318,15 @@ tp_fn_invoke(struct tp_worker *w, const char *function,
     struct tp_str payload, const char *request_id, bool event,
     tp_fn_done done, void *ctx)
 {
+    return tp_fn_invoke_ctx(w, function, payload, request_id, event,
+        TP_NULL_STR, done, ctx);
+}
+
+struct tp_fn_call *
+tp_fn_invoke_ctx(struct tp_worker *w, const char *function,
+    struct tp_str payload, const char *request_id, bool event,
+    struct tp_str client_ctx, tp_fn_done done, void *ctx)
+{
     struct tp_fn_client *cl = fn_client(w);
     struct tp_fn_call *call;
     struct tp_fnmsg m;
@@ -338,6 +347,7 @@ tp_fn_invoke(struct tp_worker *w, const char *function,
         m.request_id.p = request_id;
         m.request_id.len = strlen(request_id);
     }
+    m.client_ctx = client_ctx;
     m.payload = payload;
     hl = tp_fnproto_encode_head(&m, head);
     call = calloc(1, sizeof(*call));

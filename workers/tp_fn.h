@@ -53,6 +53,16 @@ struct tp_fn_call *tp_fn_invoke(struct tp_worker *w, const char *function,
     struct tp_str payload, const char *request_id, bool event,
     tp_fn_done done, void *ctx);
 
+/*
+ * tp_fn_invoke() with the Invoke API's client context: <client_ctx> is
+ * X-Amz-Client-Context decoded, JSON text on one line of at most
+ * TP_FNPROTO_MAX_CTX (2687) bytes, which the function's runtime gets as
+ * Lambda-Runtime-Client-Context; len 0: none.
+ */
+struct tp_fn_call *tp_fn_invoke_ctx(struct tp_worker *w,
+    const char *function, struct tp_str payload, const char *request_id,
+    bool event, struct tp_str client_ctx, tp_fn_done done, void *ctx);
+
 /* The caller is going away: <done> will not run for <call>. */
 void tp_fn_cancel(struct tp_fn_call *call);
 

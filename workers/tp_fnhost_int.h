@@ -29,6 +29,7 @@
 #define FH_IDLE_REAP_MS      300000  /* an idle instance above `warm` */
 #define FH_MAX_EVENTS        1000    /* queued event invocations */
 #define FH_RT_MAX_HEAD       16384   /* a Runtime API request's head */
+#define FH_RT_MAX_HDRS       (640 + 40 + TP_FNPROTO_MAX_CTX)   /* /next's */
 
 struct fh_host;
 struct fh_pool;
@@ -64,6 +65,8 @@ struct fh_inv {
     uint64_t start_ms;               /* delivered (mono) */
     char id[TP_FNPROTO_MAX_NAME + 1];    /* Lambda-Runtime-Aws-Request-Id */
     size_t len;
+    size_t ctx_len;                  /* the client context, after the
+                                        payload; 0: none */
     uint8_t payload[];
 };
 

@@ -544,7 +544,7 @@ fh_invoke(struct fh_host *h, struct fh_wconn *wc, const struct tp_fnmsg *m)
         fh_send_result(wc, m->call, &res);
         return;
     }
-    inv = calloc(1, sizeof(*inv) + m->payload.len);
+    inv = calloc(1, sizeof(*inv) + m->payload.len + m->client_ctx.len);
     if (inv == NULL) {
         res.status = TP_FN_UNAVAILABLE;
         res.error_type = "ServiceException";
@@ -556,6 +556,10 @@ fh_invoke(struct fh_host *h, struct fh_wconn *wc, const struct tp_fnmsg *m)
     inv->len = m->payload.len;
     if (m->payload.len > 0) {
         memcpy(inv->payload, m->payload.p, m->payload.len);
+    }
+    inv->ctx_len = m->client_ctx.len;
+    if (m->client_ctx.len > 0) {
+        memcpy(inv->payload + inv->len, m->client_ctx.p, m->client_ctx.len);
     }
     tp_timer_init(&inv->wait, inv_wait_due);
     if (m->request_id.len > 0) {

@@ -109,7 +109,7 @@ rt_answer(struct fh_rt *rt, int status, const char *hdrs, const char *body,
         : status == 400 ? "Bad Request" : status == 403 ? "Forbidden"
         : status == 404 ? "Not Found" : status == 413
         ? "Request Entity Too Large" : "Internal Server Error";
-    char head[1024];
+    char head[1024 + FH_RT_MAX_HDRS];
     int n;
 
     n = snprintf(head, sizeof(head), "HTTP/1.1 %d %s\r\n"
@@ -156,7 +156,8 @@ fh_rt_deliver(struct fh_rt *rt, const struct fh_inv *inv)
 {
     const struct fh_pool *p;
     const struct tp_server_conf *sc;
-    char hdrs[640], trace[40], parent[20];
+    char hdrs[FH_RT_MAX_HDRS], trace[40], parent[20];
+    int n;
 
     if (rt == NULL) {
         return;
@@ -170,7 +171,7 @@ fh_rt_deliver(struct fh_rt *rt, const struct fh_inv *inv)
     sc = &p->host->model->server;
     fh_random_hex(p->host, trace, 24);
     fh_random_hex(p->host, parent, 16);
-    snprintf(hdrs, sizeof(hdrs),
+    n = snprintf(hdrs, sizeof(hdrs),
         "Lambda-Runtime-Aws-Request-Id: %s\r\n"
         "Lambda-Runtime-Deadline-Ms: %llu\r\n"
         "Lambda-Runtime-Invoked-Function-Arn: arn:aws:lambda:%s:%s:"
@@ -180,6 +181,13 @@ fh_rt_deliver(struct fh_rt *rt, const struct fh_inv *inv)
             + (uint64_t) p->fn->timeout_s * 1000),
         sc->region, sc->account_id, p->fn->name,
         (unsigned long long) (tp_clock.real_ms / 1000), trace, parent);
+    /* Only when the Invoke API gave one (no Cognito identity source
+     * exists: Lambda-Runtime-Cognito-Identity is never sent). */
+    if (inv->ctx_len > 0 && n > 0 && (size_t) n < sizeof(hdrs)) {
+        snprintf(hdrs + n, sizeof(hdrs) - (size_t) n,
+            "Lambda-Runtime-Client-Context: %.*s\r\n", (int) inv->ctx_len,
+            (const char *) inv->payload + inv->len);
+    }
     rt_answer(rt, 200, hdrs, (const char *) inv->payload, inv->len);
 }
 

@@ -35,6 +35,20 @@ fnproto_token(const uint8_t *p, size_t n)
     return true;
 }
 
+/* The client context becomes a header value: no control characters. */
+static bool
+fnproto_line(const uint8_t *p, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (p[i] < 0x20 || p[i] == 0x7f) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static int
 fnproto_check(const struct tp_fnmsg *m, uint8_t a, uint8_t b)
 {
@@ -52,6 +66,10 @@ fnproto_check(const struct tp_fnmsg *m, uint8_t a, uint8_t b)
         return TP_ERROR;
     }
     if (m->payload.len > TP_FNPROTO_MAX_PAYLOAD
+        || m->client_ctx.len > TP_FNPROTO_MAX_CTX
+        || (m->type != TP_FNPROTO_INVOKE && m->client_ctx.len > 0)
+        || !fnproto_line((const uint8_t *) m->client_ctx.p,
+            m->client_ctx.len)
         || !fnproto_token((const uint8_t *) m->name.p, m->name.len)
         || !fnproto_token((const uint8_t *) m->request_id.p,
             m->request_id.len))
@@ -67,7 +85,7 @@ tp_fnproto_decode(const uint8_t *buf, size_t len, struct tp_fnmsg *msg,
 {
     uint32_t body;
     uint8_t flags, a, b;
-    size_t total;
+    size_t total, c = 0;
 
     *frame_len = 0;
     if (len < 4) {
@@ -85,16 +103,15 @@ tp_fnproto_decode(const uint8_t *buf, size_t len, struct tp_fnmsg *msg,
     flags = buf[5];
     a = buf[6];
     b = buf[7];
-    if ((size_t) TP_FNPROTO_FIXED + a + b > total) {
-        return TP_ERROR;
-    }
     memset(msg, 0, sizeof(*msg));
     msg->type = buf[4];
     msg->call = get32(buf + 8);
     msg->duration_ms = get32(buf + 12);
     if (msg->type == TP_FNPROTO_INVOKE) {
         msg->event = (flags & TP_FNPROTO_F_EVENT) != 0;
-        if ((flags & ~TP_FNPROTO_F_EVENT) != 0 || msg->duration_ms != 0) {
+        c = msg->duration_ms;
+        msg->duration_ms = 0;
+        if ((flags & ~TP_FNPROTO_F_EVENT) != 0 || c > TP_FNPROTO_MAX_CTX) {
             return TP_ERROR;
         }
     } else {
@@ -104,12 +121,17 @@ tp_fnproto_decode(const uint8_t *buf, size_t len, struct tp_fnmsg *msg,
             return TP_ERROR;
         }
     }
+    if ((size_t) TP_FNPROTO_FIXED + a + b + c > total) {
+        return TP_ERROR;
+    }
     msg->name.p = (const char *) buf + TP_FNPROTO_FIXED;
     msg->name.len = a;
     msg->request_id.p = msg->name.p + a;
     msg->request_id.len = b;
-    msg->payload.p = msg->request_id.p + b;
-    msg->payload.len = total - TP_FNPROTO_FIXED - a - b;
+    msg->client_ctx.p = msg->request_id.p + b;
+    msg->client_ctx.len = c;
+    msg->payload.p = msg->client_ctx.p + c;
+    msg->payload.len = total - TP_FNPROTO_FIXED - a - b - c;
     if (len < total) {
         return TP_AGAIN;
     }
@@ -119,7 +141,8 @@ tp_fnproto_decode(const uint8_t *buf, size_t len, struct tp_fnmsg *msg,
 size_t
 tp_fnproto_encode_head(const struct tp_fnmsg *msg, uint8_t *out)
 {
-    size_t head = TP_FNPROTO_FIXED + msg->name.len + msg->request_id.len;
+    size_t head = TP_FNPROTO_FIXED + msg->name.len + msg->request_id.len
+        + msg->client_ctx.len;
     uint8_t flags;
 
     if (fnproto_check(msg, (uint8_t) TP_MIN(msg->name.len, 255),
@@ -140,13 +163,18 @@ tp_fnproto_encode_head(const struct tp_fnmsg *msg, uint8_t *out)
     out[6] = (uint8_t) msg->name.len;
     out[7] = (uint8_t) msg->request_id.len;
     put32(out + 8, msg->call);
-    put32(out + 12, msg->type == TP_FNPROTO_INVOKE ? 0 : msg->duration_ms);
+    put32(out + 12, msg->type == TP_FNPROTO_INVOKE
+        ? (uint32_t) msg->client_ctx.len : msg->duration_ms);
     if (msg->name.len > 0) {
         memcpy(out + TP_FNPROTO_FIXED, msg->name.p, msg->name.len);
     }
     if (msg->request_id.len > 0) {
         memcpy(out + TP_FNPROTO_FIXED + msg->name.len, msg->request_id.p,
             msg->request_id.len);
+    }
+    if (msg->client_ctx.len > 0) {
+        memcpy(out + TP_FNPROTO_FIXED + msg->name.len + msg->request_id.len,
+            msg->client_ctx.p, msg->client_ctx.len);
     }
     return head;
 }

@@ -5,7 +5,7 @@
  *
  * A frame, all integers big-endian:
  *
- *   u32 length      bytes after this field: 12 + a + b + payload
+ *   u32 length      bytes after this field: 12 + a + b + c + payload
  *   u8  type        1 INVOKE (worker -> host), 2 RESULT (host -> worker)
  *   u8  flags       INVOKE: bit 0 event invocation
  *                   RESULT: bits 0-3 enum tp_fn_status, bit 7 cold start
@@ -13,8 +13,14 @@
  *                   RESULT: error type length (0-64)
  *   u8  b           INVOKE: request id length (0-64); RESULT: 0
  *   u32 call        the worker's call id, echoed in the RESULT
- *   u32 duration    RESULT: ms inside the host; INVOKE: 0
- *   a bytes, b bytes, then the payload (at most TP_FNPROTO_MAX_PAYLOAD)
+ *   u32 duration    RESULT: ms inside the host; INVOKE: c, the client
+ *                   context's length (0-TP_FNPROTO_MAX_CTX)
+ *   a bytes, b bytes, c bytes, then the payload (at most
+ *   TP_FNPROTO_MAX_PAYLOAD)
+ *
+ * The client context is the Invoke API's X-Amz-Client-Context decoded:
+ * JSON text on one line (no control characters), which the host passes
+ * on as Lambda-Runtime-Client-Context.
  *
  * Anything else (an unknown type, a length that does not add up, a name
  * out of its alphabet, an oversized payload) is a protocol error: the
@@ -29,7 +35,10 @@
 #define TP_FNPROTO_MAX_PAYLOAD  6291556u
 #define TP_FNPROTO_FIXED        16u          /* length field + fixed part */
 #define TP_FNPROTO_MAX_NAME     64u
-#define TP_FNPROTO_HEAD_MAX     (TP_FNPROTO_FIXED + 2 * TP_FNPROTO_MAX_NAME)
+/* X-Amz-Client-Context: at most 3583 bytes of base64, decoded. */
+#define TP_FNPROTO_MAX_CTX      2687u
+#define TP_FNPROTO_HEAD_MAX     (TP_FNPROTO_FIXED + 2 * TP_FNPROTO_MAX_NAME \
+                                 + TP_FNPROTO_MAX_CTX)
 #define TP_FNPROTO_MAX_FRAME    (TP_FNPROTO_HEAD_MAX + TP_FNPROTO_MAX_PAYLOAD)
 
 enum tp_fnproto_type {
@@ -52,6 +61,7 @@ struct tp_fnmsg {
     struct tp_str name;              /* INVOKE: function; RESULT: error
                                         type (len 0: none) */
     struct tp_str request_id;        /* INVOKE */
+    struct tp_str client_ctx;        /* INVOKE: len 0: none */
     struct tp_str payload;
 };
 

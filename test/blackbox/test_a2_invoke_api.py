@@ -29,8 +29,14 @@ botocore refuses to send. Checked here:
   form and Qualifier $LATEST reach it, X-Amz-Executed-Version, an empty payload is
   {}, DryRun 204, a payload that is not JSON 400, a function error with
   X-Amz-Function-Error (tier a0 covers Event, timeouts, throttling, large payloads)
+- client context: botocore's ClientContext (base64 JSON) reaches the runtime as
+  Lambda-Runtime-Client-Context on /next (JSON text, newlines flattened, up to
+  3583 bytes of base64), absent without one; Lambda-Runtime-Cognito-Identity is
+  never sent; not base64, not a JSON object, or over 3583 bytes: 400
+  InvalidRequestContentException
 """
 
+import base64
 import http.client
 import re
 import json
@@ -471,6 +477,50 @@ def test_local_function(turnpike, backend, workdir):
     assert h["x-amzn-errortype"] == "InvalidRequestContentException"
     assert json.loads(body)["message"].startswith(
         "Could not parse request body into json")
+
+
+def test_local_client_context(turnpike, backend, workdir):
+    write_function(workdir, "hello", {"bootstrap": PY_BOOTSTRAP})
+    cfg = admin_config(backend.port)
+    cfg["functions"] = [py_function("hello")]
+    gw = turnpike(cfg)
+    lam = lambda_client(gw)
+
+    def headers(**kw):
+        out = lam.invoke(FunctionName="hello", Payload=b"{}", **kw)
+        assert out["StatusCode"] == 200 and "FunctionError" not in out
+        return json.loads(out["Payload"].read())["headers"]
+
+    h = headers()
+    assert "lambda-runtime-client-context" not in h
+    assert "lambda-runtime-cognito-identity" not in h
+    cc = {"client": {"app_title": "t\u00e9st"}, "custom": {"k": "v"},
+          "env": {"platform": "linux"}}
+    h = headers(ClientContext=base64.b64encode(
+        json.dumps(cc).encode()).decode())
+    assert json.loads(h["lambda-runtime-client-context"]) == cc
+    assert "lambda-runtime-cognito-identity" not in h
+    # pretty-printed JSON arrives on one line; the largest size passes
+    text = json.dumps(cc, indent=2)
+    h = headers(ClientContext=base64.b64encode(text.encode()).decode())
+    assert "\n" not in h["lambda-runtime-client-context"]
+    assert json.loads(h["lambda-runtime-client-context"]) == cc
+    big = {"custom": {"pad": "x" * 2660}}
+    raw_big = json.dumps(big).encode()
+    raw_big = raw_big[:-3] + b"x" * (2687 - len(raw_big)) + b"\"}}"
+    b64 = base64.b64encode(raw_big).decode().rstrip("=")
+    assert len(b64) == 3583
+    h = headers(ClientContext=b64)
+    assert json.loads(h["lambda-runtime-client-context"]) == json.loads(raw_big)
+    # refused: one byte over, not base64, not JSON, not an object
+    for bad in (base64.b64encode(raw_big + b" ").decode(), "!!!not base64",
+                base64.b64encode(b"{not json").decode(),
+                base64.b64encode(b"[1, 2]").decode()):
+        with pytest.raises(ClientError) as exc:
+            lam.invoke(FunctionName="hello", Payload=b"{}", ClientContext=bad)
+        assert error_of(exc) == (400, "InvalidRequestContentException",
+                                 "Client context must be a valid "
+                                 "Base64-encoded JSON object."), bad
 
 
 def test_remote_to_second_turnpike_function(turnpike, backend, workdir):

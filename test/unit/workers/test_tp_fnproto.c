@@ -3,7 +3,7 @@
  * (tp_fnproto.c): INVOKE and RESULT round trips, a frame split at every
  * byte, several frames back to back, and the refusals (unknown type,
  * lengths that do not add up, names out of their alphabet, flags, the
- * 6 MB payload limit).
+ * 6 MB payload limit), and an INVOKE's client context.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -150,7 +150,8 @@ test_workers__tp_fnproto__refusals(void **state)
     assert_int_equal(decode_mutated(6, 0), TP_ERROR);      /* no name */
     assert_int_equal(decode_mutated(6, 65), TP_ERROR);     /* name > 64 */
     assert_int_equal(decode_mutated(7, 200), TP_ERROR);    /* past frame */
-    assert_int_equal(decode_mutated(15, 1), TP_ERROR);     /* duration */
+    assert_int_equal(decode_mutated(14, 0xff), TP_ERROR);  /* ctx > max */
+    assert_int_equal(decode_mutated(15, 8), TP_ERROR);     /* ctx past */
     assert_int_equal(decode_mutated(16, ' '), TP_ERROR);   /* name byte */
     assert_int_equal(decode_mutated(17, '"'), TP_ERROR);
     assert_int_equal(decode_mutated(22, 0x80), TP_ERROR);  /* id byte */
@@ -182,6 +183,49 @@ test_workers__tp_fnproto__refusals(void **state)
     m.name = TP_STR("");
     assert_int_equal(tp_fnproto_encode_head(&m, out), 0);
     m.name = TP_STR("a b");
+    assert_int_equal(tp_fnproto_encode_head(&m, out), 0);
+}
+
+/* The client context rides between the request id and the payload. */
+static void
+test_workers__tp_fnproto__client_ctx(void **state)
+{
+    struct tp_fnmsg m = invoke_msg(), d;
+    uint8_t buf[TP_FNPROTO_HEAD_MAX + 16], out[TP_FNPROTO_HEAD_MAX];
+    char big[TP_FNPROTO_MAX_CTX + 1];
+    size_t n, flen, i;
+
+    m.client_ctx = TP_STR("{\"custom\":{\"k\":\"v\"}}");
+    n = frame(&m, buf);
+    assert_int_equal(n, TP_FNPROTO_FIXED + 5 + 36 + 20 + 7);
+    assert_int_equal(buf[15], 20);
+    assert_int_equal(tp_fnproto_decode(buf, n, &d, &flen), TP_OK);
+    assert_int_equal(flen, n);
+    assert_int_equal(d.duration_ms, 0);
+    assert_int_equal(d.client_ctx.len, 20);
+    assert_memory_equal(d.client_ctx.p, m.client_ctx.p, 20);
+    assert_int_equal(d.payload.len, 7);
+    assert_memory_equal(d.payload.p, "{\"a\":1}", 7);
+    for (i = 0; i < n; i++) {
+        assert_int_equal(tp_fnproto_decode(buf, i, &d, &flen), TP_AGAIN);
+    }
+    /* a control character would split the header line */
+    buf[TP_FNPROTO_FIXED + 5 + 36 + 3] = '\n';
+    assert_int_equal(tp_fnproto_decode(buf, n, &d, &flen), TP_ERROR);
+    /* the largest decodes, one byte more is refused both ways */
+    memset(big, 'x', sizeof(big));
+    m.client_ctx.p = big;
+    m.client_ctx.len = TP_FNPROTO_MAX_CTX;
+    n = frame(&m, buf);
+    assert_int_equal(tp_fnproto_decode(buf, n, &d, &flen), TP_OK);
+    assert_int_equal(d.client_ctx.len, TP_FNPROTO_MAX_CTX);
+    m.client_ctx.len++;
+    assert_int_equal(tp_fnproto_encode_head(&m, out), 0);
+    /* a RESULT has none */
+    m.type = TP_FNPROTO_RESULT;
+    m.request_id = TP_NULL_STR;
+    m.name = TP_NULL_STR;
+    m.client_ctx = TP_STR("{}");
     assert_int_equal(tp_fnproto_encode_head(&m, out), 0);
 }
 
@@ -217,6 +261,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_workers__tp_fnproto__invoke),
         cmocka_unit_test(test_workers__tp_fnproto__result),
+        cmocka_unit_test(test_workers__tp_fnproto__client_ctx),
         cmocka_unit_test(test_workers__tp_fnproto__back_to_back),
         cmocka_unit_test(test_workers__tp_fnproto__refusals),
         cmocka_unit_test(test_workers__tp_fnproto__limit),
