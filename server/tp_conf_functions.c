@@ -5,12 +5,14 @@
  *   functions = (
  *     { name = "hello"; command = "functions/hello/bootstrap";
  *       handler = "hello.handler"; memory = 128; timeout = 3;
- *       concurrency = 10; warm = 1; environment = { GREETING = "hi"; }; }
+ *       concurrency = 10; warm = 1; idle_timeout = 300;
+ *       environment = { GREETING = "hi"; }; }
  *   );
  *
  * Limits follow Lambda's: names of 1-64 [A-Za-z0-9_-], memory 128-10240
  * MB, timeout 1-900 s, environment keys [A-Za-z][A-Za-z0-9_]+ that are
- * not reserved, 4 KB of environment in all.
+ * not reserved, 4 KB of environment in all.  idle_timeout (1-86400 s,
+ * default 300) is ours: how long an idle instance above warm is kept.
  */
 #include "tp_conf_int.h"
 
@@ -28,6 +30,7 @@ static const struct tp_conf_field function_fields[] = {
     { "timeout", TP_CT_INT, F_OFF(timeout_s), 1, 900, NULL },
     { "concurrency", TP_CT_INT, F_OFF(concurrency), 1, 1000, NULL },
     { "warm", TP_CT_INT, F_OFF(warm), 0, 1000, NULL },
+    { "idle_timeout", TP_CT_INT, F_OFF(idle_timeout_s), 1, 86400, NULL },
     { "environment", TP_CT_GROUP, 0, 0, 0, NULL },
 };
 
@@ -166,6 +169,7 @@ conf_function(struct tp_conf_ctx *c, const config_setting_t *g,
     f->memory_mb = 128;
     f->timeout_s = 3;
     f->concurrency = 10;
+    f->idle_timeout_s = 300;
     f->src = tp_conf_src(c, g);
     if (!config_setting_is_group(g)) {
         return tp_conf_error(c, g, "each function must be a group "

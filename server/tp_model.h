@@ -562,6 +562,7 @@ struct tp_function {
     uint32_t timeout_s;              /* 1..900, per invocation */
     uint32_t concurrency;            /* instances at most */
     uint32_t warm;                   /* instances kept started */
+    uint32_t idle_timeout_s;         /* 1..86400: idle ones above warm */
     struct tp_fn_env *env;
     unsigned nenv;
     struct tp_src src;

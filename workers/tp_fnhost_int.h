@@ -26,7 +26,6 @@
 
 #define FH_INIT_TIMEOUT_MS   10000   /* bootstrap start to its first next */
 #define FH_QUEUE_WAIT_MS     2000    /* at most, for a free instance */
-#define FH_IDLE_REAP_MS      300000  /* an idle instance above `warm` */
 #define FH_MAX_EVENTS        1000    /* queued event invocations */
 #define FH_RT_MAX_HEAD       16384   /* a Runtime API request's head */
 #define FH_RT_MAX_HDRS       (640 + 40 + TP_FNPROTO_MAX_CTX)   /* /next's */

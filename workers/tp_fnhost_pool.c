@@ -5,9 +5,9 @@
  * `concurrency` allows, else queued for at most FH_QUEUE_WAIT_MS (then
  * TP_FN_THROTTLED); a per-invocation deadline (the instance is killed:
  * TP_FN_TIMEOUT), crash and init-error detection (TP_FN_CRASHED), idle
- * instances above `warm` stopped after FH_IDLE_REAP_MS.  The function's
- * log (data_dir/functions/<name>.log) gets the instances' stdout and
- * stderr and Lambda's START / END / REPORT lines.
+ * instances above `warm` stopped after the function's idle_timeout.  The
+ * function's log (data_dir/functions/<name>.log) gets the instances'
+ * stdout and stderr and Lambda's START / END / REPORT lines.
  */
 #include "tp_fnhost_int.h"
 #include "tp_cycle.h"
@@ -462,7 +462,7 @@ fh_inst_next(struct fh_inst *in, struct fh_rt *rt)
     pool_dispatch(p);
     if (in->state == FH_INST_IDLE) {
         (void) tp_timer_set(&p->host->loop.timers, &in->timer,
-            tp_clock.mono_ms + FH_IDLE_REAP_MS);
+            tp_clock.mono_ms + (uint64_t) p->fn->idle_timeout_s * 1000);
     }
     fh_check_drained(p->host);
 }

@@ -125,6 +125,7 @@ fnhost_fn_same(const struct tp_function *a, const struct tp_function *b)
         || strcmp(a->handler, b->handler) != 0
         || a->memory_mb != b->memory_mb || a->timeout_s != b->timeout_s
         || a->concurrency != b->concurrency || a->warm != b->warm
+        || a->idle_timeout_s != b->idle_timeout_s
         || a->nenv != b->nenv)
     {
         return false;

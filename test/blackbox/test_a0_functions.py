@@ -351,6 +351,36 @@ def test_cold_start_then_warm(turnpike, backend, workdir):
     assert "Init Duration: " in fn_log(gw, "cold")
 
 
+def test_idle_instances_above_warm_stop_after_idle_timeout(turnpike, backend,
+                                                         workdir):
+    write_function(workdir, "idle", {"bootstrap": PY_BOOTSTRAP})
+    gate = os.path.join(workdir, "gate")
+    gw = turnpike(fn_config(backend.port, [py_function(
+        "idle", concurrency=2, warm=0, timeout=20, idle_timeout=1)]))
+    assert wait_until(lambda: fnhost_pid(gw) is not None, 10)
+    assert instances(gw) == []
+    # both held until the gate opens: the second needs its own instance
+    calls = [invoke_async(gw, "idle", {"wait_for": gate, "n": i})
+             for i in range(2)]
+    assert wait_until(lambda: len(instances(gw)) == 2, 10), gw.log_tail()
+    assert wait_until(lambda: fn_log(gw, "idle").count("wait_for") == 2, 10)
+    with open(gate, "w"):
+        pass
+    done = [finish(c) for c in calls]
+    assert all(r.status == "OK" and r.cold for r in done), [r.err for r in done]
+    pids = {r.json()["pid"] for r in done}
+    assert len(pids) == 2
+    # idle for idle_timeout (1 s): both stop, down to warm (0)
+    assert wait_until(lambda: instances(gw) == [], 15), instances(gw)
+    r = invoke(gw, "idle", {"after": 1})
+    assert r.status == "OK" and r.cold, r.err
+    assert r.json()["pid"] not in pids
+    # three cold starts in all: the REPORT line has the third's init
+    assert wait_until(
+        lambda: fn_log(gw, "idle").count("Init Duration: ") == 3, 10), \
+        fn_log(gw, "idle")
+
+
 def test_concurrency_limit_throttles(turnpike, backend, workdir):
     write_function(workdir, "one", {"bootstrap": PY_BOOTSTRAP})
     gate = os.path.join(workdir, "gate")

@@ -1858,6 +1858,7 @@ test_server__tp_conf__functions(void **state)
         "functions = (\n"
         "  { name = \"hello\"; command = \"bootstrap\"; handler = \"h.x\";\n"
         "    memory = 256; timeout = 30; concurrency = 4; warm = 2;\n"
+        "    idle_timeout = 86400;\n"
         "    environment = { GREETING = \"hi\"; Z9 = \"\"; }; },\n"
         "  { name = \"min-1_x\"; command = \"./bootstrap\"; } );\n"
         "apis = ( { id = \"a\"; routes = ( { route = \"GET /\";\n"
@@ -1877,6 +1878,7 @@ test_server__tp_conf__functions(void **state)
     assert_int_equal(f->timeout_s, 30);
     assert_int_equal(f->concurrency, 4);
     assert_int_equal(f->warm, 2);
+    assert_int_equal(f->idle_timeout_s, 86400);
     assert_int_equal(f->nenv, 2);
     assert_string_equal(f->env[0].name, "GREETING");
     assert_string_equal(f->env[0].value, "hi");
@@ -1887,6 +1889,7 @@ test_server__tp_conf__functions(void **state)
     assert_int_equal(f->timeout_s, 3);
     assert_int_equal(f->concurrency, 10);
     assert_int_equal(f->warm, 0);
+    assert_int_equal(f->idle_timeout_s, 300);
     assert_string_equal(f->handler, "");
     assert_null(tp_model_find_function(m, "nope"));
 }
@@ -1925,6 +1928,10 @@ test_server__tp_conf__function_errors(void **state)
         "memory", "memory");
     FN_ERR("{ name = \"a\"; command = \"bootstrap\"; concurrency = 2;\n"
         " warm = 3; }\n", "warm", "exceeds concurrency");
+    FN_ERR("{ name = \"a\"; command = \"bootstrap\";\n idle_timeout = 0; }\n",
+        "idle_timeout", "idle_timeout");
+    FN_ERR("{ name = \"a\"; command = \"bootstrap\";\n"
+        " idle_timeout = 86401; }\n", "idle_timeout", "idle_timeout");
     FN_ERR("{ name = \"a\"; command = \"bootstrap\";\n bogus = 1; }\n",
         "bogus", "bogus");
     FN_ERR("{ name = \"a\"; command = \"bootstrap\"; environment = {\n"
