@@ -357,6 +357,55 @@ tp_conf_aws_vars(struct tp_conf_ctx *c, const char *json, size_t len,
     return out;
 }
 
+/*
+ * A top-level list of named groups (authorizers, functions ...): parses
+ * each element of <l> with <parse> into an array of <size>-byte items,
+ * refusing a name defined twice.  The item's name is the const char * at
+ * <name_off>, its source the struct tp_src at <src_off>.
+ */
+int
+tp_conf_named_list(struct tp_conf_ctx *c, const config_setting_t *l,
+    size_t size, size_t name_off, size_t src_off, const char *what,
+    int (*parse)(struct tp_conf_ctx *, const config_setting_t *, void *),
+    void **out, unsigned *nout)
+{
+    int i, n = l != NULL ? config_setting_length(l) : 0;
+    char *list;
+    unsigned k;
+
+    if (n == 0) {
+        return TP_OK;
+    }
+    list = tp_arena_calloc(c->a, size * (size_t) n);
+    if (list == NULL) {
+        return tp_conf_error(c, l, "out of memory");
+    }
+    for (i = 0; i < n; i++) {
+        const config_setting_t *g = config_setting_get_elem(l, (unsigned) i);
+        char *it = list + size * (size_t) i;
+        const char *name;
+
+        if (parse(c, g, it) != TP_OK) {
+            return TP_ERROR;
+        }
+        name = *(const char **) (void *) (it + name_off);
+        for (k = 0; k < (unsigned) i; k++) {
+            char *prev = list + size * k;
+
+            if (strcmp(*(const char **) (void *) (prev + name_off), name)
+                == 0)
+            {
+                return tp_conf_error(c, g, "%s \"%s\" is defined twice "
+                    "(first at line %d)", what, name,
+                    ((struct tp_src *) (void *) (prev + src_off))->line);
+            }
+        }
+    }
+    *out = list;
+    *nout = (unsigned) n;
+    return TP_OK;
+}
+
 static const struct tp_conf_field top_fields[] = {
     { "server", TP_CT_GROUP, 0, 0, 0, NULL },
     { "listeners", TP_CT_LIST, 0, 0, 0, NULL },

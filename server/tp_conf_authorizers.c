@@ -206,35 +206,25 @@ conf_authorizer(struct tp_conf_ctx *c, const config_setting_t *g,
     return tp_build_authorizer(c, &b, out);
 }
 
+/* The parser of one element, in tp_conf_named_list()'s shape. */
+static int
+conf_authorizer_item(struct tp_conf_ctx *c, const config_setting_t *g, void *it)
+{
+    return conf_authorizer(c, g, it);
+}
+
 int
 tp_conf_authorizers(struct tp_conf_ctx *c, const config_setting_t *l)
 {
-    int i, n = l != NULL ? config_setting_length(l) : 0;
-    struct tp_authorizer *list;
-    unsigned k;
+    void *list = NULL;
 
-    if (n == 0) {
-        return TP_OK;
-    }
-    list = tp_arena_calloc(c->a, sizeof(*list) * (size_t) n);
-    if (list == NULL) {
-        return tp_conf_error(c, l, "out of memory");
-    }
-    for (i = 0; i < n; i++) {
-        const config_setting_t *g = config_setting_get_elem(l, (unsigned) i);
-
-        if (conf_authorizer(c, g, &list[i]) != TP_OK) {
-            return TP_ERROR;
-        }
-        for (k = 0; k < (unsigned) i; k++) {
-            if (strcmp(list[k].name, list[i].name) == 0) {
-                return tp_conf_error(c, g, "authorizer \"%s\" is defined "
-                    "twice (first at line %d)", list[i].name,
-                    list[k].src.line);
-            }
-        }
+    if (tp_conf_named_list(c, l, sizeof(struct tp_authorizer),
+            offsetof(struct tp_authorizer, name),
+            offsetof(struct tp_authorizer, src), "authorizer",
+            conf_authorizer_item, &list, &c->m->nauthorizers) != TP_OK)
+    {
+        return TP_ERROR;
     }
     c->m->authorizers = list;
-    c->m->nauthorizers = (unsigned) n;
     return TP_OK;
 }

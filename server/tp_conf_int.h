@@ -67,6 +67,11 @@ int tp_conf_apply(struct tp_conf_ctx *c, const config_setting_t *g,
 char *tp_conf_aws_vars(struct tp_conf_ctx *c, const char *json, size_t len,
     size_t *outlen);
 
+int tp_conf_named_list(struct tp_conf_ctx *c, const config_setting_t *l,
+    size_t size, size_t name_off, size_t src_off, const char *what,
+    int (*parse)(struct tp_conf_ctx *, const config_setting_t *, void *),
+    void **out, unsigned *nout);
+
 const char *tp_conf_path(struct tp_conf_ctx *c, const char *p);
 const char *tp_conf_str(struct tp_conf_ctx *c, const config_setting_t *s);
 const char *tp_conf_type_name(int type);
