@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-struct tp_process tp_proc = { .slot = -1, .channel = -1,
+struct tp_process tp_proc = { .slot = -1, .channel = -1, .mblock = -1,
     .alive = { -1, -1 } };
 
 volatile sig_atomic_t tp_sig_child;

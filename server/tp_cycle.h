@@ -29,6 +29,7 @@
 #include <signal.h>
 
 struct tp_shm;
+struct tp_mstat;
 
 struct tp_cycle {
     struct tp_arena arena;           /* owns the model and everything in it */
@@ -53,6 +54,8 @@ struct tp_process {
     pid_t master_pid;
     struct tp_cycle *cycle;          /* the generation this process serves */
     struct tp_shm *shm;              /* created before the first fork */
+    struct tp_mstat *mstat;          /* the metrics region, or NULL */
+    int mblock;                      /* this process's block in it, -1 */
     int channel;                     /* child: its socketpair end; else -1 */
     int alive[2];                    /* pipe: the metrics worker reads EOF
                                       * once the master and every request

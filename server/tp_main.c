@@ -7,6 +7,7 @@
 #include "tp_cycle.h"
 #include "tp_dirs.h"
 #include "tp_limits_prepare.h"
+#include "tp_mstat_prepare.h"
 #include "tp_listen.h"
 #include "tp_log.h"
 #include "tp_master.h"
@@ -145,6 +146,23 @@ main_test(void)
     return 0;
 }
 
+/* The metrics region; the master keeps its memfd open (close-on-exec)
+ * for turnpikectl to find in /proc. */
+static int
+main_metrics(struct tp_cycle *c, char *err, size_t errlen)
+{
+    uint32_t cap, nblocks;
+    int fd;
+
+    tp_mstat_plan(c->model, &cap, &nblocks);
+    tp_proc.mstat = tp_mstat_create(cap, nblocks, &fd, err, errlen);
+    if (tp_proc.mstat == NULL) {
+        return TP_ERROR;
+    }
+    tp_mstat_prepare(c->model, &c->arena, tp_proc.mstat);
+    return TP_OK;
+}
+
 static int
 main_start(void)
 {
@@ -184,7 +202,7 @@ main_start(void)
         return 1;
     }
     tp_proc.shm = tp_shm_create(sc, err, sizeof(err));
-    if (tp_proc.shm == NULL
+    if (tp_proc.shm == NULL || main_metrics(c, err, sizeof(err)) != TP_OK
         || tp_limits_prepare(c->model, NULL, err, sizeof(err)) != TP_OK
         || tp_cache_prepare(c->model, err, sizeof(err)) != TP_OK
         || tp_dirs_check(c, err, sizeof(err)) != TP_OK)
@@ -199,6 +217,7 @@ main_start(void)
         close(logfd);
     }
     tp_proc.master_pid = getpid();
+    tp_proc.mstat->master = tp_proc.master_pid;
     tp_proc.cycle = c;
     tp_log_set_tag("master", -1);
     if (tp_pidfile_write(sc->pid_file) != TP_OK) {
@@ -213,6 +232,7 @@ main_start(void)
     tp_master_signals();
     rc = tp_master_run();
     tp_pidfile_remove(tp_proc.cycle->model->server.pid_file);
+    tp_mstat_destroy(tp_proc.mstat);
     return rc;
 }
 

@@ -15,6 +15,7 @@
 #include "tp_listen.h"
 #include "tp_log.h"
 #include "tp_metrics.h"
+#include "tp_mstat_prepare.h"
 #include "tp_process.h"
 #include "tp_time.h"
 
@@ -136,27 +137,55 @@ master_free_entry(struct master *ms)
                                            : NULL;
 }
 
+/*
+ * The metrics block of a process about to be forked: request workers and
+ * the function host count, the metrics worker only reads.
+ */
+static int
+master_claim_block(struct tp_cycle *cycle, int slot)
+{
+    int workers = cycle->model->server.workers, b;
+
+    if (slot == workers || tp_proc.mstat == NULL) {
+        return -1;
+    }
+    b = tp_mstat_claim(tp_proc.mstat, slot < workers ? TP_MB_WORKER
+        : TP_MB_FNHOST, slot, cycle->generation);
+    if (b < 0) {
+        tp_log(TP_LOG_ERROR, 0, "metrics: no free block for slot %d of "
+            "generation %u (too many generations draining): its requests "
+            "are not counted", slot, cycle->generation);
+    }
+    return b;
+}
+
 static void
 master_spawn(struct master *ms, struct tp_cycle *cycle, int slot)
 {
     struct tp_child *ch = master_free_entry(ms);
     char who[32];
-    int chan = -1;
+    int chan = -1, blk;
     pid_t pid;
 
     if (ch == NULL) {
         tp_log(TP_LOG_ERROR, 0, "too many child processes");
         return;
     }
+    blk = master_claim_block(cycle, slot);
+    tp_proc.mblock = blk;            /* inherited by the child */
     pid = tp_process_spawn(cycle, slot,
         slot == cycle->model->server.workers ? tp_metrics_main
         : slot > cycle->model->server.workers ? tp_fnhost_main
                                               : tp_worker_main,
         ms->children, ms->nchildren, &chan);
+    tp_proc.mblock = -1;
     if (pid < 0) {
+        tp_mstat_release(tp_proc.mstat, blk);
         ms->slots[slot].respawn_at = tp_clock.mono_ms + RESPAWN_MIN_MS;
         return;
     }
+    tp_mstat_set_owner(tp_proc.mstat, blk, pid);
+    ch->mblock = blk;
     ch->pid = pid;
     ch->slot = slot;
     ch->channel = chan;
@@ -300,6 +329,8 @@ master_reap(struct master *ms)
                 close(ch->channel);
             }
             ch->cycle->live_children--;
+            tp_mstat_release(tp_proc.mstat, ch->mblock);
+            ch->mblock = -1;
             if (!ch->quitting && !ms->stopping
                 && ch->cycle == tp_proc.cycle)
             {
@@ -403,6 +434,7 @@ master_reload(struct master *ms)
         return;
     }
     tp_log_level = c->model->server.log_level;
+    tp_mstat_prepare(c->model, &c->arena, tp_proc.mstat);
     tp_proc.cycle = c;
     for (i = 0; i < master_nslots(c); i++) {
         ms->slots[i].respawn_at = 0;

@@ -75,6 +75,13 @@ struct tp_server_conf {
     bool cache_used;                 /* some stage enables its cache */
     const char *region;              /* "us-east-1": ARNs, SigV4 scope */
     const char *account_id;          /* 12 digits: ARNs, $context */
+    struct tp_metrics_conf {         /* the `metrics` group */
+        bool enabled;                /* count requests (shm/tp_mstat.h) */
+        uint32_t period_s;           /* seconds per EMF document */
+        const char *emf_log;         /* NULL: no EMF documents */
+        const char *namespace_;      /* "AWS/ApiGateway" */
+        int emf_fd;                  /* emf_log, opened by the master */
+    } metrics;
 };
 
 /* A token bucket: <rate> requests per second, <burst> at once. */
@@ -416,6 +423,9 @@ struct tp_stage {
     struct tp_usage_plan **plans;    /* the usage plans serving this stage */
     unsigned nplans;
     uint64_t hash;                   /* tp_hash of "api/stage" */
+    uint32_t *mseries;               /* metrics series (shm/tp_mstat.h) by
+                                        tp_api_route_index(); [nroutes + 1]:
+                                        requests no route took */
     struct tp_stage_cache cache;
     struct tp_src src;
 };
@@ -565,6 +575,7 @@ struct tp_function {
     uint32_t idle_timeout_s;         /* 1..86400: idle ones above warm */
     struct tp_fn_env *env;
     unsigned nenv;
+    uint32_t mseries;                /* its metrics series */
     struct tp_src src;
 };
 
@@ -593,6 +604,7 @@ struct tp_model {
     unsigned nauthorizer_ids;        /* these and every API's own */
     struct tp_function *functions;   /* top-level `functions` */
     unsigned nfunctions;
+    uint32_t mseries_noapi;          /* requests no API took */
 };
 
 /* The function named <name>, or NULL. */

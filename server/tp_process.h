@@ -18,6 +18,7 @@ struct tp_child {
     bool quitting;                   /* told to drain / terminate */
     uint32_t quit_cmd;               /* metrics worker: command held back */
     bool told;                       /* metrics worker: quit_cmd sent */
+    int mblock;                      /* its metrics block, -1: none */
 };
 
 typedef void (*tp_child_main_fn)(void) __attribute__((noreturn));

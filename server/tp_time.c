@@ -26,14 +26,24 @@ tp_time_http_date(time_t t, char *out)
         tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
+uint64_t
+tp_time_mono_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
+}
+
 void
 tp_time_update(void)
 {
     struct timespec ts;
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    tp_clock.mono_ms = (uint64_t) ts.tv_sec * 1000
-        + (uint64_t) ts.tv_nsec / 1000000;
+    tp_clock.mono_us = (uint64_t) ts.tv_sec * 1000000
+        + (uint64_t) ts.tv_nsec / 1000;
+    tp_clock.mono_ms = tp_clock.mono_us / 1000;
     clock_gettime(CLOCK_REALTIME, &ts);
     tp_clock.real_ms = (uint64_t) ts.tv_sec * 1000
         + (uint64_t) ts.tv_nsec / 1000000;

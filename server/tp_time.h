@@ -14,6 +14,7 @@
 
 struct tp_clock {
     uint64_t mono_ms;        /* CLOCK_MONOTONIC, ms: timers */
+    uint64_t mono_us;        /* the same instant in us: latencies */
     uint64_t real_ms;        /* CLOCK_REALTIME, ms since the epoch */
     time_t sec;              /* real seconds of the cached strings */
     char http_date[32];      /* "Wed, 25 Nov 2026 17:22:40 GMT" */
@@ -23,6 +24,9 @@ struct tp_clock {
 extern struct tp_clock tp_clock;
 
 void tp_time_update(void);
+
+/* CLOCK_MONOTONIC now (not the cached one), us. */
+uint64_t tp_time_mono_us(void);
 
 /* Formats <t> as an IMF-fixdate into <out> (at least 30 bytes). */
 size_t tp_time_http_date(time_t t, char *out);

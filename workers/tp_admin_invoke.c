@@ -199,7 +199,7 @@ inv_done(void *ctx, const struct tp_fn_result *res)
     v->call = NULL;
     v->remote = NULL;
     r->on_abort = NULL;
-    r->integ_end = tp_clock.mono_ms;
+    r->integ_end = tp_clock.mono_us;
     switch (res->status) {
     case TP_FN_OK:
         if (v->type == INV_EVENT) {
@@ -321,7 +321,7 @@ inv_run(struct tp_request *r)
     if (inv_payload(v, &payload) != TP_OK) {
         return;                      /* answered, or inv_on_input goes on */
     }
-    r->integ_start = tp_clock.mono_ms;
+    r->integ_start = tp_clock.mono_us;
     r->on_abort = inv_abort;
     if (v->ref.name.len > 0) {
         v->remote = tp_fn_invoke_remote(r->c->w, &v->ref, payload, r->id,

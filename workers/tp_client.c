@@ -9,6 +9,7 @@
  * path never makes a system call just to learn that it would block.
  */
 #include "tp_accesslog.h"
+#include "tp_count.h"
 #include "tp_client_int.h"
 #include "tp_log.h"
 #include "tp_pipeline.h"
@@ -321,6 +322,7 @@ tp_request_done(struct tp_request *r)
     struct tp_client *c = r->c;
     uint32_t end = r->body_done ? r->next_off : 0;
 
+    tp_count_request(r);
     if (r->stage != NULL && r->stage->access_log != NULL) {
         tp_accesslog_write(r);       /* the line, before the arena goes */
     }
@@ -401,7 +403,7 @@ client_parse(struct tp_client *c)
         memset(&r->id, 0, sizeof(*r) - offsetof(struct tp_request, id));
         r->c = c;
         r->start_ms = tp_clock.real_ms;
-        r->start_mono = tp_clock.mono_ms;
+        r->start_mono = tp_clock.mono_us;
         r->error_type = -1;
         tp_reqid_pair(c->w, r->id, r->short_id);
         c->req = r;

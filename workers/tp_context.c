@@ -161,8 +161,8 @@ ctx_integration(const struct tp_request *r, enum tp_ctxvar id, char *buf,
         if (r->integ_start == 0) {
             return TP_DECLINED;
         }
-        return ctx_num(buf, (r->integ_end != 0 ? r->integ_end
-            : tp_clock.mono_ms) - r->integ_start, out);
+        return ctx_num(buf, ((r->integ_end != 0 ? r->integ_end
+            : tp_clock.mono_us) - r->integ_start) / 1000, out);
     case TP_CTX_INTEGRATION_STATUS_2:
         return r->integ_status != 0 ? ctx_num(buf,
             (uint64_t) r->integ_status, out) : TP_DECLINED;
@@ -335,7 +335,7 @@ tp_context_value(const struct tp_request *r, enum tp_ctxvar id, char *buf,
     case TP_CTX_DATA_PROCESSED:
         return ctx_num(buf, r->resp_bytes, out);
     case TP_CTX_RESPONSE_LATENCY:
-        return ctx_num(buf, tp_clock.mono_ms - r->start_mono, out);
+        return ctx_num(buf, (tp_clock.mono_us - r->start_mono) / 1000, out);
     case TP_CTX_CLIENT_CERT_PEM:
     case TP_CTX_CLIENT_CERT_SUBJECT_DN:
     case TP_CTX_CLIENT_CERT_ISSUER_DN:

@@ -109,6 +109,7 @@ tp_phase_cache(struct tp_request *r)
     if (cache_refresh_asked(r)) {
         if (cache_may_refresh(r)) {
             tp_cache_stats_count(w->cache_stats, r->stage->hash, false);
+            r->cache.miss = true;
             return TP_PHASE_CONTINUE;        /* fetch and replace */
         }
         switch (r->stage->cache.unauth) {
@@ -141,5 +142,6 @@ tp_phase_cache(struct tp_request *r)
         return TP_PHASE_CONTINUE;
     }
     tp_cache_stats_count(w->cache_stats, r->stage->hash, false);
+    r->cache.miss = true;
     return TP_PHASE_CONTINUE;
 }

@@ -121,8 +121,8 @@ struct tp_request {
     } auth;
 
     /* outcome, for $context and access logs */
-    uint64_t start_mono;             /* tp_clock.mono_ms when the head was in */
-    uint64_t integ_start;            /* mono ms; 0: no integration call */
+    uint64_t start_mono;             /* tp_clock.mono_us when the head was in */
+    uint64_t integ_start;            /* mono us; 0: no integration call */
     uint64_t integ_end;
     int integ_status;                /* backend status, 0: none */
     const char *integ_error;         /* why the integration failed */
@@ -161,6 +161,8 @@ struct tp_request {
                                         integration's response */
         bool warn;                   /* ignored max-age=0: say so */
         bool hit;
+        bool miss;                   /* looked up and not found (or a
+                                        refresh): CacheMissCount */
     } cache;
     uint8_t coding;                  /* enum tp_coding + 1; 0: not read */
 

@@ -78,6 +78,10 @@ struct tp_worker {
     struct tp_fn_client *fn;         /* the function host connection
                                         (tp_fn.c), made on first use */
 
+    struct tp_mblock *mblock;        /* shm metrics: this process's block */
+    struct tp_mcount *mcounts;       /* its counts by series; NULL: none */
+    struct tp_timer mbeat;           /* mblock->beat_ms, every second */
+
     uint64_t alog_lost;              /* access-log lines not written since
                                         the last report */
     uint64_t alog_reported;          /* mono ms of that report, 0: none */

@@ -34,7 +34,7 @@ ap_detach(struct ap *ap)
     tp_aws_proxy_cancel(&ap->call);
     tp_timer_del(&r->c->w->loop.timers, &ap->timer);
     if (r->integ_start != 0 && r->integ_end == 0) {
-        r->integ_end = tp_clock.mono_ms;
+        r->integ_end = tp_clock.mono_us;
     }
     r->integ = NULL;
     r->on_input = NULL;
@@ -188,7 +188,7 @@ ap_done(void *ctx, const struct tp_fn_result *res)
 
     /* it has ended: nothing to cancel */
     memset(&ap->call, 0, sizeof(ap->call));
-    r->integ_end = tp_clock.mono_ms;
+    r->integ_end = tp_clock.mono_us;
     switch (res->status) {
     case TP_FN_OK:
         /* The payload lives only during this call; the response is
@@ -233,7 +233,7 @@ ap_invoke(struct ap *ap)
         ap_fail(ap, TP_GW_INTERNAL, "out of memory");
         return;
     }
-    r->integ_start = tp_clock.mono_ms;
+    r->integ_start = tp_clock.mono_us;
     if (tp_aws_proxy_invoke(r, event, ap_done, ap, &ap->call) != TP_OK) {
         ap_fail(ap, TP_GW_INTERNAL, "function cannot be invoked");
         return;

@@ -108,7 +108,7 @@ px_fail(struct px *px, enum tp_gw gw, const char *msg, const char *why)
         (int) r->path.len, r->path.p, px->be->hostport, why);
     r->integ_error = why;
     if (r->integ_end == 0) {
-        r->integ_end = tp_clock.mono_ms;
+        r->integ_end = tp_clock.mono_us;
     }
     if (px->resp_started) {
         px_detach(px);
@@ -695,7 +695,7 @@ tp_http_proxy_start(struct tp_request *r)
     r->integ = px;
     r->on_input = px_on_input;
     r->on_abort = px_on_client_abort;
-    r->integ_start = tp_clock.mono_ms;
+    r->integ_start = tp_clock.mono_us;
     px_arm(px);
     if (in->type == TP_INTEG_HTTP || in->needs_body || r->body_collected) {
         /* Non-proxy: templates see the body; proxy: a mapping reads it,

@@ -31,7 +31,7 @@ mock_run(struct tp_request *r)
         tp_respond_gw(r, TP_GW_API_CONFIGURATION_ERROR, NULL);
         return;
     }
-    r->integ_start = r->integ_end = tp_clock.mono_ms;
+    r->integ_start = r->integ_end = tp_clock.mono_us;
     r->integ_status = tp_integ_mock_status(body);
     tp_integ_respond(r, r->integ_status, &none);
 }

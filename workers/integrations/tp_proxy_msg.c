@@ -158,7 +158,7 @@ px_parse_head(struct px *px)
         }
     }
     px->resp_head = true;
-    r->integ_end = tp_clock.mono_ms;
+    r->integ_end = tp_clock.mono_us;
     r->integ_status = px->resp->status;
     px_framing(px);
     px->whole = !px->buffered && px_want_whole(px);

@@ -1,0 +1,85 @@
+/*
+ * tp_count.c: a finished request into the worker's metrics block.
+ */
+#include "tp_count.h"
+#include "tp_cycle.h"
+#include "tp_mstat.h"
+#include "tp_time.h"
+#include "tp_worker.h"
+
+#define BEAT_MS 1000
+
+static void
+count_beat(struct tp_timer *t)
+{
+    struct tp_worker *w = TP_CONTAINER_OF(t, struct tp_worker, mbeat);
+
+    w->mblock->beat_ms = tp_clock.real_ms;
+    (void) tp_timer_set(&w->loop.timers, &w->mbeat,
+        tp_clock.mono_ms + BEAT_MS);
+}
+
+void
+tp_count_init(struct tp_worker *w)
+{
+    struct tp_mstat *m = tp_proc.mstat;
+
+    if (m == NULL || tp_proc.mblock < 0 || !w->conf->metrics.enabled) {
+        return;
+    }
+    w->mblock = tp_mstat_block(m, (unsigned) tp_proc.mblock);
+    w->mcounts = tp_mstat_counts(m, (unsigned) tp_proc.mblock, 0);
+    w->mblock->started_ms = tp_clock.real_ms;
+    tp_timer_init(&w->mbeat, count_beat);
+    count_beat(&w->mbeat);
+}
+
+void
+tp_count_draining(struct tp_worker *w)
+{
+    if (w->mblock != NULL) {
+        w->mblock->draining = true;
+    }
+}
+
+static uint32_t
+count_series(const struct tp_request *r)
+{
+    const struct tp_api *api = r->api;
+
+    if (api == NULL || r->stage == NULL || r->stage->mseries == NULL) {
+        return r->c->w->model->mseries_noapi;
+    }
+    if (r->match.route == NULL) {
+        return r->stage->mseries[api->nroutes + 1];
+    }
+    return r->stage->mseries[tp_api_route_index(api, r->match.route)];
+}
+
+void
+tp_count_request(struct tp_request *r)
+{
+    struct tp_worker *w = r->c->w;
+    struct tp_mcount *c;
+    uint64_t now;
+
+    if (w->mcounts == NULL) {
+        return;
+    }
+    c = w->mcounts + count_series(r);
+    now = tp_time_mono_us();         /* not the loop's: the write is done */
+    tp_mc_add(&c->n[tp_mstatus_bin(r->status)], 1);
+    tp_mc_sample(c, TP_MH_LATENCY, now - r->start_mono);
+    if (r->integ_start != 0) {
+        tp_mc_add(&c->n[TP_MC_INTEG], 1);
+        tp_mc_sample(c, TP_MH_INTEG, (r->integ_end != 0 ? r->integ_end
+            : now) - r->integ_start);
+    }
+    if (r->cache.hit) {
+        tp_mc_add(&c->n[TP_MC_CACHE_HIT], 1);
+    } else if (r->cache.miss) {
+        tp_mc_add(&c->n[TP_MC_CACHE_MISS], 1);
+    }
+    tp_mc_add(&c->n[TP_MC_BYTES_IN], r->body_total);
+    tp_mc_add(&c->n[TP_MC_BYTES_OUT], r->resp_bytes);
+}
