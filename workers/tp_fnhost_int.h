@@ -62,6 +62,7 @@ struct fh_inv {
     bool cold;                       /* its instance started for it */
     struct tp_timer wait;            /* queued: the wait for an instance */
     uint64_t start_ms;               /* delivered (mono) */
+    uint64_t start_us;               /* the same, us: Duration metrics */
     char id[TP_FNPROTO_MAX_NAME + 1];    /* Lambda-Runtime-Aws-Request-Id */
     size_t len;
     size_t ctx_len;                  /* the client context, after the
@@ -151,6 +152,9 @@ struct fh_host {
     struct fh_pool *pools;           /* [model->nfunctions] */
     bool draining;
     struct tp_timer drain_timer;
+    struct tp_mblock *mblock;        /* shm metrics: this process's block */
+    struct tp_mcount *mcounts;       /* its counts by series; NULL: none */
+    struct tp_timer mbeat;           /* mblock->beat_ms, every second */
 };
 
 /* tp_fnhost.c */
@@ -160,6 +164,15 @@ void fh_wconn_release(struct fh_wconn *wc);
 void fh_random_hex(struct fh_host *h, char *out, size_t nhex);
 void fh_random_uuid(struct fh_host *h, char out[37]);
 void fh_check_drained(struct fh_host *h);
+
+/* tp_fnhost_count.c: an invocation's end (<duration_us> -1: it never
+ * ran), an instance's init (warm ones too). */
+void fh_count_start(struct fh_host *h);
+void fh_count_draining(struct fh_host *h);
+void fh_count_invoke(struct fh_host *h, const struct tp_function *fn,
+    enum tp_fn_status st, bool cold, int64_t duration_us);
+void fh_count_instance(struct fh_host *h, const struct tp_function *fn,
+    uint64_t init_us);
 
 /* tp_fnhost_pool.c */
 int fh_pools_init(struct fh_host *h);

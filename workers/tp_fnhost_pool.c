@@ -132,6 +132,8 @@ inv_finish(struct fh_inv *inv, struct fh_inst *in, enum tp_fn_status st,
         us = (tp_clock.mono_ms - inv->start_ms) * 1000;
         res.duration_ms = (uint32_t) (us / 1000);
     }
+    fh_count_invoke(p->host, p->fn, st, inv->cold, inv->start_ms != 0
+        ? (int64_t) (tp_time_mono_us() - inv->start_us) : -1);
     if (in != NULL && inv->start_ms != 0) {
         char init[48] = "";
 
@@ -326,6 +328,7 @@ inst_deliver(struct fh_inst *in, struct fh_inv *inv)
     in->parked = NULL;
     in->state = FH_INST_BUSY;
     inv->start_ms = tp_clock.mono_ms;
+    inv->start_us = tp_clock.mono_us;
     if (inv->start_ms == 0) {
         inv->start_ms = 1;
     }
@@ -437,6 +440,7 @@ fh_inst_next(struct fh_inst *in, struct fh_rt *rt)
 
     if (in->state == FH_INST_INIT) {
         in->init_ms = (uint32_t) (tp_clock.mono_ms - in->started_ms);
+        fh_count_instance(p->host, p->fn, (uint64_t) in->init_ms * 1000);
         p->backoff_ms = 0;
     } else if (in->state == FH_INST_BUSY && in->inv != NULL) {
         /* Asked again without answering: that invocation has failed. */
@@ -539,6 +543,7 @@ fh_invoke(struct fh_host *h, struct fh_wconn *wc, const struct tp_fnmsg *m)
         return;
     }
     if (m->event && p->nevents >= FH_MAX_EVENTS) {
+        fh_count_invoke(h, p->fn, TP_FN_THROTTLED, false, -1);
         res.status = TP_FN_THROTTLED;
         res.error_type = "TooManyRequestsException";
         fh_send_result(wc, m->call, &res);
