@@ -2,45 +2,8 @@
  * tp_count.c: a finished request into the worker's metrics block.
  */
 #include "tp_count.h"
-#include "tp_cycle.h"
-#include "tp_mstat.h"
 #include "tp_time.h"
 #include "tp_worker.h"
-
-#define BEAT_MS 1000
-
-static void
-count_beat(struct tp_timer *t)
-{
-    struct tp_worker *w = TP_CONTAINER_OF(t, struct tp_worker, mbeat);
-
-    w->mblock->beat_ms = tp_clock.real_ms;
-    (void) tp_timer_set(&w->loop.timers, &w->mbeat,
-        tp_clock.mono_ms + BEAT_MS);
-}
-
-void
-tp_count_init(struct tp_worker *w)
-{
-    struct tp_mstat *m = tp_proc.mstat;
-
-    if (m == NULL || tp_proc.mblock < 0 || !w->conf->metrics.enabled) {
-        return;
-    }
-    w->mblock = tp_mstat_block(m, (unsigned) tp_proc.mblock);
-    w->mcounts = tp_mstat_counts(m, (unsigned) tp_proc.mblock, 0);
-    w->mblock->started_ms = tp_clock.real_ms;
-    tp_timer_init(&w->mbeat, count_beat);
-    count_beat(&w->mbeat);
-}
-
-void
-tp_count_draining(struct tp_worker *w)
-{
-    if (w->mblock != NULL) {
-        w->mblock->draining = true;
-    }
-}
 
 static uint32_t
 count_series(const struct tp_request *r)
@@ -63,10 +26,10 @@ tp_count_request(struct tp_request *r)
     struct tp_mcount *c;
     uint64_t now;
 
-    if (w->mcounts == NULL) {
+    if (w->metrics.counts == NULL) {
         return;
     }
-    c = w->mcounts + count_series(r);
+    c = w->metrics.counts + count_series(r);
     now = tp_time_mono_us();         /* not the loop's: the write is done */
     tp_mc_add(&c->n[tp_mstatus_bin(r->status)], 1);
     tp_mc_sample(c, TP_MH_LATENCY, now - r->start_mono);

@@ -343,7 +343,7 @@ fh_drain(struct fh_host *h)
         return;
     }
     h->draining = true;
-    fh_count_draining(h);
+    tp_mown_draining(&h->metrics);
     tp_timer_init(&h->drain_timer, fh_drain_due);
     (void) tp_timer_set(&h->loop.timers, &h->drain_timer, tp_clock.mono_ms
         + h->model->server.shutdown_timeout_ms);
@@ -501,7 +501,8 @@ fh_init(struct fh_host *h)
     if (fh_pools_init(h) != TP_OK) {
         return TP_ERROR;
     }
-    fh_count_start(h);
+    tp_mown_start(&h->metrics, &h->loop.timers,
+        h->model->server.metrics.enabled);
     h->channel_ev.fd = tp_proc.channel;
     h->channel_ev.handler = fh_channel;
     if (fh_listen_add(h, tp_proc.cycle->fn_fd) != TP_OK

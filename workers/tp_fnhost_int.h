@@ -15,6 +15,7 @@
 #ifndef TP_FNHOST_INT_H
 #define TP_FNHOST_INT_H
 
+#include "tp_mown.h"
 #include "tp_core.h"
 #include "tp_fn.h"
 #include "tp_fnproto.h"
@@ -152,9 +153,7 @@ struct fh_host {
     struct fh_pool *pools;           /* [model->nfunctions] */
     bool draining;
     struct tp_timer drain_timer;
-    struct tp_mblock *mblock;        /* shm metrics: this process's block */
-    struct tp_mcount *mcounts;       /* its counts by series; NULL: none */
-    struct tp_timer mbeat;           /* mblock->beat_ms, every second */
+    struct tp_mown metrics;          /* this process's metrics block */
 };
 
 /* tp_fnhost.c */
@@ -167,8 +166,6 @@ void fh_check_drained(struct fh_host *h);
 
 /* tp_fnhost_count.c: an invocation's end (<duration_us> -1: it never
  * ran), an instance's init (warm ones too). */
-void fh_count_start(struct fh_host *h);
-void fh_count_draining(struct fh_host *h);
 void fh_count_invoke(struct fh_host *h, const struct tp_function *fn,
     enum tp_fn_status st, bool cold, int64_t duration_us);
 void fh_count_instance(struct fh_host *h, const struct tp_function *fn,

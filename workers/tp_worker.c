@@ -3,7 +3,6 @@
  * shared listening sockets, the master channel and graceful drain.
  * Worker processes only.
  */
-#include "tp_count.h"
 #include "tp_worker.h"
 #include "tp_accesslog.h"
 #include "tp_channel.h"
@@ -206,7 +205,7 @@ worker_drain(struct tp_worker *w)
     }
     w->accepting = false;
     w->draining = true;
-    tp_count_draining(w);
+    tp_mown_draining(&w->metrics);
     tp_upstream_close_idle(w);
     tp_timer_init(&w->drain_timer, worker_drain_timeout);
     (void) tp_timer_set(&w->loop.timers, &w->drain_timer,
@@ -301,7 +300,8 @@ worker_init(struct tp_worker *w)
         tp_log(TP_LOG_ERROR, errno, "worker initialisation failed");
         return TP_ERROR;
     }
-    tp_count_init(w);
+    tp_mown_start(&w->metrics, &w->loop.timers,
+        w->conf->metrics.enabled);
     w->channel_ev.fd = tp_proc.channel;
     w->channel_ev.handler = worker_channel;
     return tp_loop_add_reader(&w->loop, &w->channel_ev, false);

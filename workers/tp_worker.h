@@ -8,6 +8,7 @@
 #ifndef TP_WORKER_H
 #define TP_WORKER_H
 
+#include "tp_mown.h"
 #include "tp_core.h"
 #include "tp_bufpool.h"
 #include "tp_cycle.h"
@@ -78,9 +79,7 @@ struct tp_worker {
     struct tp_fn_client *fn;         /* the function host connection
                                         (tp_fn.c), made on first use */
 
-    struct tp_mblock *mblock;        /* shm metrics: this process's block */
-    struct tp_mcount *mcounts;       /* its counts by series; NULL: none */
-    struct tp_timer mbeat;           /* mblock->beat_ms, every second */
+    struct tp_mown metrics;          /* this process's metrics block */
 
     uint64_t alog_lost;              /* access-log lines not written since
                                         the last report */
