@@ -281,6 +281,18 @@ tp_mstat_sum(const struct tp_mstat *m, uint32_t s, struct tp_mcount *out)
     }
 }
 
+uint64_t
+tp_mstat_sum_n(const struct tp_mstat *m, uint32_t s, unsigned i)
+{
+    uint64_t n = 0;
+    unsigned b;
+
+    for (b = 0; b < m->nblocks; b++) {
+        n += tp_mc_get(&tp_mstat_counts(m, b, s)->n[i]);
+    }
+    return n;
+}
+
 void
 tp_mstat_diff(const struct tp_mcount *a, const struct tp_mcount *b,
     struct tp_mcount *out)

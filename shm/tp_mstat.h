@@ -203,6 +203,9 @@ tp_mstat_nseries(const struct tp_mstat *m)
 void tp_mstat_sum(const struct tp_mstat *m, uint32_t s,
     struct tp_mcount *out);
 
+/* Sum of every block's n[<i>] of series <s> (a reader after one count). */
+uint64_t tp_mstat_sum_n(const struct tp_mstat *m, uint32_t s, unsigned i);
+
 /* <a> - <b> field by field (counts only grow) into <out>. */
 void tp_mstat_diff(const struct tp_mcount *a, const struct tp_mcount *b,
     struct tp_mcount *out);

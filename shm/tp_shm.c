@@ -3,7 +3,6 @@
  * before forking; every process reads and writes zones afterwards.
  */
 #include "tp_shm.h"
-#include "tp_cache_stats.h"
 #include "tp_quota.h"
 #include "tp_throttle.h"
 
@@ -43,8 +42,7 @@ tp_shm_create(const struct tp_server_conf *sc, char *err, size_t errlen)
     struct tp_shm *shm = tp_shm_create_size(size, err, errlen);
 
     if (shm != NULL && (tp_throttle_zone(shm, sc->throttle_entries) == NULL
-            || tp_quota_zone(shm, sc->quota_entries) == NULL
-            || tp_cache_stats_zone(shm) == NULL))
+            || tp_quota_zone(shm, sc->quota_entries) == NULL))
     {
         snprintf(err, errlen, "cannot carve the throttle and quota tables "
             "from %zu bytes of shared memory", size);

@@ -1,17 +1,18 @@
 /*
  * tp_metrics_cache.c: response cache housekeeping in the metrics worker.
  * Expired entries are deleted in batches (eviction on a full map handles
- * the rest); the per-stage counters of shm are written to
+ * the rest); each stage's CacheHitCount and CacheMissCount, summed from
+ * the metrics region (shm/tp_mstat.h), are written to
  * data_dir/cache/stats.json (whole file replaced by rename, so a reader
  * never sees half of one) whenever they changed.  The counts run from the
- * gateway's start: the shared segment holds them.
+ * gateway's start: the region holds them.
  */
 #include "tp_metrics_cache.h"
 #include "tp_cache.h"
-#include "tp_cache_stats.h"
 #include "tp_cycle.h"
 #include "tp_dirs.h"
 #include "tp_log.h"
+#include "tp_mstat.h"
 #include "tp_time.h"
 
 #include <errno.h>
@@ -31,7 +32,6 @@ tp_metrics_cache_init(struct tp_metrics_cache *mc)
     if (!sc->cache_used) {
         return;
     }
-    mc->stats = tp_cache_stats_zone(tp_proc.shm);
     mc->written = UINT64_MAX;        /* replace a previous run's file */
     if (tp_cache_open(&mc->cache, tp_dirs_data_path(tp_proc.cycle, dpath,
             sizeof(dpath)), sc->cache_size, err, sizeof(err)) != TP_OK)
@@ -53,6 +53,29 @@ cache_report(struct tp_metrics_cache *mc, const char *what, const char *err)
     }
 }
 
+/* The cache counts of <st>: its route series and its stage series (a
+ * route that found the region full shares the latter: counted once). */
+static void
+cache_counts(const struct tp_api *api, const struct tp_stage *st,
+    uint64_t *hits, uint64_t *misses)
+{
+    const struct tp_mstat *ms = tp_proc.mstat;
+    uint32_t base;
+    unsigned i;
+
+    *hits = *misses = 0;
+    if (ms == NULL || st->mseries == NULL) {
+        return;
+    }
+    base = st->mseries[api->nroutes + 1];
+    for (i = 0; i < api->nroutes + 2; i++) {
+        if (st->mseries[i] != base || i == api->nroutes + 1) {
+            *hits += tp_mstat_sum_n(ms, st->mseries[i], TP_MC_CACHE_HIT);
+            *misses += tp_mstat_sum_n(ms, st->mseries[i], TP_MC_CACHE_MISS);
+        }
+    }
+}
+
 /* Writes stats.json when any count moved. */
 static void
 cache_write_stats(struct tp_metrics_cache *mc)
@@ -66,9 +89,9 @@ cache_write_stats(struct tp_metrics_cache *mc)
 
     for (i = 0; i < m->napis; i++) {
         for (k = 0; k < m->apis[i].nstages; k++) {
-            if (tp_cache_stats_get(mc->stats, m->apis[i].stages[k].hash,
-                    &hits, &misses))
-            {
+            if (m->apis[i].stages[k].cache.enabled) {
+                cache_counts(&m->apis[i], &m->apis[i].stages[k], &hits,
+                    &misses);
                 sum += hits + misses;
             }
         }
@@ -91,11 +114,10 @@ cache_write_stats(struct tp_metrics_cache *mc)
         for (k = 0; k < api->nstages; k++) {
             const struct tp_stage *st = &api->stages[k];
 
-            if (!st->cache.enabled || !tp_cache_stats_get(mc->stats,
-                    st->hash, &hits, &misses))
-            {
+            if (!st->cache.enabled) {
                 continue;
             }
+            cache_counts(api, st, &hits, &misses);
             /* Ids and stage names are plain (checked at load). */
             fprintf(f, "%s\"%s/%s\":{\"hits\":%llu,\"misses\":%llu}",
                 first ? "" : ",", api->id, st->name,

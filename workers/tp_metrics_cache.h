@@ -10,11 +10,9 @@
 #include "tp_core.h"
 
 struct tp_cache;
-struct tp_cache_stats;
 
 struct tp_metrics_cache {
     struct tp_cache *cache;          /* NULL: no stage caches */
-    struct tp_cache_stats *stats;
     uint64_t written;                /* sum of the counts last written */
     uint64_t reported;               /* mono ms of the last error report */
 };

@@ -13,7 +13,6 @@
 #include "tp_cache.h"
 #include "tp_cache_entry.h"
 #include "tp_cache_key.h"
-#include "tp_cache_stats.h"
 #include "tp_log.h"
 #include "tp_mapping.h"
 #include "tp_pipeline.h"
@@ -84,7 +83,6 @@ cache_hit(struct tp_request *r, const void *val, size_t len)
     }
     r->cache.hit = true;
     r->cache.store = false;
-    tp_cache_stats_count(r->c->w->cache_stats, r->stage->hash, true);
     r->out_release = cache_release;
     tp_respond_cached(r, &e);
     return true;
@@ -108,7 +106,6 @@ tp_phase_cache(struct tp_request *r)
     r->cache.store = r->msg.method != TP_HTTP_HEAD;
     if (cache_refresh_asked(r)) {
         if (cache_may_refresh(r)) {
-            tp_cache_stats_count(w->cache_stats, r->stage->hash, false);
             r->cache.miss = true;
             return TP_PHASE_CONTINUE;        /* fetch and replace */
         }
@@ -141,7 +138,6 @@ tp_phase_cache(struct tp_request *r)
         tp_worker_cache_error(w, "lookup");
         return TP_PHASE_CONTINUE;
     }
-    tp_cache_stats_count(w->cache_stats, r->stage->hash, false);
     r->cache.miss = true;
     return TP_PHASE_CONTINUE;
 }

@@ -16,7 +16,6 @@
 #include "tp_period.h"
 
 struct tp_cache;
-struct tp_cache_stats;
 struct tp_client;
 struct tp_fn_client;
 struct tp_jwt_worker;
@@ -70,7 +69,6 @@ struct tp_worker {
     bool state_failed;               /* the last quota load hit an error */
 
     struct tp_cache *cache;          /* data_dir/cache, or NULL: unused */
-    struct tp_cache_stats *cache_stats;  /* shm: hits and misses */
     uint64_t cache_reported;         /* mono ms of the last cache error */
     uint64_t cache_errors;           /* since that report */
 

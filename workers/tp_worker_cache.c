@@ -5,7 +5,6 @@
  * to their integrations and the error is logged.  Workers only.
  */
 #include "tp_cache.h"
-#include "tp_cache_stats.h"
 #include "tp_dirs.h"
 #include "tp_log.h"
 #include "tp_time.h"
@@ -21,7 +20,6 @@ tp_worker_cache_init(struct tp_worker *w)
     if (!w->conf->cache_used) {
         return;
     }
-    w->cache_stats = tp_cache_stats_zone(tp_proc.shm);
     if (tp_cache_open(&w->cache, tp_dirs_data_path(w->cycle, dpath,
             sizeof(dpath)), w->conf->cache_size, err, sizeof(err)) != TP_OK)
     {

@@ -82,7 +82,7 @@ test_shm__tp_shm__create(void **state)
     assert_non_null(shm);
     assert_true(shm->size >= 4u * 1024 * 1024 + 1024 * 16 + 4096 * 64);
     assert_int_equal(shm->magic, TP_SHM_MAGIC);
-    assert_int_equal(shm->nzones, 3);    /* and the cache counters */
+    assert_int_equal(shm->nzones, 2);
     assert_int_equal(tp_throttle_zone(shm, 1000)->cap, 1024);
     assert_int_equal(tp_quota_zone(shm, 5000)->cap, 4096);  /* kept */
 }
