@@ -31,8 +31,8 @@ tp_pidfile_write(const char *path)
     return close(fd) == 0 ? TP_OK : TP_ERROR;
 }
 
-static pid_t
-pidfile_read(const char *path)
+pid_t
+tp_pidfile_read(const char *path)
 {
     char buf[32];
     ssize_t n;
@@ -59,7 +59,7 @@ pidfile_read(const char *path)
 void
 tp_pidfile_remove(const char *path)
 {
-    if (pidfile_read(path) == getpid()) {
+    if (tp_pidfile_read(path) == getpid()) {
         unlink(path);
     }
 }
@@ -154,7 +154,7 @@ tp_pidfile_signal(const char *conf, const char *prefix, const char *name)
     if (pidfile_path(conf, prefix, path, sizeof(path)) != TP_OK) {
         return 1;
     }
-    pid = pidfile_read(path);
+    pid = tp_pidfile_read(path);
     if (pid <= 0) {
         fprintf(stderr, "turnpike: cannot read a pid from \"%s\": %s\n", path,
             errno != 0 ? strerror(errno) : "invalid content");

@@ -7,7 +7,12 @@
 
 #include "tp_core.h"
 
+#include <sys/types.h>
+
 int tp_pidfile_write(const char *path);
+
+/* The pid <path> holds; -1 (errno set when it cannot be read). */
+pid_t tp_pidfile_read(const char *path);
 
 /* Removes <path> if it still names this process. */
 void tp_pidfile_remove(const char *path);

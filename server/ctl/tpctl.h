@@ -154,6 +154,10 @@ int tpctl_keys_import(struct tpctl *c, const struct tpctl_cmd *cmd,
 int tpctl_invoke(struct tpctl *c, const struct tpctl_cmd *cmd, int argc,
     char **argv);
 
+/* tpctl_stats.c: the live table of the metrics region. */
+int tpctl_stats(struct tpctl *c, const struct tpctl_cmd *cmd, int argc,
+    char **argv);
+
 int tpctl_usage_cmd(struct tpctl *c, const struct tpctl_cmd *cmd, int argc,
     char **argv);
 

@@ -1,8 +1,8 @@
 /*
  * tpctl_main.c: turnpikectl's command line: global options, the command
  * table, usage and error output, exit codes.  turnpikectl manages the API
- * keys of the state database and reports usage; it reads the same config
- * file as turnpike.
+ * keys of the state database, reports usage and shows the live traffic
+ * (stats); it reads the same config file as turnpike.
  */
 #include "tpctl.h"
 
@@ -22,6 +22,8 @@ static const struct tpctl_cmd tpctl_cmds[] = {
     { "keys import", "--file FILE.csv", tpctl_keys_import },
     { "cache flush", "API/STAGE", tpctl_cache_flush },
     { "cache stats", "[API/STAGE]", tpctl_cache_stats },
+    { "stats", "[-i SECONDS] [-n COUNT | --once] [--json] [-r]",
+        tpctl_stats },
     { "invoke", "FUNCTION [--payload JSON | --file FILE] [--event]",
         tpctl_invoke },
     { "usage", "--plan PLAN [--key NAME] [--start YYYY-MM-DD] "
