@@ -31,6 +31,9 @@ int tpctl_main(int argc, char **argv);
 #include "ctl/tpctl_json.c"
 #include "ctl/tpctl_keys.c"
 #include "ctl/tpctl_list.c"
+#include "ctl/tpctl_stats.c"
+#include "ctl/tpctl_stats_out.c"
+#include "ctl/tpctl_stats_rows.c"
 #include "ctl/tpctl_usage.c"
 
 #include "tp_hash.h"
