@@ -11,7 +11,8 @@
  * have no versions or aliases: a qualifier other than $LATEST is not
  * found.  X-Amz-Client-Context (base64 of a JSON object, at most 3583
  * bytes) reaches a local function's runtime as
- * Lambda-Runtime-Client-Context; X-Amz-Log-Type is not served.
+ * Lambda-Runtime-Client-Context, and is sent on (re-encoded from the JSON
+ * text) with a remote call; X-Amz-Log-Type is not served.
  * Workers only.
  */
 #include "tp_admin.h"
@@ -324,8 +325,8 @@ inv_run(struct tp_request *r)
     r->integ_start = tp_clock.mono_us;
     r->on_abort = inv_abort;
     if (v->ref.name.len > 0) {
-        v->remote = tp_fn_invoke_remote(r->c->w, &v->ref, payload, r->id,
-            v->type == INV_EVENT, inv_done, v);
+        v->remote = tp_fn_invoke_remote_ctx(r->c->w, &v->ref, payload,
+            r->id, v->type == INV_EVENT, v->client_ctx, inv_done, v);
     } else {
         v->call = tp_admin_fn_invoke(r->c->w, v->name, payload, r->id,
             v->type == INV_EVENT, v->client_ctx, inv_done, v);

@@ -9,6 +9,7 @@
  *   POST {prefix}/2015-03-31/functions/{url-encoded ARN}/invocations
  *        [?Qualifier=Q]
  *   X-Amz-Invocation-Type: RequestResponse | Event
+ *   X-Amz-Client-Context: base64 of the JSON (when the caller gave one)
  *   Authorization: AWS4-HMAC-SHA256 ... (when credentials are set)
  *
  * One connection per call, closed after it ("Connection: close"): a
@@ -16,6 +17,7 @@
  * a retried invocation may run twice.  Workers only.
  */
 #include "tp_fn_remote.h"
+#include "tp_base64.h"
 #include "tp_http_parse.h"
 #include "tp_log.h"
 #include "tp_sigv4.h"
@@ -154,11 +156,23 @@ rf_amz_date(char out[17])
     strftime(out, 17, "%Y%m%dT%H%M%SZ", &tm);
 }
 
+/* The names rf_request() signs, sorted, by which of the optional
+ * headers are present: [client context][security token]. */
+static const struct tp_str rf_signed[2][2] = {
+    { TP_STR("content-type;host;x-amz-date;x-amz-invocation-type"),
+      TP_STR("content-type;host;x-amz-date;x-amz-invocation-type;"
+             "x-amz-security-token") },
+    { TP_STR("content-type;host;x-amz-client-context;x-amz-date;"
+             "x-amz-invocation-type"),
+      TP_STR("content-type;host;x-amz-client-context;x-amz-date;"
+             "x-amz-invocation-type;x-amz-security-token") }
+};
+
 /* The Authorization value for the request described by <h>, or "". */
 static int
 rf_sign(struct tp_fn_remote *f, struct tp_arena *a, struct tp_str path,
     struct tp_str query, const struct tp_sigv4_hdr *h, size_t nh,
-    struct tp_str payload, const char *date, struct tp_str *authz)
+    struct tp_str payload, const char *date, bool ctx, struct tp_str *authz)
 {
     const struct tp_lambda_conf *l = &f->w->model->lambda;
     struct tp_sigv4_req req = {
@@ -172,10 +186,7 @@ rf_sign(struct tp_fn_remote *f, struct tp_arena *a, struct tp_str path,
         .region = { l->region, strlen(l->region) },
         .service = TP_STR("lambda"),
         .date = { date, 16 },
-        .signed_headers = l->session_token != NULL
-            ? TP_STR("content-type;host;x-amz-date;x-amz-invocation-type;"
-                     "x-amz-security-token")
-            : TP_STR("content-type;host;x-amz-date;x-amz-invocation-type"),
+        .signed_headers = rf_signed[ctx][l->session_token != NULL],
         .expires = -1,
     };
 
@@ -186,21 +197,26 @@ rf_sign(struct tp_fn_remote *f, struct tp_arena *a, struct tp_str path,
  * payload. */
 static int
 rf_request(struct tp_fn_remote *f, const struct tp_lambda_ref *fn,
-    struct tp_str payload)
+    struct tp_str payload, struct tp_str client_ctx)
 {
     const struct tp_lambda_conf *l = &f->w->model->lambda;
     const char *itype = f->event ? "Event" : "RequestResponse";
     char path[1024], query[400], date[17];
+    char ctx[TP_BASE64_ENC_LEN(TP_FNPROTO_MAX_CTX)];
     struct tp_str authz = TP_STR("");
-    struct tp_sigv4_hdr h[5];
+    struct tp_sigv4_hdr h[6];
     struct tp_arena a;
-    size_t pl, ql = 0, nh = 4;
+    size_t pl, ql = 0, nh = 4, cl = 0, room;
     int n, rc = TP_OK;
 
     if (strlen(l->path_prefix) + 3 * strlen(f->fn) + 40 > sizeof(path)
-        || fn->qualifier.len > 128)
+        || fn->qualifier.len > 128 || client_ctx.len > TP_FNPROTO_MAX_CTX)
     {
         return TP_ERROR;
+    }
+    if (client_ctx.len > 0) {
+        cl = tp_base64_encode((const unsigned char *) client_ctx.p,
+            client_ctx.len, ctx);
     }
     pl = (size_t) snprintf(path, sizeof(path), "%s/2015-03-31/functions/",
         l->path_prefix);
@@ -220,6 +236,10 @@ rf_request(struct tp_fn_remote *f, const struct tp_lambda_ref *fn,
     h[2] = (struct tp_sigv4_hdr) { TP_STR("X-Amz-Date"), { date, 16 } };
     h[3] = (struct tp_sigv4_hdr) { TP_STR("X-Amz-Invocation-Type"),
                                    { itype, strlen(itype) } };
+    if (cl > 0) {
+        h[nh++] = (struct tp_sigv4_hdr) { TP_STR("X-Amz-Client-Context"),
+                                          { ctx, cl } };
+    }
     if (l->session_token != NULL) {
         h[nh++] = (struct tp_sigv4_hdr) { TP_STR("X-Amz-Security-Token"),
             { l->session_token, strlen(l->session_token) } };
@@ -227,31 +247,34 @@ rf_request(struct tp_fn_remote *f, const struct tp_lambda_ref *fn,
     tp_arena_init(&a, 4096);
     if (l->access_key_id != NULL
         && rf_sign(f, &a, (struct tp_str) { path, pl },
-            (struct tp_str) { query, ql }, h, nh, payload, date, &authz)
-            != TP_OK)
+            (struct tp_str) { query, ql }, h, nh, payload, date, cl > 0,
+            &authz) != TP_OK)
     {
         tp_arena_free(&a);
         return TP_ERROR;
     }
-    f->req = malloc(RF_REQ_HEAD + authz.len + payload.len);
+    room = RF_REQ_HEAD + authz.len + cl;
+    f->req = malloc(room + payload.len);
     if (f->req == NULL) {
         tp_arena_free(&a);
         return TP_ERROR;
     }
-    n = snprintf(f->req, RF_REQ_HEAD + authz.len, "POST %.*s%s%.*s HTTP/1.1"
+    n = snprintf(f->req, room, "POST %.*s%s%.*s HTTP/1.1"
         "\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: "
-        "%zu\r\nX-Amz-Date: %s\r\nX-Amz-Invocation-Type: %s\r\n%s%s%s"
-        "%s%.*s%s"
+        "%zu\r\nX-Amz-Date: %s\r\nX-Amz-Invocation-Type: %s\r\n%s%.*s%s"
+        "%s%s%s%s%.*s%s"
         "User-Agent: turnpike\r\nConnection: close\r\n\r\n", (int) pl, path,
         ql > 0 ? "?" : "", (int) ql, query, l->endpoint->hostport,
         payload.len, date, itype,
+        cl > 0 ? "X-Amz-Client-Context: " : "", (int) cl, ctx,
+        cl > 0 ? "\r\n" : "",
         l->session_token != NULL ? "X-Amz-Security-Token: " : "",
         l->session_token != NULL ? l->session_token : "",
         l->session_token != NULL ? "\r\n" : "",
         authz.len > 0 ? "Authorization: " : "", (int) authz.len, authz.p,
         authz.len > 0 ? "\r\n" : "");
     tp_arena_free(&a);
-    if (n < 0 || (size_t) n >= RF_REQ_HEAD + authz.len) {
+    if (n < 0 || (size_t) n >= room) {
         rc = TP_ERROR;
     } else {
         memcpy(f->req + n, payload.p, payload.len);
@@ -264,6 +287,15 @@ struct tp_fn_remote *
 tp_fn_invoke_remote(struct tp_worker *w, const struct tp_lambda_ref *fn,
     struct tp_str payload, const char *request_id, bool event,
     tp_fn_done done, void *ctx)
+{
+    return tp_fn_invoke_remote_ctx(w, fn, payload, request_id, event,
+        TP_NULL_STR, done, ctx);
+}
+
+struct tp_fn_remote *
+tp_fn_invoke_remote_ctx(struct tp_worker *w, const struct tp_lambda_ref *fn,
+    struct tp_str payload, const char *request_id, bool event,
+    struct tp_str client_ctx, tp_fn_done done, void *ctx)
 {
     const struct tp_lambda_conf *l = &w->model->lambda;
     struct tp_fn_remote *f;
@@ -282,7 +314,9 @@ tp_fn_invoke_remote(struct tp_worker *w, const struct tp_lambda_ref *fn,
     f->start_ms = tp_clock.mono_ms;
     tp_timer_init(&f->timer, rf_timeout);
     tp_http_msg_init(&f->msg);
-    if (rf_arn(f, fn) != TP_OK || rf_request(f, fn, payload) != TP_OK) {
+    if (rf_arn(f, fn) != TP_OK
+        || rf_request(f, fn, payload, client_ctx) != TP_OK)
+    {
         rf_free(f);
         return NULL;
     }

@@ -10,6 +10,7 @@
 #define TP_FN_REMOTE_H
 
 #include "tp_fn.h"
+#include "tp_fnproto.h"
 #include "tp_lambda_arn.h"
 
 #define TP_FN_REMOTE_MAX 6291456     /* bytes of payload, as Lambda's */
@@ -34,6 +35,17 @@ struct tp_fn_remote;                 /* one invocation in flight */
 struct tp_fn_remote *tp_fn_invoke_remote(struct tp_worker *w,
     const struct tp_lambda_ref *fn, struct tp_str payload,
     const char *request_id, bool event, tp_fn_done done, void *ctx);
+
+/*
+ * tp_fn_invoke_remote() with the Invoke API's client context: <client_ctx>
+ * as tp_fn_invoke_ctx() takes it (the JSON text, at most
+ * TP_FNPROTO_MAX_CTX bytes; len 0: none), sent base64-encoded as
+ * X-Amz-Client-Context (and signed).
+ */
+struct tp_fn_remote *tp_fn_invoke_remote_ctx(struct tp_worker *w,
+    const struct tp_lambda_ref *fn, struct tp_str payload,
+    const char *request_id, bool event, struct tp_str client_ctx,
+    tp_fn_done done, void *ctx);
 
 /* The caller is going away: <done> will not run for <call>. */
 void tp_fn_remote_cancel(struct tp_fn_remote *call);

@@ -20,8 +20,10 @@ botocore refuses to send. Checked here:
   credentials from the environment (the config's win), unsigned
   without any (and the warning); the answers:
   payload, X-Amz-Function-Error, 202 Event, 429, 500 -> 502 (logged), no answer in
-  timeout_ms -> Sandbox.Timedout, a closed endpoint -> 502; and one turnpike's
-  remote invoke reaching a second turnpike's Invoke API (its 404 logged by the first)
+  timeout_ms -> Sandbox.Timedout, a closed endpoint -> 502; a client context sent
+  on as X-Amz-Client-Context (base64, signed); and one turnpike's remote invoke
+  reaching a second turnpike's Invoke API (its 404 logged by the first) and its
+  function (the client context arriving as Lambda-Runtime-Client-Context)
 - config: the admin listener's address shared with an API listener is refused
   with FILE:LINE; a non-loopback address is warned about; the other metrics
   settings are "not supported yet"
@@ -329,7 +331,19 @@ def test_remote_invoke_signed(turnpike, backend, stub):
     assert unquote(urlsplit(path).path.split("/")[3]) == FAR
     assert headers["X-Amz-Invocation-Type"] == "RequestResponse"
     assert headers["X-Amz-Security-Token"] == TOKEN
+    assert "X-Amz-Client-Context" not in headers
     assert body == b'{"n": 1}'
+    check_signature(path, headers, body)
+
+    # a client context goes along as X-Amz-Client-Context (base64 of the
+    # JSON, newlines flattened as for a local runtime), and is signed
+    cc = {"custom": {"k": "v\u00e9"}, "env": {"platform": "linux"}}
+    lam.invoke(FunctionName=FAR, Payload=b"{}", ClientContext=base64.b64encode(
+        json.dumps(cc, indent=1).encode()).decode())
+    path, headers, body = stub.requests[-1]
+    sent = base64.b64decode(headers["X-Amz-Client-Context"], validate=True)
+    assert b"\n" not in sent and json.loads(sent) == cc
+    assert "x-amz-client-context" in headers["Authorization"]
     check_signature(path, headers, body)
 
     # a qualifier goes along in the query, and is signed there too
@@ -543,6 +557,14 @@ def test_remote_to_second_turnpike_function(turnpike, backend, workdir):
     assert doc["event"] == {"hop": 1}
     assert doc["env"]["AWS_LAMBDA_FUNCTION_NAME"] == "far"
     assert doc["env"]["AWS_REGION"] == "us-west-2"
+    assert "lambda-runtime-client-context" not in doc["headers"]
+    # the client context crosses both gateways to the far function's runtime
+    cc = {"client": {"app_title": "hop"}, "custom": {"n": [1, 2]}}
+    out = lam.invoke(FunctionName=FAR, Payload=b"{}", ClientContext=base64.b64encode(
+        json.dumps(cc).encode()).decode())
+    assert out["StatusCode"] == 200 and "FunctionError" not in out
+    doc = json.loads(out["Payload"].read())
+    assert json.loads(doc["headers"]["lambda-runtime-client-context"]) == cc
     out = lam.invoke(FunctionName=FAR, Payload=b'{"fail": true}')
     assert out["FunctionError"] == "Unhandled"
     assert json.loads(out["Payload"].read())["errorMessage"] == "boom"
