@@ -58,6 +58,19 @@ void tp_loop_post(struct tp_loop *l, struct tp_ev *ev);
  */
 void tp_loop_defer_free(struct tp_loop *l, void *p);
 
+/*
+ * Whether a read that returned <n> of <room> bytes on an edge-triggered
+ * stream emptied it, so that reading again would only meet EAGAIN: a
+ * short read when <events> report no end of stream (data that arrives
+ * later raises a new edge; an EOF already reported must still be read).
+ */
+static inline bool
+tp_loop_read_drained(ssize_t n, size_t room, uint32_t events)
+{
+    return n >= 0 && (size_t) n < room
+        && !(events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR));
+}
+
 /* Waits at most until the next timer, dispatches events, runs timers. */
 void tp_loop_once(struct tp_loop *l);
 

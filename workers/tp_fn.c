@@ -211,10 +211,15 @@ fn_event(struct tp_ev *ev, uint32_t events)
 {
     struct tp_fn_client *cl = TP_CONTAINER_OF(ev, struct tp_fn_client, ev);
     unsigned closes;
+    size_t room;
     ssize_t n;
 
     if (events & EPOLLOUT) {
         fn_flush(cl);
+    }
+    if (!(events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
+        return;                      /* write-ready only: each read
+                                        before emptied the socket */
     }
     while (cl->ev.fd >= 0) {
         if (cl->in_cap - cl->in_len < 4096) {
@@ -228,7 +233,8 @@ fn_event(struct tp_ev *ev, uint32_t events)
             cl->in = p;
             cl->in_cap = cap;
         }
-        n = read(cl->ev.fd, cl->in + cl->in_len, cl->in_cap - cl->in_len);
+        room = cl->in_cap - cl->in_len;
+        n = read(cl->ev.fd, cl->in + cl->in_len, room);
         if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
             tp_log(TP_LOG_WARN, n < 0 ? errno : 0, "the function host "
                 "closed its connection");
@@ -248,6 +254,9 @@ fn_event(struct tp_ev *ev, uint32_t events)
         }
         if (cl->closes != closes) {
             return;                  /* a new connection: its own events */
+        }
+        if (tp_loop_read_drained(n, room, events)) {
+            return;
         }
     }
 }

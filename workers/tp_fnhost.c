@@ -29,6 +29,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #define WC_READ_CHUNK 65536
@@ -40,6 +41,52 @@ fh_exit(struct fh_host *h, int code)
     exit(code);
 }
 
+/* getrandom() failed (it does not, short of a kernel without it): ids
+ * need uniqueness, not secrecy, so splitmix64 from the clock and pid. */
+static void
+fh_random_fallback(struct fh_host *h)
+{
+    struct timespec ts;
+    uint64_t x, z;
+    size_t i;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    x = (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec
+        + ((uint64_t) getpid() << 40);
+    for (i = 0; i + 8 <= sizeof(h->rnd); i += 8) {
+        x += 0x9e3779b97f4a7c15ULL;
+        z = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        z ^= z >> 31;
+        memcpy(h->rnd + i, &z, 8);
+    }
+}
+
+/* <n> bytes of the host's pool of kernel randomness (refilled with one
+ * getrandom() when used up: a system call per FH_RANDOM_POOL bytes rather
+ * than per id). */
+static void
+fh_random_bytes(struct fh_host *h, uint8_t *out, size_t n)
+{
+    while (n > 0) {
+        size_t k;
+
+        if (h->rnd_off >= sizeof(h->rnd)) {
+            if (getrandom(h->rnd, sizeof(h->rnd), 0)
+                != (ssize_t) sizeof(h->rnd))
+            {
+                fh_random_fallback(h);
+            }
+            h->rnd_off = 0;
+        }
+        k = TP_MIN(n, sizeof(h->rnd) - h->rnd_off);
+        memcpy(out, h->rnd + h->rnd_off, k);
+        h->rnd_off += k;
+        out += k;
+        n -= k;
+    }
+}
+
 void
 fh_random_hex(struct fh_host *h, char *out, size_t nhex)
 {
@@ -47,19 +94,14 @@ fh_random_hex(struct fh_host *h, char *out, size_t nhex)
     uint8_t b[32];
     size_t i;
 
-    (void) h;
-    if (nhex > 2 * sizeof(b)
-        || getrandom(b, (nhex + 1) / 2, 0) != (ssize_t) ((nhex + 1) / 2))
-    {
-        memset(b, 0x5a, sizeof(b));
-    }
-    for (i = 0; i < nhex && i < 2 * sizeof(b); i++) {
+    nhex = TP_MIN(nhex, 2 * sizeof(b));
+    fh_random_bytes(h, b, (nhex + 1) / 2);
+    for (i = 0; i < nhex; i++) {
         out[i] = hex[(b[i / 2] >> (i % 2 == 0 ? 4 : 0)) & 15];
     }
     out[i] = '\0';
 }
 
-/* Its buffers now; itself after the batch (events may still name it). */
 void
 fh_random_uuid(struct fh_host *h, char out[37])
 {
@@ -78,6 +120,7 @@ fh_random_uuid(struct fh_host *h, char out[37])
     out[o] = '\0';
 }
 
+/* Its buffers now; itself after the batch (events may still name it). */
 static void
 wc_free(struct fh_wconn *wc)
 {
@@ -241,6 +284,7 @@ static void
 wc_event(struct tp_ev *ev, uint32_t events)
 {
     struct fh_wconn *wc = TP_CONTAINER_OF(ev, struct fh_wconn, ev);
+    size_t room;
     ssize_t n;
 
     if (wc->closed) {
@@ -251,6 +295,10 @@ wc_event(struct tp_ev *ev, uint32_t events)
         if (wc->closed) {
             return;
         }
+    }
+    if (!(events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
+        return;                      /* write-ready only: each read
+                                        before emptied the socket */
     }
     for (;;) {
         if (wc->in_cap - wc->in_len < 4096) {
@@ -264,7 +312,8 @@ wc_event(struct tp_ev *ev, uint32_t events)
             wc->in = p;
             wc->in_cap = cap;
         }
-        n = read(ev->fd, wc->in + wc->in_len, wc->in_cap - wc->in_len);
+        room = wc->in_cap - wc->in_len;
+        n = read(ev->fd, wc->in + wc->in_len, room);
         if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
             wc_close(wc);
             return;
@@ -279,6 +328,9 @@ wc_event(struct tp_ev *ev, uint32_t events)
                     "malformed frame; closing its connection");
                 wc_close(wc);
             }
+            return;
+        }
+        if (tp_loop_read_drained(n, room, events)) {
             return;
         }
     }
@@ -487,6 +539,7 @@ static int
 fh_init(struct fh_host *h)
 {
     h->model = tp_proc.cycle->model;
+    h->rnd_off = sizeof(h->rnd);     /* drawn on first use */
     tp_time_update();
     if (tp_loop_init(&h->loop) != TP_OK || fh_signals(h) != TP_OK) {
         tp_log(TP_LOG_ERROR, errno, "function host initialisation failed");

@@ -30,6 +30,8 @@
 #define FH_MAX_EVENTS        1000    /* queued event invocations */
 #define FH_RT_MAX_HEAD       16384   /* a Runtime API request's head */
 #define FH_RT_MAX_HDRS       (640 + 40 + TP_FNPROTO_MAX_CTX)   /* /next's */
+#define FH_RANDOM_POOL       4096    /* getrandom() bytes drawn at once */
+#define FH_MEM_SAMPLE_MS     1000    /* VmHWM read at most this often */
 
 struct fh_host;
 struct fh_pool;
@@ -119,6 +121,9 @@ struct fh_inst {
     bool reported_init;              /* init_ms went into a REPORT */
     bool prestarted;                 /* a warm one, not started for an
                                         invocation */
+    int status_fd;                   /* its /proc/PID/status, or -1 */
+    uint64_t mem_read_ms;            /* VmHWM last read (mono); 0: never */
+    unsigned peak_mb;                /* as then */
 };
 
 struct fh_pool {
@@ -154,6 +159,10 @@ struct fh_host {
     bool draining;
     struct tp_timer drain_timer;
     struct tp_mown metrics;          /* this process's metrics block */
+    /* Ids (trace ids, log stream names): kernel randomness drawn
+     * FH_RANDOM_POOL bytes at a time, each byte used once. */
+    size_t rnd_off;                  /* == FH_RANDOM_POOL: refill */
+    uint8_t rnd[FH_RANDOM_POOL];
 };
 
 /* tp_fnhost.c */

@@ -80,31 +80,45 @@ pool_log_open(struct fh_pool *p)
     return TP_OK;
 }
 
-/* Max Memory Used of REPORT: the instance's peak resident set. */
+/*
+ * Max Memory Used of REPORT: the instance's peak resident set (VmHWM of
+ * its /proc/PID/status, which stays open), as last read.  Read on the
+ * instance's first REPORT and then at most every FH_MEM_SAMPLE_MS, so a
+ * peak reached within that time of the last reading shows in a later
+ * REPORT; warm invocations mostly make no system call for it.
+ */
 static unsigned
-inst_peak_mb(const struct fh_inst *in)
+inst_peak_mb(struct fh_inst *in)
 {
     char path[64], buf[2048], *v;
-    unsigned long kb = 0;
     ssize_t n;
-    int fd;
 
-    snprintf(path, sizeof(path), "/proc/%d/status", (int) in->pid);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return 0;
+    if (in->mem_read_ms != 0
+        && tp_clock.mono_ms - in->mem_read_ms < FH_MEM_SAMPLE_MS)
+    {
+        return in->peak_mb;
     }
-    n = read(fd, buf, sizeof(buf) - 1);
-    close(fd);
+    in->mem_read_ms = TP_MAX(tp_clock.mono_ms, 1);
+    if (in->status_fd < 0) {
+        if (in->state == FH_INST_DEAD) {
+            return in->peak_mb;      /* its pid may be reaped, reused */
+        }
+        snprintf(path, sizeof(path), "/proc/%d/status", (int) in->pid);
+        in->status_fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (in->status_fd < 0) {
+            return in->peak_mb;
+        }
+    }
+    n = pread(in->status_fd, buf, sizeof(buf) - 1, 0);
     if (n <= 0) {
-        return 0;
+        return in->peak_mb;
     }
     buf[n] = '\0';
     v = strstr(buf, "VmHWM:");
     if (v != NULL) {
-        kb = strtoul(v + 6, NULL, 10);
+        in->peak_mb = (unsigned) ((strtoul(v + 6, NULL, 10) + 1023) / 1024);
     }
-    return (unsigned) ((kb + 1023) / 1024);
+    return in->peak_mb;
 }
 
 /*
@@ -142,10 +156,12 @@ inv_finish(struct fh_inv *inv, struct fh_inst *in, enum tp_fn_status st,
             snprintf(init, sizeof(init), "\tInit Duration: %u.00 ms",
                 in->init_ms);
         }
-        pool_log(p, "END RequestId: %s", inv->id);
-        pool_log(p, "REPORT RequestId: %s\tDuration: %llu.00 ms\t"
+        /* END and REPORT in one write (START went before the event, as
+         * the instance's own output follows it in the same file). */
+        pool_log(p, "END RequestId: %s\n"
+            "REPORT RequestId: %s\tDuration: %llu.00 ms\t"
             "Billed Duration: %llu ms\tMemory Size: %u MB\t"
-            "Max Memory Used: %u MB%s", inv->id,
+            "Max Memory Used: %u MB%s", inv->id, inv->id,
             (unsigned long long) (us / 1000),
             (unsigned long long) (us / 1000 + 1), p->fn->memory_mb,
             inst_peak_mb(in), init);
@@ -292,6 +308,7 @@ inst_start(struct fh_pool *p)
     }
     in->pool = p;
     in->listen.fd = -1;
+    in->status_fd = -1;
     tp_timer_init(&in->timer, inst_timer_due);
     if (fh_rt_listen(in) != TP_OK) {
         free(in);
@@ -655,6 +672,9 @@ fh_reap(struct fh_host *h)
             reap_one(in, status);
         }
         *link = in->next;
+        if (in->status_fd >= 0) {
+            close(in->status_fd);
+        }
         tp_loop_defer_free(&h->loop, in);
     }
     for (i = 0; i < h->model->nfunctions; i++) {

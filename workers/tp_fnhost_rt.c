@@ -377,6 +377,7 @@ static void
 rt_event(struct tp_ev *ev, uint32_t events)
 {
     struct fh_rt *rt = TP_CONTAINER_OF(ev, struct fh_rt, ev);
+    size_t room;
     ssize_t n;
 
     if (ev->fd < 0) {
@@ -393,6 +394,10 @@ rt_event(struct tp_ev *ev, uint32_t events)
         if (ev->fd < 0) {
             return;
         }
+    }
+    if (!(events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
+        return;                      /* write-ready only, or posted: each
+                                        read before emptied the socket */
     }
     for (;;) {
         size_t want = rt->state == FH_RT_BODY
@@ -412,7 +417,8 @@ rt_event(struct tp_ev *ev, uint32_t events)
         if (rt->state == FH_RT_DISCARD) {
             rt->in_len = 0;
         }
-        n = read(ev->fd, rt->in + rt->in_len, rt->in_cap - rt->in_len);
+        room = rt->in_cap - rt->in_len;
+        n = read(ev->fd, rt->in + rt->in_len, room);
         if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
             rt_close(rt);
             return;
@@ -427,6 +433,9 @@ rt_event(struct tp_ev *ev, uint32_t events)
                 rt_refuse_large(rt);
                 return;
             }
+            if (tp_loop_read_drained(n, room, events)) {
+                return;
+            }
             continue;
         }
         if (rt->state == FH_RT_HEAD || rt->state == FH_RT_BODY) {
@@ -437,6 +446,9 @@ rt_event(struct tp_ev *ev, uint32_t events)
         }
         if (rt->in_len > FH_RT_MAX_HEAD + TP_FNPROTO_MAX_PAYLOAD) {
             rt_close(rt);
+            return;
+        }
+        if (tp_loop_read_drained(n, room, events)) {
             return;
         }
     }
