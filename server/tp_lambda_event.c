@@ -6,7 +6,7 @@
 #include "tp_base64.h"
 #include "tp_jsonw.h"
 
-#include <stdlib.h>
+#include <stdio.h>
 #include <strings.h>
 
 /* ---- helpers ---- */
@@ -166,95 +166,6 @@ pct_decode(struct tp_arena *a, const char *p, size_t n)
     return (struct tp_str) { out, o };
 }
 
-/* ---- grouping of repeated names, first appearance order ---- */
-
-struct group_ctx {
-    const struct tp_lev_kv *kv;
-    bool nocase;
-};
-
-static int
-name_cmp(struct tp_str a, struct tp_str b, bool nocase)
-{
-    size_t n = TP_MIN(a.len, b.len);
-    int c = n == 0 ? 0 : nocase ? strncasecmp(a.p, b.p, n)
-                                : memcmp(a.p, b.p, n);
-
-    if (c != 0) {
-        return c;
-    }
-    return a.len < b.len ? -1 : a.len > b.len;
-}
-
-static int
-idx_cmp(const void *x, const void *y, void *arg)
-{
-    const struct group_ctx *g = arg;
-    unsigned i = *(const unsigned *) x, j = *(const unsigned *) y;
-    int c = name_cmp(g->kv[i].name, g->kv[j].name, g->nocase);
-
-    return c != 0 ? c : i < j ? -1 : i > j;
-}
-
-static int
-first_cmp(const void *x, const void *y, void *arg)
-{
-    const unsigned *order = arg;
-    unsigned i = order[*(const unsigned *) x];
-    unsigned j = order[*(const unsigned *) y];
-
-    return i < j ? -1 : i > j;
-}
-
-/*
- * Groups <kv> by name: *<order> holds the indices sorted by (name,
- * position), *<starts> the start in <order> of each group, in order of
- * the groups' first appearance, *<ngroups> their count; starts has one
- * more entry (a group ends where the next in <order> begins: use
- * group_end()).  TP_ERROR on out-of-memory.
- */
-struct groups {
-    unsigned *order;
-    unsigned *starts;
-    unsigned *ends;
-    unsigned n;
-};
-
-static int
-group(struct tp_arena *a, const struct tp_lev_kv *kv, unsigned n,
-    bool nocase, struct groups *g)
-{
-    struct group_ctx ctx = { kv, nocase };
-    unsigned i;
-
-    g->n = 0;
-    g->order = tp_arena_alloc(a, sizeof(unsigned) * (n + 1));
-    g->starts = tp_arena_alloc(a, sizeof(unsigned) * (n + 1));
-    g->ends = tp_arena_alloc(a, sizeof(unsigned) * (n + 1));
-    if (g->order == NULL || g->starts == NULL || g->ends == NULL) {
-        return TP_ERROR;
-    }
-    for (i = 0; i < n; i++) {
-        g->order[i] = i;
-    }
-    qsort_r(g->order, n, sizeof(unsigned), idx_cmp, &ctx);
-    for (i = 0; i < n; i++) {
-        if (i == 0 || name_cmp(kv[g->order[i - 1]].name,
-            kv[g->order[i]].name, nocase) != 0)
-        {
-            if (g->n > 0) {
-                g->ends[g->starts[g->n - 1]] = i;
-            }
-            g->starts[g->n++] = i;
-        }
-    }
-    if (g->n > 0) {
-        g->ends[g->starts[g->n - 1]] = n;
-    }
-    qsort_r(g->starts, g->n, sizeof(unsigned), first_cmp, g->order);
-    return TP_OK;
-}
-
 /* ---- the builder ---- */
 
 struct ev {
@@ -267,6 +178,7 @@ struct ev {
     unsigned nhdrs;
     struct tp_lev_kv *query;         /* decoded pairs */
     unsigned nquery;
+    struct tp_lev_kv *params;        /* path parameters, decoded */
 };
 
 static void
@@ -311,6 +223,19 @@ ev_prepare(struct ev *e)
         }
         e->hdrs[e->nhdrs++] = h;
     }
+    e->params = tp_arena_alloc(e->a,
+        sizeof(*e->params) * (in->npath_params + 1));
+    if (e->params == NULL) {
+        return TP_ERROR;
+    }
+    for (i = 0; i < in->npath_params; i++) {
+        e->params[i].name = in->path_params[i].name;
+        e->params[i].value = pct_decode(e->a, in->path_params[i].value.p,
+            in->path_params[i].value.len);
+        if (e->params[i].value.p == NULL) {
+            return TP_ERROR;
+        }
+    }
     if (in->query.p == NULL || in->query.len == 0) {
         return TP_OK;
     }
@@ -342,106 +267,6 @@ ev_prepare(struct ev *e)
     return TP_OK;
 }
 
-/*
- * One map of <kv>: per name, the last value (single), every value in
- * an array (multi), or the values joined with ',' (2.0).  <empty>: what
- * an empty map is (null, or nothing at all when <key> is written by the
- * caller only if non-empty).
- */
-enum map_kind { MAP_LAST, MAP_MULTI, MAP_JOIN };
-
-static void
-ev_map(struct ev *e, const char *key, const struct tp_lev_kv *kv,
-    unsigned n, bool nocase, enum map_kind kind)
-{
-    struct groups g;
-    unsigned i, k;
-    struct tp_jsonw *w = &e->w;
-
-    if (n == 0) {
-        if (!e->v2) {
-            tp_jsonw_key(w, key);
-            tp_jsonw_null(w);
-        }
-        return;
-    }
-    if (group(e->a, kv, n, nocase, &g) != TP_OK) {
-        w->err = true;
-        return;
-    }
-    tp_jsonw_key(w, key);
-    tp_jsonw_open(w, '{');
-    for (i = 0; i < g.n; i++) {
-        unsigned s = g.starts[i], end = g.ends[s];
-
-        tp_jsonw_keyn(w, kv[g.order[s]].name);
-        if (kind == MAP_LAST) {
-            tp_jsonw_str(w, kv[g.order[end - 1]].value);
-        } else if (kind == MAP_MULTI) {
-            tp_jsonw_open(w, '[');
-            for (k = s; k < end; k++) {
-                tp_jsonw_str(w, kv[g.order[k]].value);
-            }
-            tp_jsonw_close(w, ']');
-        } else {
-            size_t len = 0, o = 0;
-            char *p;
-
-            for (k = s; k < end; k++) {
-                len += kv[g.order[k]].value.len + 1;
-            }
-            p = tp_arena_alloc(e->a, len);
-            if (p == NULL) {
-                w->err = true;
-                return;
-            }
-            for (k = s; k < end; k++) {
-                struct tp_str v = kv[g.order[k]].value;
-
-                if (k > s) {
-                    p[o++] = ',';
-                }
-                memcpy(p + o, v.p, v.len);
-                o += v.len;
-            }
-            tp_jsonw_str(w, (struct tp_str) { p, o });
-        }
-    }
-    tp_jsonw_close(w, '}');
-}
-
-/* Path parameters, decoded. */
-static void
-ev_path_params(struct ev *e)
-{
-    const struct tp_lev_in *in = e->in;
-    struct tp_lev_kv *kv;
-    unsigned i;
-
-    kv = tp_arena_alloc(e->a, sizeof(*kv) * (in->npath_params + 1));
-    if (kv == NULL) {
-        e->w.err = true;
-        return;
-    }
-    for (i = 0; i < in->npath_params; i++) {
-        kv[i].name = in->path_params[i].name;
-        kv[i].value = pct_decode(e->a, in->path_params[i].value.p,
-            in->path_params[i].value.len);
-        if (kv[i].value.p == NULL) {
-            e->w.err = true;
-            return;
-        }
-    }
-    ev_map(e, "pathParameters", kv, in->npath_params, false, MAP_LAST);
-}
-
-static void
-ev_member(struct tp_jsonw *w, const char *key, struct tp_str v)
-{
-    tp_jsonw_key(w, key);
-    tp_jsonw_str(w, v);
-}
-
 static void
 ev_client_cert(struct ev *e)
 {
@@ -450,14 +275,14 @@ ev_client_cert(struct ev *e)
 
     tp_jsonw_key(w, "clientCert");
     tp_jsonw_open(w, '{');
-    ev_member(w, "clientCertPem", in->cert_pem);
-    ev_member(w, "subjectDN", in->cert_subject);
-    ev_member(w, "issuerDN", in->cert_issuer);
-    ev_member(w, "serialNumber", in->cert_serial);
+    tp_lev_member(w, "clientCertPem", in->cert_pem);
+    tp_lev_member(w, "subjectDN", in->cert_subject);
+    tp_lev_member(w, "issuerDN", in->cert_issuer);
+    tp_lev_member(w, "serialNumber", in->cert_serial);
     tp_jsonw_key(w, "validity");
     tp_jsonw_open(w, '{');
-    ev_member(w, "notBefore", in->cert_not_before);
-    ev_member(w, "notAfter", in->cert_not_after);
+    tp_lev_member(w, "notBefore", in->cert_not_before);
+    tp_lev_member(w, "notAfter", in->cert_not_after);
     tp_jsonw_close(w, '}');
     tp_jsonw_close(w, '}');
 }
@@ -471,23 +296,23 @@ ev_identity(struct ev *e)
 
     tp_jsonw_key(w, "identity");
     tp_jsonw_open(w, '{');
-    ev_member(w, "accessKey", iam ? in->access_key : TP_NULL_STR);
-    ev_member(w, "accountId", iam ? in->caller_account : TP_NULL_STR);
-    ev_member(w, "apiKey", in->api_key);
-    ev_member(w, "apiKeyId", in->api_key_id);
-    ev_member(w, "caller", iam ? in->caller : TP_NULL_STR);
+    tp_lev_member(w, "accessKey", iam ? in->access_key : TP_NULL_STR);
+    tp_lev_member(w, "accountId", iam ? in->caller_account : TP_NULL_STR);
+    tp_lev_member(w, "apiKey", in->api_key);
+    tp_lev_member(w, "apiKeyId", in->api_key_id);
+    tp_lev_member(w, "caller", iam ? in->caller : TP_NULL_STR);
     if (in->client_cert) {
         ev_client_cert(e);
     }
-    ev_member(w, "cognitoAuthenticationProvider", TP_NULL_STR);
-    ev_member(w, "cognitoAuthenticationType", TP_NULL_STR);
-    ev_member(w, "cognitoIdentityId", TP_NULL_STR);
-    ev_member(w, "cognitoIdentityPoolId", TP_NULL_STR);
-    ev_member(w, "principalOrgId", TP_NULL_STR);
-    ev_member(w, "sourceIp", in->source_ip);
-    ev_member(w, "user", iam ? in->user : TP_NULL_STR);
-    ev_member(w, "userAgent", in->user_agent);
-    ev_member(w, "userArn", iam ? in->user_arn : TP_NULL_STR);
+    tp_lev_member(w, "cognitoAuthenticationProvider", TP_NULL_STR);
+    tp_lev_member(w, "cognitoAuthenticationType", TP_NULL_STR);
+    tp_lev_member(w, "cognitoIdentityId", TP_NULL_STR);
+    tp_lev_member(w, "cognitoIdentityPoolId", TP_NULL_STR);
+    tp_lev_member(w, "principalOrgId", TP_NULL_STR);
+    tp_lev_member(w, "sourceIp", in->source_ip);
+    tp_lev_member(w, "user", iam ? in->user : TP_NULL_STR);
+    tp_lev_member(w, "userAgent", in->user_agent);
+    tp_lev_member(w, "userArn", iam ? in->user_arn : TP_NULL_STR);
     tp_jsonw_close(w, '}');
 }
 
@@ -549,8 +374,8 @@ ev_authorizer_v1(struct ev *e)
         if (e->http) {               /* lambda.md 2: unauthenticated */
             tp_jsonw_key(w, "authorizer");
             tp_jsonw_open(w, '{');
-            ev_member(w, "claims", TP_NULL_STR);
-            ev_member(w, "scopes", TP_NULL_STR);
+            tp_lev_member(w, "claims", TP_NULL_STR);
+            tp_lev_member(w, "scopes", TP_NULL_STR);
             tp_jsonw_close(w, '}');
         }
         return;
@@ -561,7 +386,7 @@ ev_authorizer_v1(struct ev *e)
         ev_claims(e);
         ev_scopes(e);
     } else {
-        ev_member(w, "principalId", in->principal_id);
+        tp_lev_member(w, "principalId", in->principal_id);
         ev_auth_context(e);
     }
     tp_jsonw_close(w, '}');
@@ -575,23 +400,23 @@ ev_context_v1(struct ev *e)
 
     tp_jsonw_key(w, "requestContext");
     tp_jsonw_open(w, '{');
-    ev_member(w, "accountId", in->account_id);
-    ev_member(w, "apiId", in->api_id);
+    tp_lev_member(w, "accountId", in->account_id);
+    tp_lev_member(w, "apiId", in->api_id);
     ev_authorizer_v1(e);
-    ev_member(w, "domainName", in->domain_name);
-    ev_member(w, "domainPrefix", in->domain_prefix);
-    ev_member(w, "extendedRequestId", in->extended_id);
-    ev_member(w, "httpMethod", in->method);
+    tp_lev_member(w, "domainName", in->domain_name);
+    tp_lev_member(w, "domainPrefix", in->domain_prefix);
+    tp_lev_member(w, "extendedRequestId", in->extended_id);
+    tp_lev_member(w, "httpMethod", in->method);
     ev_identity(e);
-    ev_member(w, "path", in->raw_path);
-    ev_member(w, "protocol", in->protocol);
-    ev_member(w, "requestId", in->request_id);
-    ev_member(w, "requestTime", in->request_time);
+    tp_lev_member(w, "path", in->raw_path);
+    tp_lev_member(w, "protocol", in->protocol);
+    tp_lev_member(w, "requestId", in->request_id);
+    tp_lev_member(w, "requestTime", in->request_time);
     tp_jsonw_key(w, "requestTimeEpoch");
     tp_jsonw_u64(w, in->request_time_epoch);
-    ev_member(w, "resourceId", e->http ? TP_NULL_STR : in->resource_id);
-    ev_member(w, "resourcePath", in->resource);
-    ev_member(w, "stage", in->stage);
+    tp_lev_member(w, "resourceId", e->http ? TP_NULL_STR : in->resource_id);
+    tp_lev_member(w, "resourcePath", in->resource);
+    tp_lev_member(w, "stage", in->stage);
     tp_jsonw_close(w, '}');
 }
 
@@ -615,13 +440,13 @@ ev_authorizer_v2(struct ev *e)
     } else if (in->iam) {
         tp_jsonw_key(w, "iam");
         tp_jsonw_open(w, '{');
-        ev_member(w, "accessKey", in->access_key);
-        ev_member(w, "accountId", in->caller_account);
-        ev_member(w, "callerId", in->caller);
-        ev_member(w, "cognitoIdentity", TP_NULL_STR);
-        ev_member(w, "principalOrgId", TP_NULL_STR);
-        ev_member(w, "userArn", in->user_arn);
-        ev_member(w, "userId", in->user);
+        tp_lev_member(w, "accessKey", in->access_key);
+        tp_lev_member(w, "accountId", in->caller_account);
+        tp_lev_member(w, "callerId", in->caller);
+        tp_lev_member(w, "cognitoIdentity", TP_NULL_STR);
+        tp_lev_member(w, "principalOrgId", TP_NULL_STR);
+        tp_lev_member(w, "userArn", in->user_arn);
+        tp_lev_member(w, "userId", in->user);
         tp_jsonw_close(w, '}');
     } else {
         tp_jsonw_key(w, "lambda");
@@ -638,10 +463,20 @@ ev_context_v2(struct ev *e)
     const struct tp_lev_in *in = e->in;
     struct tp_jsonw *w = &e->w;
 
+    char epoch[24];
+    struct tp_lev_ctx2 c = {
+        in->domain_name, in->domain_prefix, in->method, in->raw_path,
+        in->protocol, in->source_ip, in->user_agent, in->request_id,
+        in->route_key, in->stage, in->request_time,
+        { epoch, (size_t) snprintf(epoch, sizeof(epoch), "%llu",
+                                   (unsigned long long)
+                                   in->request_time_epoch) }
+    };
+
     tp_jsonw_key(w, "requestContext");
     tp_jsonw_open(w, '{');
-    ev_member(w, "accountId", in->account_id);
-    ev_member(w, "apiId", in->api_id);
+    tp_lev_member(w, "accountId", in->account_id);
+    tp_lev_member(w, "apiId", in->api_id);
     if (in->client_cert) {
         tp_jsonw_key(w, "authentication");
         tp_jsonw_open(w, '{');
@@ -649,22 +484,7 @@ ev_context_v2(struct ev *e)
         tp_jsonw_close(w, '}');
     }
     ev_authorizer_v2(e);
-    ev_member(w, "domainName", in->domain_name);
-    ev_member(w, "domainPrefix", in->domain_prefix);
-    tp_jsonw_key(w, "http");
-    tp_jsonw_open(w, '{');
-    ev_member(w, "method", in->method);
-    ev_member(w, "path", in->raw_path);
-    ev_member(w, "protocol", in->protocol);
-    ev_member(w, "sourceIp", in->source_ip);
-    ev_member(w, "userAgent", in->user_agent);
-    tp_jsonw_close(w, '}');
-    ev_member(w, "requestId", in->request_id);
-    ev_member(w, "routeKey", in->route_key);
-    ev_member(w, "stage", in->stage);
-    ev_member(w, "time", in->request_time);
-    tp_jsonw_key(w, "timeEpoch");
-    tp_jsonw_u64(w, in->request_time_epoch);
+    tp_lev_ctx2_rest(w, &c);
     tp_jsonw_close(w, '}');
 }
 
@@ -723,7 +543,7 @@ ev_body(struct ev *e)
 
     if (none) {
         if (!e->v2) {
-            ev_member(w, "body", TP_NULL_STR);
+            tp_lev_member(w, "body", TP_NULL_STR);
         }
     } else if (in->binary) {
         b64 = tp_arena_alloc(e->a, TP_BASE64_ENC_LEN(in->body.len) + 1);
@@ -733,9 +553,9 @@ ev_body(struct ev *e)
         }
         n = tp_base64_encode((const unsigned char *) in->body.p,
             in->body.len, b64);
-        ev_member(w, "body", (struct tp_str) { b64, n });
+        tp_lev_member(w, "body", (struct tp_str) { b64, n });
     } else {
-        ev_member(w, "body", in->body);
+        tp_lev_member(w, "body", in->body);
     }
     tp_jsonw_key(w, "isBase64Encoded");
     tp_jsonw_bool(w, !none && in->binary);
@@ -746,22 +566,18 @@ ev_v1(struct ev *e)
 {
     const struct tp_lev_in *in = e->in;
     struct tp_jsonw *w = &e->w;
+    struct tp_lev_maps1 m = {
+        e->hdrs, e->query, e->params, in->stage_vars,
+        e->nhdrs, e->nquery, in->npath_params, in->nstage_vars
+    };
 
     if (e->http) {
-        ev_member(w, "version", TP_STR("1.0"));
+        tp_lev_member(w, "version", TP_STR("1.0"));
     }
-    ev_member(w, "resource", in->resource);
-    ev_member(w, "path", in->path);
-    ev_member(w, "httpMethod", in->method);
-    ev_map(e, "headers", e->hdrs, e->nhdrs, true, MAP_LAST);
-    ev_map(e, "multiValueHeaders", e->hdrs, e->nhdrs, true, MAP_MULTI);
-    ev_map(e, "queryStringParameters", e->query, e->nquery, false,
-        MAP_LAST);
-    ev_map(e, "multiValueQueryStringParameters", e->query, e->nquery,
-        false, MAP_MULTI);
-    ev_path_params(e);
-    ev_map(e, "stageVariables", in->stage_vars, in->nstage_vars, false,
-        MAP_LAST);
+    tp_lev_member(w, "resource", in->resource);
+    tp_lev_member(w, "path", in->path);
+    tp_lev_member(w, "httpMethod", in->method);
+    tp_lev_maps_v1(w, e->a, &m, TP_LEV_EMPTY_NULL);
     ev_context_v1(e);
     ev_body(e);
 }
@@ -772,18 +588,20 @@ ev_v2(struct ev *e)
     const struct tp_lev_in *in = e->in;
     struct tp_jsonw *w = &e->w;
 
-    ev_member(w, "version", TP_STR("2.0"));
-    ev_member(w, "routeKey", in->route_key);
-    ev_member(w, "rawPath", in->raw_path);
-    ev_member(w, "rawQueryString",
+    tp_lev_member(w, "version", TP_STR("2.0"));
+    tp_lev_member(w, "routeKey", in->route_key);
+    tp_lev_member(w, "rawPath", in->raw_path);
+    tp_lev_member(w, "rawQueryString",
         in->query.p != NULL ? in->query : TP_STR(""));
     ev_cookies(e);
-    ev_map(e, "headers", e->hdrs, e->nhdrs, true, MAP_JOIN);
-    ev_map(e, "queryStringParameters", e->query, e->nquery, false,
-        MAP_JOIN);
-    ev_path_params(e);
-    ev_map(e, "stageVariables", in->stage_vars, in->nstage_vars, false,
-        MAP_LAST);
+    tp_lev_map(w, e->a, "headers", e->hdrs, e->nhdrs, true,
+        TP_LEV_MAP_JOIN, TP_LEV_EMPTY_OMIT);
+    tp_lev_map(w, e->a, "queryStringParameters", e->query, e->nquery,
+        false, TP_LEV_MAP_JOIN, TP_LEV_EMPTY_OMIT);
+    tp_lev_map(w, e->a, "pathParameters", e->params, in->npath_params,
+        false, TP_LEV_MAP_LAST, TP_LEV_EMPTY_OMIT);
+    tp_lev_map(w, e->a, "stageVariables", in->stage_vars, in->nstage_vars,
+        false, TP_LEV_MAP_LAST, TP_LEV_EMPTY_OMIT);
     ev_context_v2(e);
     ev_body(e);
 }

@@ -11,16 +11,12 @@
 
 #include "tp_core.h"
 #include "tp_arena.h"
+#include "tp_lev_json.h"
 
 enum tp_lev_format {
     TP_LEV_REST = 0,                 /* REST API: 1.0 shape, no version */
     TP_LEV_HTTP_V1,                  /* HTTP API, payloadFormatVersion 1.0 */
     TP_LEV_HTTP_V2                   /* HTTP API, 2.0 */
-};
-
-struct tp_lev_kv {
-    struct tp_str name;
-    struct tp_str value;
 };
 
 /* A NULL .p in any tp_str below is JSON null (or the field left out where

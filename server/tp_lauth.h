@@ -11,6 +11,7 @@
 
 #include "tp_core.h"
 #include "tp_arena.h"
+#include "tp_lev_json.h"
 
 struct tp_policy;
 
@@ -65,11 +66,6 @@ struct tp_lauth {
 
 /* ---- the event (tp_lauth_event.c) ---- */
 
-struct tp_lauth_pair {
-    struct tp_str name;
-    struct tp_str value;
-};
-
 /* A request as the event shows it.  Strings may be { NULL, 0 }: null. */
 struct tp_lauth_req {
     struct tp_str arn;               /* methodArn / routeArn */
@@ -81,13 +77,13 @@ struct tp_lauth_req {
     struct tp_str method;
     struct tp_str raw_query;         /* without '?' */
     struct tp_str route_key;         /* "GET /pets/{id}" or "$default" */
-    const struct tp_lauth_pair *headers;     /* as received, in order */
+    const struct tp_lev_kv *headers;     /* as received, in order */
     unsigned nheaders;
-    const struct tp_lauth_pair *query;       /* decoded, in order */
+    const struct tp_lev_kv *query;       /* decoded, in order */
     unsigned nquery;
-    const struct tp_lauth_pair *path_params; /* decoded */
+    const struct tp_lev_kv *path_params; /* decoded */
     unsigned npath_params;
-    const struct tp_lauth_pair *stage_vars;
+    const struct tp_lev_kv *stage_vars;
     unsigned nstage_vars;
     /* requestContext */
     struct tp_str account_id, api_id, stage, request_id, resource_id,

@@ -15,31 +15,6 @@
 #include <string.h>
 #include <strings.h>
 
-enum ev_map_mode {
-    EV_LAST = 0,                     /* "name": last value */
-    EV_MULTI,                        /* "name": [every value] */
-    EV_JOIN                          /* "name": "v1,v2" */
-};
-
-static void
-ev_kv(struct tp_jsonw *w, const char *key, struct tp_str v)
-{
-    tp_jsonw_key(w, key);
-    tp_jsonw_str(w, v);
-}
-
-/* The values of <p>'s entries named like p[i], ',' between them. */
-static struct tp_str
-ev_join(const struct tp_lauth_pair *p, unsigned n, unsigned i, bool fold,
-    struct tp_arena *a);
-
-static bool
-ev_same(struct tp_str a, struct tp_str b, bool fold)
-{
-    return a.len == b.len && (a.len == 0 || (fold
-        ? strncasecmp(a.p, b.p, a.len) == 0 : memcmp(a.p, b.p, a.len) == 0));
-}
-
 /* A lower-case copy of <s> (2.0 header names); <s> when out of memory. */
 static struct tp_str
 ev_lower(struct tp_str s, struct tp_arena *a)
@@ -55,81 +30,6 @@ ev_lower(struct tp_str s, struct tp_arena *a)
     }
     p[s.len] = '\0';
     return (struct tp_str) { p, s.len };
-}
-
-/*
- * Member <key>: the map of <p, n> ({} when empty).  Names compare
- * case-insensitively when <fold> (headers).
- */
-static void
-ev_map(struct tp_jsonw *w, const char *key, const struct tp_lauth_pair *p,
-    unsigned n, enum ev_map_mode mode, bool fold, struct tp_arena *a)
-{
-    unsigned i, k, last;
-    struct tp_str name;
-    bool seen;
-
-    tp_jsonw_key(w, key);
-    tp_jsonw_open(w, '{');
-    for (i = 0; i < n; i++) {
-        for (k = 0, seen = false; k < i && !seen; k++) {
-            seen = ev_same(p[k].name, p[i].name, fold);
-        }
-        if (seen) {
-            continue;                /* written with its first */
-        }
-        name = mode == EV_JOIN && fold ? ev_lower(p[i].name, a)
-                                       : p[i].name;
-        tp_jsonw_keyn(w, name);
-        if (mode == EV_MULTI) {
-            tp_jsonw_open(w, '[');
-        }
-        for (k = i, last = i; k < n; k++) {
-            if (!ev_same(p[k].name, p[i].name, fold)) {
-                continue;
-            }
-            if (mode == EV_MULTI) {
-                tp_jsonw_str(w, p[k].value);
-            }
-            last = k;
-        }
-        if (mode == EV_MULTI) {
-            tp_jsonw_close(w, ']');
-        } else if (mode == EV_LAST) {
-            tp_jsonw_str(w, p[last].value);
-        } else {
-            tp_jsonw_str(w, ev_join(p, n, i, fold, a));
-        }
-    }
-    tp_jsonw_close(w, '}');
-}
-
-static struct tp_str
-ev_join(const struct tp_lauth_pair *p, unsigned n, unsigned i, bool fold,
-    struct tp_arena *a)
-{
-    size_t len = 0, off = 0;
-    unsigned k;
-    char *out;
-
-    for (k = i; k < n; k++) {
-        len += ev_same(p[k].name, p[i].name, fold) ? p[k].value.len + 1 : 0;
-    }
-    out = tp_arena_alloc(a, len + 1);
-    if (out == NULL) {
-        return TP_NULL_STR;          /* written as null: still JSON */
-    }
-    for (k = i; k < n; k++) {
-        if (ev_same(p[k].name, p[i].name, fold)) {
-            if (off > 0 || k > i) {
-                out[off++] = ',';
-            }
-            memcpy(out + off, p[k].value.p, p[k].value.len);
-            off += p[k].value.len;
-        }
-    }
-    out[off] = '\0';
-    return (struct tp_str) { out, off };
 }
 
 /* The identity values comma-joined (1.0's identitySource). */
@@ -171,25 +71,25 @@ ev_rest_context(struct tp_jsonw *w, const struct tp_lauth_req *q,
     }
     tp_jsonw_key(w, "requestContext");
     tp_jsonw_open(w, '{');
-    ev_kv(w, "path", path);
-    ev_kv(w, "accountId", q->account_id);
-    ev_kv(w, "resourceId", q->resource_id);
-    ev_kv(w, "stage", q->stage);
-    ev_kv(w, "domainName", q->domain_name);
-    ev_kv(w, "domainPrefix", q->domain_prefix);
-    ev_kv(w, "requestId", q->request_id);
-    ev_kv(w, "protocol", q->protocol);
-    ev_kv(w, "requestTime", q->time);
+    tp_lev_member(w, "path", path);
+    tp_lev_member(w, "accountId", q->account_id);
+    tp_lev_member(w, "resourceId", q->resource_id);
+    tp_lev_member(w, "stage", q->stage);
+    tp_lev_member(w, "domainName", q->domain_name);
+    tp_lev_member(w, "domainPrefix", q->domain_prefix);
+    tp_lev_member(w, "requestId", q->request_id);
+    tp_lev_member(w, "protocol", q->protocol);
+    tp_lev_member(w, "requestTime", q->time);
     tp_jsonw_key(w, "requestTimeEpoch");
     tp_jsonw_raw(w, q->time_epoch.p != NULL ? q->time_epoch : TP_STR("0"));
-    ev_kv(w, "resourcePath", q->resource);
-    ev_kv(w, "httpMethod", q->method);
-    ev_kv(w, "apiId", q->api_id);
+    tp_lev_member(w, "resourcePath", q->resource);
+    tp_lev_member(w, "httpMethod", q->method);
+    tp_lev_member(w, "apiId", q->api_id);
     tp_jsonw_key(w, "identity");
     tp_jsonw_open(w, '{');
-    ev_kv(w, "apiKey", q->api_key);
-    ev_kv(w, "sourceIp", q->source_ip);
-    ev_kv(w, "userAgent", q->user_agent);
+    tp_lev_member(w, "apiKey", q->api_key);
+    tp_lev_member(w, "sourceIp", q->source_ip);
+    tp_lev_member(w, "userAgent", q->user_agent);
     tp_jsonw_close(w, '}');
     tp_jsonw_close(w, '}');
 }
@@ -198,56 +98,41 @@ static void
 ev_rest(struct tp_jsonw *w, const struct tp_lauth_req *q,
     enum tp_lauth_format format, struct tp_arena *a)
 {
+    struct tp_lev_maps1 m = {
+        q->headers, q->query, q->path_params, q->stage_vars,
+        q->nheaders, q->nquery, q->npath_params, q->nstage_vars
+    };
     struct tp_str ids;
 
     if (format == TP_LAUTH_HTTP_1) {
         ids = ev_joined(q, a);
-        ev_kv(w, "version", TP_STR("1.0"));
-        ev_kv(w, "identitySource", ids);
-        ev_kv(w, "authorizationToken", ids);
+        tp_lev_member(w, "version", TP_STR("1.0"));
+        tp_lev_member(w, "identitySource", ids);
+        tp_lev_member(w, "authorizationToken", ids);
     }
-    ev_kv(w, "type", TP_STR("REQUEST"));
-    ev_kv(w, "methodArn", q->arn);
-    ev_kv(w, "resource", q->resource);
-    ev_kv(w, "path", q->path);
-    ev_kv(w, "httpMethod", q->method);
-    ev_map(w, "headers", q->headers, q->nheaders, EV_LAST, true, a);
-    ev_map(w, "multiValueHeaders", q->headers, q->nheaders, EV_MULTI, true,
-        a);
-    ev_map(w, "queryStringParameters", q->query, q->nquery, EV_LAST, false,
-        a);
-    ev_map(w, "multiValueQueryStringParameters", q->query, q->nquery,
-        EV_MULTI, false, a);
-    ev_map(w, "pathParameters", q->path_params, q->npath_params, EV_LAST,
-        false, a);
-    ev_map(w, "stageVariables", q->stage_vars, q->nstage_vars, EV_LAST,
-        false, a);
+    tp_lev_member(w, "type", TP_STR("REQUEST"));
+    tp_lev_member(w, "methodArn", q->arn);
+    tp_lev_member(w, "resource", q->resource);
+    tp_lev_member(w, "path", q->path);
+    tp_lev_member(w, "httpMethod", q->method);
+    tp_lev_maps_v1(w, a, &m, TP_LEV_EMPTY_OBJECT);
     ev_rest_context(w, q, a);
 }
 
 static void
 ev_http2_context(struct tp_jsonw *w, const struct tp_lauth_req *q)
 {
+    struct tp_lev_ctx2 c = {
+        q->domain_name, q->domain_prefix, q->method, q->path, q->protocol,
+        q->source_ip, q->user_agent, q->request_id, q->route_key, q->stage,
+        q->time, q->time_epoch.p != NULL ? q->time_epoch : TP_STR("0")
+    };
+
     tp_jsonw_key(w, "requestContext");
     tp_jsonw_open(w, '{');
-    ev_kv(w, "accountId", q->account_id);
-    ev_kv(w, "apiId", q->api_id);
-    ev_kv(w, "domainName", q->domain_name);
-    ev_kv(w, "domainPrefix", q->domain_prefix);
-    tp_jsonw_key(w, "http");
-    tp_jsonw_open(w, '{');
-    ev_kv(w, "method", q->method);
-    ev_kv(w, "path", q->path);
-    ev_kv(w, "protocol", q->protocol);
-    ev_kv(w, "sourceIp", q->source_ip);
-    ev_kv(w, "userAgent", q->user_agent);
-    tp_jsonw_close(w, '}');
-    ev_kv(w, "requestId", q->request_id);
-    ev_kv(w, "routeKey", q->route_key);
-    ev_kv(w, "stage", q->stage);
-    ev_kv(w, "time", q->time);
-    tp_jsonw_key(w, "timeEpoch");
-    tp_jsonw_raw(w, q->time_epoch.p != NULL ? q->time_epoch : TP_STR("0"));
+    tp_lev_member(w, "accountId", q->account_id);
+    tp_lev_member(w, "apiId", q->api_id);
+    tp_lev_ctx2_rest(w, &c);
     tp_jsonw_close(w, '}');
 }
 
@@ -289,45 +174,45 @@ static void
 ev_http2(struct tp_jsonw *w, const struct tp_lauth_req *q,
     struct tp_arena *a)
 {
-    struct tp_lauth_pair *h;
+    struct tp_lev_kv *h;
     unsigned i, n = 0;
 
-    ev_kv(w, "version", TP_STR("2.0"));
-    ev_kv(w, "type", TP_STR("REQUEST"));
-    ev_kv(w, "routeArn", q->arn);
+    tp_lev_member(w, "version", TP_STR("2.0"));
+    tp_lev_member(w, "type", TP_STR("REQUEST"));
+    tp_lev_member(w, "routeArn", q->arn);
     tp_jsonw_key(w, "identitySource");
     tp_jsonw_open(w, '[');
     for (i = 0; i < q->nidentity; i++) {
         tp_jsonw_str(w, q->identity[i]);
     }
     tp_jsonw_close(w, ']');
-    ev_kv(w, "routeKey", q->route_key);
-    ev_kv(w, "rawPath", q->path);
-    ev_kv(w, "rawQueryString", q->raw_query.p != NULL ? q->raw_query
+    tp_lev_member(w, "routeKey", q->route_key);
+    tp_lev_member(w, "rawPath", q->path);
+    tp_lev_member(w, "rawQueryString", q->raw_query.p != NULL ? q->raw_query
         : TP_STR(""));
     ev_cookies(w, q);
-    /* cookies travel in "cookies", not among the headers */
+    /* cookies travel in "cookies", not among the headers, whose names
+     * 2.0 gives in lower case */
     h = tp_arena_alloc(a, sizeof(*h) * (q->nheaders + 1));
-    for (i = 0; h != NULL && i < q->nheaders; i++) {
+    if (h == NULL) {
+        w->err = true;
+        return;
+    }
+    for (i = 0; i < q->nheaders; i++) {
         if (!tp_str_caseeq(q->headers[i].name, "cookie")) {
-            h[n++] = q->headers[i];
+            h[n].name = ev_lower(q->headers[i].name, a);
+            h[n++].value = q->headers[i].value;
         }
     }
-    ev_map(w, "headers", h != NULL ? h : q->headers, h != NULL ? n
-        : q->nheaders, EV_JOIN, true, a);
-    if (q->nquery > 0) {
-        ev_map(w, "queryStringParameters", q->query, q->nquery, EV_JOIN,
-            false, a);
-    }
+    tp_lev_map(w, a, "headers", h, n, true, TP_LEV_MAP_JOIN,
+        TP_LEV_EMPTY_OBJECT);
+    tp_lev_map(w, a, "queryStringParameters", q->query, q->nquery, false,
+        TP_LEV_MAP_JOIN, TP_LEV_EMPTY_OMIT);
     ev_http2_context(w, q);
-    if (q->npath_params > 0) {
-        ev_map(w, "pathParameters", q->path_params, q->npath_params,
-            EV_LAST, false, a);
-    }
-    if (q->nstage_vars > 0) {
-        ev_map(w, "stageVariables", q->stage_vars, q->nstage_vars, EV_LAST,
-            false, a);
-    }
+    tp_lev_map(w, a, "pathParameters", q->path_params, q->npath_params,
+        false, TP_LEV_MAP_LAST, TP_LEV_EMPTY_OMIT);
+    tp_lev_map(w, a, "stageVariables", q->stage_vars, q->nstage_vars,
+        false, TP_LEV_MAP_LAST, TP_LEV_EMPTY_OMIT);
 }
 
 struct tp_str
@@ -340,9 +225,9 @@ tp_lauth_event(const struct tp_lauth_req *q, enum tp_lauth_format format,
     tp_jsonw_init(&w, a, 2048);
     tp_jsonw_open(&w, '{');
     if (token) {
-        ev_kv(&w, "type", TP_STR("TOKEN"));
-        ev_kv(&w, "authorizationToken", q->token);
-        ev_kv(&w, "methodArn", q->arn);
+        tp_lev_member(&w, "type", TP_STR("TOKEN"));
+        tp_lev_member(&w, "authorizationToken", q->token);
+        tp_lev_member(&w, "methodArn", q->arn);
     } else if (format == TP_LAUTH_HTTP_2) {
         ev_http2(&w, q, a);
     } else {

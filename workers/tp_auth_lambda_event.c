@@ -55,11 +55,11 @@ ev_ctx(struct tp_request *r, enum tp_ctxvar id)
 }
 
 /* The query string's parameters, names and values decoded. */
-static struct tp_lauth_pair *
+static struct tp_lev_kv *
 ev_query(struct tp_request *r, unsigned *n)
 {
     const char *p = r->query.p, *end = r->query.p + r->query.len, *amp, *eq;
-    struct tp_lauth_pair *out;
+    struct tp_lev_kv *out;
     unsigned cap = 1;
     size_t i;
 
@@ -86,10 +86,10 @@ ev_query(struct tp_request *r, unsigned *n)
     return out;
 }
 
-static struct tp_lauth_pair *
+static struct tp_lev_kv *
 ev_headers(struct tp_request *r, unsigned *n)
 {
-    struct tp_lauth_pair *out = tp_arena_alloc(&r->c->arena,
+    struct tp_lev_kv *out = tp_arena_alloc(&r->c->arena,
         sizeof(*out) * ((size_t) r->msg.nhdrs + 1));
     unsigned i;
 
@@ -102,11 +102,11 @@ ev_headers(struct tp_request *r, unsigned *n)
     return out;
 }
 
-static struct tp_lauth_pair *
+static struct tp_lev_kv *
 ev_params(struct tp_request *r, unsigned *n)
 {
     const struct tp_route *rt = r->match.route;
-    struct tp_lauth_pair *out;
+    struct tp_lev_kv *out;
     unsigned i;
 
     *n = 0;
@@ -121,11 +121,11 @@ ev_params(struct tp_request *r, unsigned *n)
     return out;
 }
 
-static struct tp_lauth_pair *
+static struct tp_lev_kv *
 ev_stage_vars(struct tp_request *r, unsigned *n)
 {
     const struct tp_stage *st = r->stage;
-    struct tp_lauth_pair *out;
+    struct tp_lev_kv *out;
     unsigned i;
 
     *n = 0;

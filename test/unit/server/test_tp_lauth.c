@@ -41,17 +41,17 @@ teardown(void **state)
 
 #define S(lit) TP_STR(lit)
 
-static const struct tp_lauth_pair headers[] = {
+static const struct tp_lev_kv headers[] = {
     { S("Authorization"), S("Bearer abc") },
     { S("X-Multi"), S("one") },
     { S("Cookie"), S("a=1; b=2") },
     { S("x-multi"), S("two \"q\"") },
 };
-static const struct tp_lauth_pair query[] = {
+static const struct tp_lev_kv query[] = {
     { S("p"), S("1") }, { S("p"), S("2") }, { S("q"), S("x y") },
 };
-static const struct tp_lauth_pair params[] = { { S("id"), S("7") } };
-static const struct tp_lauth_pair svars[] = { { S("env"), S("dev") } };
+static const struct tp_lev_kv params[] = { { S("id"), S("7") } };
+static const struct tp_lev_kv svars[] = { { S("env"), S("dev") } };
 static const struct tp_str ids[] = { S("user1"), S("123") };
 
 static struct tp_lauth_req
@@ -215,7 +215,7 @@ test_server__tp_lauth__http2_event(void **state)
 static void
 test_server__tp_lauth__http2_event_sparse(void **state)
 {
-    static const struct tp_lauth_pair h[] = {
+    static const struct tp_lev_kv h[] = {
         { S("X-Ctl"), S("a\x01" "b\n") },
     };
     struct tp_lauth_req q = request();
