@@ -9,7 +9,8 @@ to the running host (status line on stderr, the function's answer on
 stdout).  Checked: the Lambda environment, warm instances, reuse and cold
 starts, respawn, timeouts, crashes, init errors, function errors, the
 concurrency limit (throttling), event invocations, the 6 MB response limit,
-the per-function log with START/END/REPORT lines, reload, config errors.
+the per-function log with START/END/REPORT lines (in AWS's order around the
+function's output, REPORT right after END), reload, config errors.
 """
 
 import json
@@ -285,9 +286,17 @@ def test_log_has_output_and_start_end_report(hello):
     assert 'event {"marker": "m-1"}' in log
     assert "START RequestId: %s Version: $LATEST" % rid in log
     assert "END RequestId: %s" % rid in log
-    assert re.search(r"REPORT RequestId: %s\tDuration: [\d.]+ ms\t"
-                     r"Billed Duration: \d+ ms\tMemory Size: 256 MB\t"
-                     r"Max Memory Used: \d+ MB" % rid, log)
+    m = re.search(r"REPORT RequestId: %s\tDuration: [\d.]+ ms\t"
+                  r"Billed Duration: \d+ ms\tMemory Size: 256 MB\t"
+                  r"Max Memory Used: (\d+) MB" % rid, log)
+    assert m and int(m.group(1)) > 0       # a Python process's peak RSS
+    # AWS's order: START, the function's output (the instance writes to the
+    # same file), then END with REPORT on the very next line
+    lines = log.splitlines()
+    start = lines.index("START RequestId: %s Version: $LATEST" % rid)
+    end = lines.index("END RequestId: %s" % rid)
+    assert start < lines.index('event {"marker": "m-1"}') < end
+    assert lines[end + 1].startswith("REPORT RequestId: %s\t" % rid)
 
 
 def test_function_error(hello):
