@@ -13,26 +13,9 @@
 #include <cmocka.h>
 
 #include "tp_lev_json.h"
+#include "tp_test_arena.h"
 
 #define S(lit) TP_STR(lit)
-
-static struct tp_arena arena;
-
-static int
-setup(void **state)
-{
-    (void) state;
-    tp_arena_init(&arena, 4096);
-    return 0;
-}
-
-static int
-teardown(void **state)
-{
-    (void) state;
-    tp_arena_free(&arena);
-    return 0;
-}
 
 static const struct tp_lev_kv kv[] = {
     { S("B"), S("1") }, { S("a"), S("2") }, { S("b"), S("3") },
@@ -47,9 +30,9 @@ map(unsigned n, bool nocase, enum tp_lev_map_kind kind,
     struct tp_jsonw w;
     struct tp_str out;
 
-    tp_jsonw_init(&w, &arena, 64);
+    tp_jsonw_init(&w, &tp_test_arena, 64);
     tp_jsonw_open(&w, '{');
-    tp_lev_map(&w, &arena, "m", kv, n, nocase, kind, empty);
+    tp_lev_map(&w, &tp_test_arena, "m", kv, n, nocase, kind, empty);
     tp_jsonw_close(&w, '}');
     assert_int_equal(tp_jsonw_done(&w, &out), TP_OK);
     return out.p;
@@ -93,9 +76,9 @@ test_server__tp_lev_json__maps_v1_and_ctx2(void **state)
     struct tp_str out;
 
     (void) state;
-    tp_jsonw_init(&w, &arena, 64);
+    tp_jsonw_init(&w, &tp_test_arena, 64);
     tp_jsonw_open(&w, '{');
-    tp_lev_maps_v1(&w, &arena, &m, TP_LEV_EMPTY_OBJECT);
+    tp_lev_maps_v1(&w, &tp_test_arena, &m, TP_LEV_EMPTY_OBJECT);
     tp_lev_ctx2_rest(&w, &c);
     tp_jsonw_close(&w, '}');
     assert_int_equal(tp_jsonw_done(&w, &out), TP_OK);
@@ -113,7 +96,8 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, \
+    tp_test_arena_setup, tp_test_arena_teardown)
         T(test_server__tp_lev_json__map_shapes),
         T(test_server__tp_lev_json__map_empty),
         T(test_server__tp_lev_json__maps_v1_and_ctx2),
