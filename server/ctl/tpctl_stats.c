@@ -124,9 +124,14 @@ stats_master(const struct tpctl *c, struct stats_run *run)
     struct stat sb;
 
     run->pid_file = c->m->server.pid_file;
-    if (stat(run->pid_file, &sb) != 0) {
+    if (stat(run->pid_file, &sb) != 0 && errno != EACCES) {
         return tpctl_fail("turnpike is not running (pid file %s: %s)",
             run->pid_file, strerror(errno));
+    }
+    if (access(run->pid_file, R_OK) != 0) {
+        return tpctl_fail("cannot read the pid file %s: %s%s",
+            run->pid_file, strerror(errno), errno == EACCES
+            ? " (run as root or as the user turnpike runs as)" : "");
     }
     run->pid = tp_pidfile_read(run->pid_file);
     if (run->pid <= 0) {

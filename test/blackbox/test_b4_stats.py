@@ -394,6 +394,26 @@ def test_not_running(turnpike, backend, workdir):
     assert p.returncode == 1 and "holds no pid" in p.stderr, p.stderr
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to run as another user")
+def test_another_user_may_not_read(gw, workdir):
+    """The region is the master's: another user gets a clear refusal (exit 1)."""
+    os.chmod(workdir, 0o711)
+    os.chmod(gw.conf_path, 0o644)
+    os.chmod(gw.pid_file, 0o644)
+    cmd = ["runuser", "-u", "nobody", "--", TURNPIKECTL_BIN, "-c", gw.conf_path, "stats",
+           "--once", "-i", "0.1"]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
+    assert p.returncode == 1, p
+    assert p.stderr == ("turnpikectl: cannot read the metrics of process %d: Permission "
+                        "denied (run as root or as the user turnpike runs as)\n" % gw.pid), \
+        p.stderr
+    os.chmod(gw.pid_file, 0o600)
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
+    assert p.returncode == 1, p
+    assert p.stderr == ("turnpikectl: cannot read the pid file %s: Permission denied (run "
+                        "as root or as the user turnpike runs as)\n" % gw.pid_file), p.stderr
+
+
 def test_usage_errors(turnpike, backend):
     gw = turnpike(stats_config(backend.port), start=False)
     gw.write_config(gw.cfg)
