@@ -253,16 +253,19 @@ static int
 stats_loop(struct stats_run *run, const struct tpctl_stats_opts *o)
 {
     struct tpctl_sframe fr;
-    uint64_t start = stats_mono_ns(), last = start, now;
+    uint64_t last, now;
     uint64_t step = (uint64_t) (o->interval * 1e9);
     struct tp_mcount *t;
     uint32_t n;
     long k;
 
     stats_read(run);
+    last = stats_mono_ns();
     t = run->prev, run->prev = run->cur, run->cur = t;
     for (k = 1; o->count == 0 || k <= o->count; k++) {
-        if (!stats_sleep(start + (uint64_t) k * step)) {
+        /* from the last reading: an interval is never shorter than asked,
+         * also after a refresh that came late */
+        if (!stats_sleep(last + step)) {
             return TPCTL_OK;
         }
         if (stats_master_gone(run->pid)) {

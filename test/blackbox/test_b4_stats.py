@@ -164,7 +164,7 @@ def test_totals_exact_per_api_stage_and_status(gw):
         doc = json.loads(line)
         assert doc["master"] == gw.pid
         assert doc["workers"] == 2 and doc["draining"] == 0
-        assert 0.4 <= doc["seconds"] < 30
+        assert 0.5 <= doc["seconds"] < 30      # never shorter than -i
         rows = rows_by_stage(doc)
         assert set(rows) == set(want), sorted(rows, key=str)
         for key, w in want.items():
@@ -239,7 +239,7 @@ def test_rates_and_latency_while_running(gw):
     assert sum(rows_by_stage(d)[("shop", "prod")]["interval"]["2xx"] for d in docs) == n
     busy = []
     for d in docs:
-        assert 0.2 <= d["seconds"] < 30
+        assert 0.3 <= d["seconds"] < 30
         check_rate(d["all"], d["seconds"])
         row = rows_by_stage(d)[("shop", "prod")]
         check_rate(row, d["seconds"])
