@@ -218,6 +218,7 @@ main_start(void)
     }
     tp_proc.master_pid = getpid();
     tp_proc.mstat->master = tp_proc.master_pid;
+    tp_proc.mstat->generation = c->generation;
     tp_proc.cycle = c;
     tp_log_set_tag("master", -1);
     if (tp_pidfile_write(sc->pid_file) != TP_OK) {

@@ -435,6 +435,8 @@ master_reload(struct master *ms)
     }
     tp_log_level = c->model->server.log_level;
     tp_mstat_prepare(c->model, &c->arena, tp_proc.mstat);
+    __atomic_store_n(&tp_proc.mstat->generation, c->generation,
+        __ATOMIC_RELAXED);
     tp_proc.cycle = c;
     for (i = 0; i < master_nslots(c); i++) {
         ms->slots[i].respawn_at = 0;

@@ -126,6 +126,8 @@ struct tp_mstat {
     uint32_t mh_n;                   /* TP_MH_N of the writer */
     uint64_t created_ms;             /* real ms */
     pid_t master;
+    uint32_t generation;             /* the master's current configuration
+                                        (relaxed atomic store) */
 
     /* the metrics worker's EMF reporting: under <report_lock>, the
      * period last written and the totals it covered (report[]) */

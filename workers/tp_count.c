@@ -26,11 +26,13 @@ tp_count_request(struct tp_request *r)
     struct tp_mcount *c;
     uint64_t now;
 
-    if (w->metrics.counts == NULL) {
-        return;
+    if (w->metrics.counts == NULL || r->counted || r->c->lst->admin) {
+        return;                      /* the admin listener serves no API:
+                                        its scrapes are not traffic */
     }
+    r->counted = true;
     c = w->metrics.counts + count_series(r);
-    now = tp_time_mono_us();         /* not the loop's: the write is done */
+    now = tp_time_mono_us();         /* fresh: not the loop's */
     tp_mc_add(&c->n[tp_mstatus_bin(r->status)], 1);
     tp_mc_sample(c, TP_MH_LATENCY, now - r->start_mono);
     if (r->integ_start != 0) {

@@ -7,8 +7,14 @@
 
 #include "tp_request.h"
 
-/* Counts <r> (status, latency, integration latency, cache, bytes) in
- * its series.  Called once per request, when it ends. */
+/*
+ * Counts <r> (status, latency, integration latency, cache, bytes) in its
+ * series, once: right before the write that sends the response's last
+ * bytes (tp_respond_send, the proxy's last piece), and when it ends for
+ * a request that ends otherwise.  Not after that write: a kill -9 takes
+ * effect when a system call returns, so a worker killed in its last
+ * write would have sent a response it never counted.
+ */
 void tp_count_request(struct tp_request *r);
 
 #endif /* TP_COUNT_H */

@@ -131,6 +131,7 @@ struct tp_request {
     uint64_t resp_bytes;             /* response body bytes sent */
     bool backend_date;               /* the response carries the backend's
                                         Date (HTTP APIs): no second one */
+    bool counted;                    /* in the metrics block already */
 
     /* request body reader (tp_body.c) */
     uint16_t early_status;           /* refused before the pipeline (413) */

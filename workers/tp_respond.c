@@ -2,6 +2,7 @@
  * tp_respond.c: gateway-generated responses.  Workers only.
  */
 #include "tp_respond.h"
+#include "tp_count.h"
 #include "tp_context.h"
 #include "tp_cors.h"
 #include "tp_hdr.h"
@@ -145,6 +146,7 @@ tp_respond_send(struct tp_request *r, int status, struct tp_str ctype,
         || status == 304 ? 0 : body.len;
     iov[0] = (struct iovec) { head, len };
     iov[1] = (struct iovec) { (void *) body.p, (size_t) r->resp_bytes };
+    tp_count_request(r);             /* before the write: see tp_count.h */
     if (tp_client_send(r, iov, 2, respond_done) == TP_OK) {
         tp_request_done(r);
     }

@@ -14,6 +14,7 @@
  * then return without touching <px> again.
  */
 #include "tp_http_proxy.h"
+#include "tp_count.h"
 #include "tp_integ.h"
 #include "tp_proxy_int.h"
 #include "tp_log.h"
@@ -494,6 +495,9 @@ px_forward(struct px *px)
     if (n > 0) {
         /* While the client is slow, its send timeout applies, not ours. */
         tp_timer_del(&px->r->c->w->loop.timers, &px->timer);
+        if (px->resp_done) {
+            tp_count_request(px->r); /* the last piece: see tp_count.h */
+        }
         rc = tp_client_send(px->r, iov, n, px_client_drained);
         if (rc == TP_AGAIN) {
             px->client_busy = true;
