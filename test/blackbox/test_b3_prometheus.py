@@ -438,7 +438,16 @@ def test_health_shape_and_stalled_worker(turnpike, backend):
     workers = sorted(gw.wait_workers(2))
     for _ in range(5):
         raw(gw, "GET", "/prod/mock", port="@PORT@")
-    status, doc = health(gw)
+    # a worker names itself before it takes its block and beats: wait for
+    # the first heartbeat of both (heartbeat_age_ms null until then)
+    deadline = time.monotonic() + 10
+    while True:
+        status, doc = health(gw)
+        ages = [p["heartbeat_age_ms"] for p in doc["processes"]
+                if p["role"] == "worker"]
+        if (len(ages) == 2 and None not in ages) or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
     assert status == 200, doc
     assert doc["status"] == "ok"
     assert doc["master"]["pid"] == gw.pid
