@@ -1,19 +1,13 @@
 /*
- * tp_accesslog_conf.c: access_log settings: the AWS sample formats, format
- * compilation into literal/variable parts, and the log files (opened by
- * the master at start and on reload, reopened on USR1).  Master only,
- * except tp_accesslog_fds(), which workers use to apply reopened files.
+ * tp_accesslog_conf.c: access_log settings: the AWS sample formats and
+ * format compilation into literal/variable parts.  The files are the
+ * model's log files (tp_logfile.c).  Master only.
  */
 #include "tp_accesslog_conf.h"
 #include "tp_ctxvars.h"
-#include "tp_dirs.h"
 #include "tp_log.h"
+#include "tp_logfile.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #define CTX_PREFIX     "$context."
 #define CTX_PREFIX_LEN (sizeof(CTX_PREFIX) - 1)
@@ -103,7 +97,8 @@ static const struct {
 };
 
 static const struct tp_conf_field alog_fields[] = {
-    { "path", TP_CT_PATH, offsetof(struct tp_access_log, path), 0, 0, NULL },
+    { "path", TP_CT_PATH, offsetof(struct tp_access_log, file.path),
+        0, 0, NULL },
     { "format", TP_CT_STR, offsetof(struct tp_access_log, format),
         0, 0, NULL },
 };
@@ -326,16 +321,18 @@ tp_accesslog_conf(struct tp_conf_ctx *c, const config_setting_t *g,
     if (al == NULL || f == NULL) {
         return tp_conf_error(c, g, "out of memory");
     }
-    al->fd = -1;
     if (tp_conf_apply(c, g, alog_fields, TP_NELEM(alog_fields), al)
         != TP_OK)
     {
         return TP_ERROR;
     }
-    if (al->path == NULL || al->path[strlen(al->path) - 1] == '/') {
+    if (al->file.path == NULL
+        || al->file.path[strlen(al->file.path) - 1] == '/')
+    {
         return tp_conf_error(c, g, "access_log needs 'path' = \"FILE\"");
     }
-    f->path_src = tp_conf_src(c, config_setting_get_member(g, "path"));
+    al->file.src = tp_conf_src(c, config_setting_get_member(g, "path"));
+    al->file.what = "access log";
     if (al->format == NULL) {
         al->format = "CLF";
     }
@@ -350,191 +347,6 @@ tp_accesslog_conf(struct tp_conf_ctx *c, const config_setting_t *g,
     }
     al->compiled = f;
     st->access_log = al;
+    tp_logfile_add(c->m, &al->file);
     return TP_OK;
-}
-
-/* ---- the files ---- */
-
-/* Walks the access logs of a model: APIs in order, their stages in order. */
-struct alog_iter {
-    const struct tp_model *m;
-    unsigned api;
-    unsigned stage;
-};
-
-static struct tp_access_log *
-alog_next(struct alog_iter *it)
-{
-    const struct tp_api *a;
-    struct tp_access_log *al;
-
-    while (it->api < it->m->napis) {
-        a = &it->m->apis[it->api];
-        if (it->stage >= a->nstages) {
-            it->api++;
-            it->stage = 0;
-            continue;
-        }
-        al = a->stages[it->stage++].access_log;
-        if (al != NULL) {
-            return al;
-        }
-    }
-    return NULL;
-}
-
-/* A log that owns its descriptor (the first to name its file). */
-static bool
-alog_owns_fd(const struct tp_access_log *al)
-{
-    const struct tp_alog_format *f = al->compiled;
-
-    return al->fd >= 0 && !f->shares_fd;
-}
-
-static void
-alog_close_all(void *data)
-{
-    struct tp_cycle *cy = data;
-    struct alog_iter it = { cy->model, 0, 0 };
-    struct tp_access_log *al;
-
-    while ((al = alog_next(&it)) != NULL) {
-        if (alog_owns_fd(al)) {
-            close(al->fd);
-        }
-    }
-    it = (struct alog_iter) { cy->model, 0, 0 };
-    while ((al = alog_next(&it)) != NULL) {
-        al->fd = -1;
-    }
-}
-
-/* O_NONBLOCK: a FIFO must never stall a worker (regular files ignore it). */
-static int
-alog_open_file(const char *path)
-{
-    if (tp_dirs_mkdirs(path, false) != TP_OK) {
-        return -1;
-    }
-    return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NONBLOCK,
-        0644);
-}
-
-/* An earlier log of <m> (before <al>) with the same path or file. */
-static const struct tp_access_log *
-alog_same_file(const struct tp_model *m, const struct tp_access_log *al,
-    const struct stat *sb)
-{
-    struct alog_iter it = { m, 0, 0 };
-    const struct tp_access_log *o;
-    const struct tp_alog_format *of;
-
-    while ((o = alog_next(&it)) != NULL && o != al) {
-        of = o->compiled;
-        if (!alog_owns_fd(o)) {
-            continue;
-        }
-        if (sb == NULL ? strcmp(o->path, al->path) == 0
-            : (of->dev == sb->st_dev && of->ino == sb->st_ino))
-        {
-            return o;
-        }
-    }
-    return NULL;
-}
-
-static int
-alog_open_one(const struct tp_model *m, struct tp_access_log *al,
-    char *err, size_t errlen)
-{
-    struct tp_alog_format *f = al->compiled;
-    const struct tp_access_log *same = alog_same_file(m, al, NULL);
-    struct stat sb;
-    int fd;
-
-    if (same == NULL) {
-        fd = alog_open_file(al->path);
-        if (fd < 0 || fstat(fd, &sb) != 0) {
-            snprintf(err, errlen, "%s:%d: cannot open access log \"%s\": %s",
-                f->path_src.file, f->path_src.line, al->path,
-                strerror(errno));
-            if (fd >= 0) {
-                close(fd);
-            }
-            return TP_ERROR;
-        }
-        f->dev = sb.st_dev;
-        f->ino = sb.st_ino;
-        same = alog_same_file(m, al, &sb);   /* another name, same file */
-        if (same == NULL) {
-            al->fd = fd;
-            return TP_OK;
-        }
-        close(fd);
-    }
-    al->fd = same->fd;
-    f->shares_fd = true;
-    return TP_OK;
-}
-
-int
-tp_accesslog_open(struct tp_cycle *cy, char *err, size_t errlen)
-{
-    struct alog_iter it = { cy->model, 0, 0 };
-    struct tp_access_log *al;
-
-    /* Registered first, so a failure half way closes what was opened. */
-    if (tp_arena_cleanup_add(&cy->arena, alog_close_all, cy) != TP_OK) {
-        snprintf(err, errlen, "out of memory");
-        return TP_ERROR;
-    }
-    while ((al = alog_next(&it)) != NULL) {
-        if (alog_open_one(cy->model, al, err, errlen) != TP_OK) {
-            return TP_ERROR;
-        }
-    }
-    return TP_OK;
-}
-
-void
-tp_accesslog_reopen(struct tp_cycle *cy)
-{
-    struct alog_iter it = { cy->model, 0, 0 };
-    struct tp_access_log *al;
-    int fd;
-
-    while ((al = alog_next(&it)) != NULL) {
-        if (!alog_owns_fd(al)) {
-            continue;
-        }
-        fd = alog_open_file(al->path);
-        if (fd < 0) {
-            tp_log(TP_LOG_ERROR, errno, "reopen of access log \"%s\" "
-                "failed; lines still go to the old file", al->path);
-            continue;
-        }
-        /* dup3 keeps close-on-exec, which dup2 would clear. */
-        if (dup3(fd, al->fd, O_CLOEXEC) < 0) {
-            tp_log(TP_LOG_ERROR, errno, "reopen of access log \"%s\"",
-                al->path);
-        }
-        close(fd);
-    }
-}
-
-unsigned
-tp_accesslog_fds(const struct tp_model *m, unsigned first, int *fds,
-    unsigned max)
-{
-    struct alog_iter it = { m, 0, 0 };
-    const struct tp_access_log *al;
-    unsigned k = 0, n = 0;
-
-    while (n < max && (al = alog_next(&it)) != NULL) {
-        if (alog_owns_fd(al) && k++ >= first) {
-            fds[n++] = al->fd;
-        }
-    }
-    return n;
 }

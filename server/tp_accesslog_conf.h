@@ -1,21 +1,13 @@
 /*
  * tp_accesslog_conf.h: a stage's access_log settings, compiled while
- * loading, and the log files behind them.
- *
- * The master parses and compiles formats (tp_accesslog_conf), opens every
- * log of a cycle before its workers are forked (tp_accesslog_open) and
- * reopens them on USR1 (tp_accesslog_reopen).  Workers inherit the
- * descriptors, render lines from the compiled format (workers/
- * tp_accesslog.c) and take reopened descriptors from the master in the
- * order of tp_accesslog_fds(), which both sides share.
+ * loading.  The master parses and compiles formats (tp_accesslog_conf);
+ * workers render lines from the compiled format (workers/tp_accesslog.c).
+ * The files are the model's log files (tp_logfile.h).
  */
 #ifndef TP_ACCESSLOG_CONF_H
 #define TP_ACCESSLOG_CONF_H
 
 #include "tp_conf_int.h"
-#include "tp_cycle.h"
-
-#include <sys/types.h>
 
 /* AWS's limit for HTTP/WebSocket formats; turnpike applies it to all. */
 #define TP_ACCESSLOG_MAX_FORMAT 3072
@@ -48,10 +40,6 @@ struct tp_alog_format {
     unsigned nparts;
     unsigned nvars;                  /* <= TP_ACCESSLOG_MAX_VARS */
     uint32_t lit_len;                /* literal bytes in all parts */
-    bool shares_fd;                  /* fd is an earlier log's (same file) */
-    dev_t dev;                       /* the open file, to find the same */
-    ino_t ino;                       /* file under another name */
-    struct tp_src path_src;          /* the `path` setting, for errors */
 };
 
 /*
@@ -72,28 +60,5 @@ int tp_accesslog_compile(struct tp_conf_ctx *c, const config_setting_t *s,
 
 /* The AWS sample format <name> ("CLF", ...) for <type>, or NULL. */
 const char *tp_accesslog_named(const char *name, enum tp_api_type type);
-
-/*
- * Opens every access log of cycle <cy> (creating directories and files);
- * stages naming the same file share a descriptor.  The descriptors close
- * when the cycle is freed.  TP_ERROR with "FILE:LINE: ..." in <err>.
- */
-int tp_accesslog_open(struct tp_cycle *cy, char *err, size_t errlen);
-
-/*
- * USR1 in the master: opens each distinct log file of <cy> afresh and
- * puts it on the old descriptor's number, so children forked later get
- * the new file too.  A path that cannot be opened keeps its old file.
- */
-void tp_accesslog_reopen(struct tp_cycle *cy);
-
-/*
- * The descriptors of the distinct log files of <m>, in a fixed order
- * (APIs, then stages, first stage naming a file), from the <first>-th:
- * at most <max> into <fds>; returns how many.  The master sends reopened
- * files in this order and each worker applies them in the same order.
- */
-unsigned tp_accesslog_fds(const struct tp_model *m, unsigned first,
-    int *fds, unsigned max);
 
 #endif /* TP_ACCESSLOG_CONF_H */

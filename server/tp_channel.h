@@ -22,10 +22,11 @@ enum tp_channel_cmd {
 
 /*
  * TP_CMD_REOPEN: arg = [TP_REOPEN_ERRLOG |] first.  With TP_REOPEN_ERRLOG,
- * fds[0] is the new error log (for fd 2); the other fds are access logs:
+ * fds[0] is the new error log (for fd 2); the other fds are log files:
  * the files number first, first + 1, ... of the receiver's cycle in the
- * order of tp_accesslog_fds().  More files than fit in one message go in
- * several messages (only the first carries the error log).
+ * order of tp_logfile_fds() (tp_logfile_reopened() applies them).  More
+ * files than fit in one message go in several messages (only the first
+ * carries the error log).
  */
 #define TP_REOPEN_ERRLOG     0x80000000u
 #define TP_REOPEN_FIRST(arg) ((arg) & ~TP_REOPEN_ERRLOG)

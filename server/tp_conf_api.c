@@ -6,6 +6,7 @@
  */
 #include "tp_conf_int.h"
 #include "tp_accesslog_conf.h"
+#include "tp_execlog_conf.h"
 #include "tp_apibuild.h"
 #include "tp_conf_policy.h"
 #include "tp_openapi.h"
@@ -96,6 +97,7 @@ static const struct tp_conf_field stage_fields[] = {
     { "name", TP_CT_ANY, 0, 0, 0, NULL },
     { "variables", TP_CT_GROUP, 0, 0, 0, NULL },
     { "access_log", TP_CT_GROUP, 0, 0, 0, NULL },
+    { "execution_log", TP_CT_GROUP, 0, 0, 0, NULL },
     { "throttle", TP_CT_GROUP, 0, 0, 0, NULL },     /* tp_conf_limits.c */
     { "route_settings", TP_CT_LIST, 0, 0, 0, NULL },
     { "cache", TP_CT_GROUP, 0, 0, 0, NULL },        /* tp_conf_cache.c */
@@ -415,7 +417,11 @@ api_stage(struct tp_conf_ctx *c, const config_setting_t *g,
     }
     st->nvars = (unsigned) n;
     s = config_setting_get_member(g, "access_log");
-    return s != NULL ? tp_accesslog_conf(c, s, api, st) : TP_OK;
+    if (s != NULL && tp_accesslog_conf(c, s, api, st) != TP_OK) {
+        return TP_ERROR;
+    }
+    s = config_setting_get_member(g, "execution_log");
+    return s != NULL ? tp_execlog_conf(c, s, st) : TP_OK;
 }
 
 static int

@@ -2,7 +2,7 @@
  * tp_dirs.c: creating and opening the runtime directories.  Master only.
  */
 #include "tp_dirs.h"
-#include "tp_accesslog_conf.h"
+#include "tp_logfile.h"
 #include "tp_process.h"
 
 #include <errno.h>
@@ -193,5 +193,5 @@ tp_dirs_prepare(struct tp_cycle *c, char *err, size_t errlen)
         return TP_ERROR;
     }
     /* Here, before any worker of <c> is forked: workers inherit them. */
-    return tp_accesslog_open(c, err, errlen);
+    return tp_logfile_open_all(c, err, errlen);
 }

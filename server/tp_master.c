@@ -6,7 +6,7 @@
  * order: dead children -> stop requests -> reload -> reopen -> respawns.
  */
 #include "tp_master.h"
-#include "tp_accesslog_conf.h"
+#include "tp_logfile.h"
 #include "tp_cache_prepare.h"
 #include "tp_channel.h"
 #include "tp_dirs.h"
@@ -456,7 +456,8 @@ master_reload(struct master *ms)
 
 /*
  * Hands cycle <c>'s reopened files to its children: the error log <errfd>
- * (-1: none) and the access logs, in as many REOPEN messages as they need
+ * (-1: none) and the model's log files, in as many REOPEN messages as they
+ * need
  * (layout: tp_channel.h).
  */
 static void
@@ -474,7 +475,7 @@ master_send_reopen(struct master *ms, struct tp_cycle *c, int errfd)
             arg |= TP_REOPEN_ERRLOG;
         }
         room = TP_CHANNEL_MAX_FDS - n;
-        nlogs = tp_accesslog_fds(c->model, first, fds + n, room);
+        nlogs = tp_logfile_fds(c->model, first, fds + n, room);
         n += nlogs;
         /* The first message goes even without files: the function host
          * reopens its functions' logs on it. */
@@ -490,18 +491,18 @@ master_send_reopen(struct master *ms, struct tp_cycle *c, int errfd)
     } while (nlogs == room);
 }
 
-/* Reopens cycle <c>'s access logs and sends every file to its children. */
+/* Reopens cycle <c>'s log files and sends every one to its children. */
 static void
 master_reopen_cycle(struct master *ms, struct tp_cycle *c, int errfd)
 {
-    tp_accesslog_reopen(c);
+    tp_logfile_reopen_all(c);
     master_send_reopen(ms, c, errfd);
 }
 
 /*
  * USR1: a fresh error log (unless it is stderr, in the foreground) and
- * fresh access logs, for the master and for the children of every live
- * generation (draining ones still write lines).
+ * fresh log files (access, execution ...), for the master and for the
+ * children of every live generation (draining ones still write lines).
  */
 static void
 master_reopen(struct master *ms)
@@ -524,9 +525,9 @@ master_reopen(struct master *ms)
     }
     if (fd >= 0) {
         close(fd);
-        tp_log(TP_LOG_INFO, 0, "reopened \"%s\" and the access logs", path);
+        tp_log(TP_LOG_INFO, 0, "reopened \"%s\" and the log files", path);
     } else {
-        tp_log(TP_LOG_INFO, 0, "reopened the access logs");
+        tp_log(TP_LOG_INFO, 0, "reopened the log files");
     }
 }
 

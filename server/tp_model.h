@@ -14,6 +14,7 @@
 #include "tp_cidr.h"
 
 #include <sys/socket.h>
+#include <sys/types.h>
 
 enum tp_api_type {
     TP_API_REST = 0,
@@ -373,12 +374,39 @@ struct tp_kv {
     const char *value;
 };
 
+/* A log file of the model (server/tp_logfile.h): opened by the master,
+ * written by whole lines with one write(2) each. */
+struct tp_logfile {
+    const char *path;                /* absolute */
+    const char *what;                /* "access log", for messages */
+    int fd;                          /* -1 until the master opens it */
+    bool shares_fd;                  /* fd is an earlier file's (same file
+                                        under the same or another name) */
+    dev_t dev;                       /* the open file, to find the same */
+    ino_t ino;                       /* file under another name */
+    struct tp_src src;               /* the path setting, for errors */
+    struct tp_logfile *next;         /* model->logfiles, in order */
+};
+
 /* A stage's access log: one line per request, format of $context vars. */
 struct tp_access_log {
-    const char *path;
+    struct tp_logfile file;
     const char *format;              /* as configured ("CLF" etc. expanded) */
     void *compiled;                  /* workers/tp_accesslog.c */
-    int fd;                          /* opened by the master, O_APPEND */
+};
+
+/* Execution log levels (monitoring.md 4: loggingLevel). */
+enum tp_exec_level {
+    TP_XLOG_OFF = 0,
+    TP_XLOG_ERROR,                   /* the lines of failed requests */
+    TP_XLOG_INFO                     /* every request's */
+};
+
+/* A stage's execution log (NULL in the stage when OFF). */
+struct tp_exec_log {
+    struct tp_logfile file;
+    uint8_t level;                   /* enum tp_exec_level */
+    bool data_trace;                 /* request/response data, masked */
 };
 
 struct tp_usage_plan;
@@ -414,6 +442,7 @@ struct tp_stage {
     unsigned nvars;
     unsigned idx;                    /* index in api->stages */
     struct tp_access_log *access_log;    /* NULL: none */
+    struct tp_exec_log *exec_log;    /* NULL: none or OFF */
     /* Per-route throttling: <throttle> is every route's default (each
      * route has its own bucket, as API Gateway's methodSettings and
      * defaultRouteSettings); <route_throttle>[i] replaces it for
@@ -605,6 +634,7 @@ struct tp_model {
     struct tp_function *functions;   /* top-level `functions` */
     unsigned nfunctions;
     uint32_t mseries_noapi;          /* requests no API took */
+    struct tp_logfile *logfiles;     /* every log file (tp_logfile.h) */
 };
 
 /* The function named <name>, or NULL. */

@@ -12,7 +12,6 @@
 #include "tp_worker.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <unistd.h>
 
@@ -73,13 +72,8 @@ alog_escape_byte(unsigned char ch, uint8_t mode, char *out)
     return 4;
 }
 
-/*
- * Writes value <v> escaped for <mode> to <out> (NULL: only counts), at
- * most <room> bytes; an escape or a UTF-8 sequence is never cut in half.
- * Returns the bytes it took.
- */
-static size_t
-alog_escape(char *out, struct tp_str v, uint8_t mode, size_t room)
+size_t
+tp_accesslog_escape(char *out, struct tp_str v, uint8_t mode, size_t room)
 {
     const unsigned char *s = (const unsigned char *) v.p;
     size_t i = 0, len = 0, n, k;
@@ -186,8 +180,8 @@ alog_render(const struct tp_request *r, const struct tp_alog_format *f,
     for (i = 0, v = 0; i < f->nparts; i++) {
         pt = &f->parts[i];
         if (pt->kind == TP_ALOG_VAR) {
-            need[v++] = (uint32_t) alog_escape(NULL, alog_get(r, pt, val),
-                pt->escape, cap);
+            need[v++] = (uint32_t) tp_accesslog_escape(NULL,
+                alog_get(r, pt, val), pt->escape, cap);
         }
     }
     limit = alog_value_limit(f, need, cap);
@@ -197,16 +191,16 @@ alog_render(const struct tp_request *r, const struct tp_alog_format *f,
             memcpy(buf + len, pt->p, pt->len);   /* literals always fit */
             len += pt->len;
         } else {
-            len += alog_escape(buf + len, alog_get(r, pt, val), pt->escape,
-                TP_MIN(limit, cap - len));
+            len += tp_accesslog_escape(buf + len, alog_get(r, pt, val),
+                pt->escape, TP_MIN(limit, cap - len));
         }
     }
     return len;
 }
 
-/* Counts a lost line; logs at most once a second how many were lost. */
-static void
-alog_failed(struct tp_worker *w, const struct tp_access_log *al, ssize_t n)
+void
+tp_accesslog_failed(struct tp_worker *w, const struct tp_logfile *lf,
+    ssize_t n)
 {
     int err = n < 0 ? errno : 0;
 
@@ -216,8 +210,8 @@ alog_failed(struct tp_worker *w, const struct tp_access_log *al, ssize_t n)
     {
         return;
     }
-    tp_log(TP_LOG_ERROR, err, "access log \"%s\": %llu line(s) lost%s",
-        al->path, (unsigned long long) w->alog_lost,
+    tp_log(TP_LOG_ERROR, err, "%s \"%s\": %llu line(s) lost%s",
+        lf->what, lf->path, (unsigned long long) w->alog_lost,
         n >= 0 ? " (short write)" : "");
     w->alog_lost = 0;
     w->alog_reported = tp_clock.mono_ms;
@@ -232,29 +226,13 @@ tp_accesslog_write(struct tp_request *r)
     size_t len;
     ssize_t n;
 
-    if (f == NULL || al->fd < 0) {
+    if (f == NULL || al->file.fd < 0) {
         return;
     }
     len = alog_render(r, f, buf, sizeof(buf) - 1);
     buf[len++] = '\n';
-    n = write(al->fd, buf, len);
+    n = write(al->file.fd, buf, len);
     if (n != (ssize_t) len) {
-        alog_failed(r->c->w, al, n);
-    }
-}
-
-void
-tp_accesslog_adopt(const struct tp_model *m, unsigned first, const int *fds,
-    unsigned n)
-{
-    int own[TP_CHANNEL_MAX_FDS];
-    unsigned k, have;
-
-    have = tp_accesslog_fds(m, first, own, TP_MIN(n, TP_CHANNEL_MAX_FDS));
-    for (k = 0; k < have; k++) {
-        /* dup3, not dup2: keeps close-on-exec on our descriptor. */
-        if (dup3(fds[k], own[k], O_CLOEXEC) < 0) {
-            tp_log(TP_LOG_ERROR, errno, "reopen of an access log");
-        }
+        tp_accesslog_failed(r->c->w, &al->file, n);
     }
 }

@@ -1,12 +1,16 @@
 /*
- * tp_accesslog.h: writing a stage's access-log line when a request ends,
- * and taking over reopened log files from the master.  Workers only.
+ * tp_accesslog.h: writing a stage's access-log line when a request ends.
+ * Workers only.
  */
 #ifndef TP_ACCESSLOG_H
 #define TP_ACCESSLOG_H
 
 #include "tp_model.h"
 #include "tp_request.h"
+
+#include <sys/types.h>
+
+struct tp_worker;
 
 /* A line longer than this is cut (values are truncated, literals kept). */
 #define TP_ACCESSLOG_LINE 8192
@@ -18,11 +22,18 @@
 void tp_accesslog_write(struct tp_request *r);
 
 /*
- * REOPEN from the master: <fds> are the fresh files number <first>, ...
- * of <m> in tp_accesslog_fds() order; each is put on the number this
- * process writes to.  The caller closes <fds>.
+ * Writes value <v> escaped for <mode> (enum tp_alog_escape) to <out>
+ * (NULL: only counts), at most <room> bytes; an escape or a UTF-8
+ * sequence is never cut in half.  Returns the bytes it took.
  */
-void tp_accesslog_adopt(const struct tp_model *m, unsigned first,
-    const int *fds, unsigned n);
+size_t tp_accesslog_escape(char *out, struct tp_str v, uint8_t mode,
+    size_t room);
+
+/*
+ * A line of <lf> was not written (write(2) returned <n>): counted, and
+ * logged at most once a second with how many were lost.
+ */
+void tp_accesslog_failed(struct tp_worker *w, const struct tp_logfile *lf,
+    ssize_t n);
 
 #endif /* TP_ACCESSLOG_H */

@@ -10,6 +10,7 @@
  */
 #include "tp_accesslog.h"
 #include "tp_count.h"
+#include "tp_execlog.h"
 #include "tp_client_int.h"
 #include "tp_log.h"
 #include "tp_pipeline.h"
@@ -325,6 +326,9 @@ tp_request_done(struct tp_request *r)
     tp_count_request(r);
     if (r->stage != NULL && r->stage->access_log != NULL) {
         tp_accesslog_write(r);       /* the line, before the arena goes */
+    }
+    if (r->xlog != NULL) {
+        tp_xlog_end(r);
     }
     c->req = NULL;
     c->nrequests++;

@@ -16,6 +16,7 @@
 #include "tp_fnhost.h"
 #include "tp_fnhost_int.h"
 #include "tp_channel.h"
+#include "tp_logfile.h"
 #include "tp_cycle.h"
 #include "tp_log.h"
 #include "tp_process.h"
@@ -465,12 +466,8 @@ fh_channel(struct tp_ev *ev, uint32_t events)
         if (msg.cmd == TP_CMD_FNSOCK) {
             fh_adopt_socket(h, &msg);        /* dups it: closed below */
         }
+        tp_logfile_reopened(NULL, &msg);   /* fd 2 only */
         for (i = 0; i < msg.nfds; i++) {
-            if (msg.cmd == TP_CMD_REOPEN && i == 0
-                && (msg.arg & TP_REOPEN_ERRLOG) != 0)
-            {
-                dup2(msg.fds[0], STDERR_FILENO);
-            }
             close(msg.fds[i]);
         }
         if (msg.cmd == TP_CMD_REOPEN && TP_REOPEN_FIRST(msg.arg) == 0) {

@@ -10,6 +10,7 @@
 #include "tp_metrics.h"
 #include "tp_metrics_cache.h"
 #include "tp_channel.h"
+#include "tp_logfile.h"
 #include "tp_cycle.h"
 #include "tp_dirs.h"
 #include "tp_log.h"
@@ -192,12 +193,8 @@ metrics_channel(struct tp_ev *ev, uint32_t events)
     int rc;
 
     while ((rc = tp_channel_recv(ev->fd, &msg)) == TP_OK) {
+        tp_logfile_reopened(tp_proc.cycle->model, &msg);
         for (i = 0; i < msg.nfds; i++) {
-            if (msg.cmd == TP_CMD_REOPEN && i == 0
-                && (msg.arg & TP_REOPEN_ERRLOG) != 0)
-            {
-                dup2(msg.fds[0], STDERR_FILENO);
-            }
             close(msg.fds[i]);
         }
         if (msg.cmd == TP_CMD_QUIT || msg.cmd == TP_CMD_TERMINATE) {

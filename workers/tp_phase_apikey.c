@@ -8,6 +8,7 @@
  * the state database, which turnpikectl changes live.  A key value is
  * never logged.  Workers only.
  */
+#include "tp_execlog.h"
 #include "tp_hash.h"
 #include "tp_keymemo.h"
 #include "tp_log.h"
@@ -118,7 +119,13 @@ tp_phase_apikey(struct tp_request *r)
     unsigned k = 0;
     int rc = TP_DECLINED;
 
+    if (r->xlog != NULL) {
+        tp_xlog_auth_passed(r);      /* the authorize phase let it in */
+    }
     if (!r->match.route->api_key_required) {
+        if (r->xlog != NULL) {
+            tp_xlog_usage_plan(r, TP_XLOG_KEY_NOT_REQUIRED);
+        }
         return TP_PHASE_CONTINUE;    /* counts against no plan */
     }
     r->api_key = key_presented(r);
@@ -126,6 +133,9 @@ tp_phase_apikey(struct tp_request *r)
     if (r->api_key.len < TP_APIKEY_VALUE_MIN
         || r->api_key.len > TP_APIKEY_VALUE_MAX)
     {
+        if (r->xlog != NULL) {
+            tp_xlog_usage_plan(r, TP_XLOG_KEY_REFUSED);
+        }
         tp_respond_gw(r, TP_GW_INVALID_API_KEY, NULL);
         return TP_PHASE_DONE;
     }
@@ -146,12 +156,18 @@ tp_phase_apikey(struct tp_request *r)
     r->plan = rc == TP_OK && info->enabled ? key_plan(r->stage, info, &k)
                                            : NULL;
     if (r->plan == NULL) {
+        if (r->xlog != NULL) {
+            tp_xlog_usage_plan(r, TP_XLOG_KEY_REFUSED);
+        }
         tp_respond_gw(r, TP_GW_INVALID_API_KEY, NULL);
         return TP_PHASE_DONE;
     }
     if (key_accept(r, fk, info, k) != TP_OK) {
         tp_respond_gw(r, TP_GW_INTERNAL, NULL);
         return TP_PHASE_DONE;
+    }
+    if (r->xlog != NULL) {
+        tp_xlog_usage_plan(r, TP_XLOG_KEY_ACCEPTED);
     }
     return TP_PHASE_CONTINUE;
 }

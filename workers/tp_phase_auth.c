@@ -7,6 +7,7 @@
  * TP_PHASE_DONE and later calls tp_pipeline_resume().  Workers only.
  */
 #include "tp_auth.h"
+#include "tp_execlog.h"
 #include "tp_pipeline.h"
 #include "tp_respond.h"
 
@@ -15,6 +16,9 @@ tp_phase_auth(struct tp_request *r)
 {
     const struct tp_route *rt = r->match.route;
 
+    if (r->xlog != NULL) {
+        tp_xlog_auth_start(r);
+    }
     switch (rt->authorization) {
     case TP_AUTHZ_NONE:
         /* With a resource policy and no authorization type, the policy

@@ -12,6 +12,7 @@
  */
 #include "tp_admin.h"
 #include "tp_clientcert.h"
+#include "tp_execlog.h"
 #include "tp_log.h"
 #include "tp_pipeline.h"
 #include "tp_respond.h"
@@ -189,6 +190,9 @@ tp_phase_resolve(struct tp_request *r)
     if (r->stage == NULL) {
         tp_respond_gw(r, TP_GW_MISSING_AUTHENTICATION_TOKEN, NULL);
         return TP_PHASE_DONE;
+    }
+    if (r->stage->exec_log != NULL) {
+        tp_xlog_begin(r);
     }
     return TP_PHASE_CONTINUE;
 }

@@ -7,6 +7,7 @@
  * (429 Too Many Requests), then the plan's quota counts it (429 Limit
  * Exceeded, and the buckets are given back).  Workers only.
  */
+#include "tp_execlog.h"
 #include "tp_hash.h"
 #include "tp_log.h"
 #include "tp_period.h"
@@ -44,6 +45,34 @@ add_scope(struct tp_tt_scope *sc, unsigned *n, uint64_t key,
 }
 
 /* The route's bucket on the stage: its own setting, else the default. */
+/*
+ * Execution log: which of the <n> scopes refused the request.  Each is
+ * tried alone and an admission is given back at once, so the buckets end
+ * as they were; only done when the stage logs.
+ */
+static void
+log_throttled(struct tp_request *r, const struct tp_tt_scope *sc,
+    const char *const *what, const struct tp_throttle *const *lim,
+    unsigned n)
+{
+    struct tp_tt_slot *slot;
+    unsigned i;
+
+    for (i = 0; i < n; i++) {
+        if (tp_throttle_admit(r->c->w->throttles, &sc[i], 1, now_ns(),
+                &slot) == TP_TT_ADMIT)
+        {
+            tp_throttle_refund(&slot, &sc[i], 1);
+            continue;
+        }
+        tp_xlog_add(r, "Request throttled: %s throttle limit exceeded "
+            "(rate %g requests per second, burst %u)", what[i],
+            lim[i]->rate, lim[i]->burst);
+        return;
+    }
+    tp_xlog_add(r, "Request throttled: throttle limit exceeded");
+}
+
 static const struct tp_throttle *
 route_throttle(const struct tp_request *r)
 {
@@ -163,16 +192,25 @@ tp_phase_throttle(struct tp_request *r)
     const struct tp_model *m = r->c->w->model;
     struct tp_tt_scope sc[TP_THROTTLE_SCOPES];
     struct tp_tt_slot *slots[TP_THROTTLE_SCOPES];
+    const char *what[TP_THROTTLE_SCOPES];
+    const struct tp_throttle *lim[TP_THROTTLE_SCOPES];
     const struct tp_throttle *t;
     uint64_t qid = 0, key;
     unsigned n = 0;
     int rc;
 
+    if (r->xlog != NULL) {
+        tp_xlog_start(r);
+    }
     if (m->account.set) {
+        what[n] = "account-level";
+        lim[n] = &m->account;
         add_scope(sc, &n, tp_hash64("account", 7, 0), &m->account);
     }
     t = route_throttle(r);
     if (t != NULL) {
+        what[n] = "stage (method)";
+        lim[n] = t;
         add_scope(sc, &n, tp_hash64(r->match.route->key,
             strlen(r->match.route->key), r->stage->hash), t);
     }
@@ -180,6 +218,8 @@ tp_phase_throttle(struct tp_request *r)
         qid = r->quota_id;
         t = plan_throttle(r, &key);
         if (t != NULL) {
+            what[n] = "usage plan (API key)";
+            lim[n] = t;
             add_scope(sc, &n, key, t);
         }
     }
@@ -187,6 +227,9 @@ tp_phase_throttle(struct tp_request *r)
     case TP_TT_ADMIT:
         break;
     case TP_TT_THROTTLED:
+        if (r->xlog != NULL) {
+            log_throttled(r, sc, what, lim, n);
+        }
         tp_respond_gw(r, TP_GW_THROTTLED, NULL);
         return TP_PHASE_DONE;
     default:
@@ -201,6 +244,11 @@ tp_phase_throttle(struct tp_request *r)
         return TP_PHASE_CONTINUE;
     }
     tp_throttle_refund(slots, sc, n);
+    if (rc == TP_GW_QUOTA_EXCEEDED) {
+        TP_XLOG(r, "Request throttled: usage plan %s quota exceeded "
+            "(limit %llu)", r->plan->name,
+            (unsigned long long) r->plan->quota_limit);
+    }
     if (rc == QUOTA_FULL) {
         report_full(r, "quota", "quota_entries");
     } else {

@@ -22,6 +22,7 @@ struct tp_lauth_kv;
 struct tp_json;
 struct tp_worker;
 struct tp_request;
+struct tp_xlog;
 
 enum tp_client_state {
     TP_CL_HANDSHAKE = 0,             /* TLS handshake */
@@ -88,6 +89,8 @@ struct tp_request {
     /* resolved by the pipeline */
     struct tp_api *api;
     struct tp_stage *stage;
+    struct tp_xlog *xlog;            /* execution log lines (tp_execlog.h),
+                                        NULL: the stage logs none */
     struct tp_domain *domain;        /* custom domain matched, or NULL */
     struct tp_clientcert *client_cert;   /* mutual TLS: the connection's
                                         verified client certificate */

@@ -6,6 +6,7 @@
 #include "tp_worker.h"
 #include "tp_accesslog.h"
 #include "tp_channel.h"
+#include "tp_logfile.h"
 #include "tp_dirs.h"
 #include "tp_log.h"
 #include "tp_process.h"
@@ -99,14 +100,7 @@ tp_worker_conn_closed(struct tp_worker *w)
 static void
 worker_reopen(struct tp_worker *w, const struct tp_channel_msg *msg)
 {
-    uint32_t skip = 0;
-
-    if ((msg->arg & TP_REOPEN_ERRLOG) != 0 && msg->nfds > 0) {
-        dup2(msg->fds[0], STDERR_FILENO);
-        skip = 1;
-    }
-    tp_accesslog_adopt(w->model, TP_REOPEN_FIRST(msg->arg), msg->fds + skip,
-        msg->nfds - skip);
+    tp_logfile_reopened(w->model, msg);
 }
 
 static void

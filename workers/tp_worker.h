@@ -79,8 +79,8 @@ struct tp_worker {
 
     struct tp_mown metrics;          /* this process's metrics block */
 
-    uint64_t alog_lost;              /* access-log lines not written since
-                                        the last report */
+    uint64_t alog_lost;              /* log lines (access, execution) not
+                                        written since the last report */
     uint64_t alog_reported;          /* mono ms of that report, 0: none */
 };
 

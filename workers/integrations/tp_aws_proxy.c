@@ -11,6 +11,7 @@
 #include "tp_aws_proxy.h"
 #include "tp_aws_proxy_int.h"
 #include "tp_base64.h"
+#include "tp_execlog.h"
 #include "tp_lambda_resp.h"
 #include "tp_log.h"
 #include "tp_respond.h"
@@ -189,6 +190,10 @@ ap_done(void *ctx, const struct tp_fn_result *res)
     /* it has ended: nothing to cancel */
     memset(&ap->call, 0, sizeof(ap->call));
     r->integ_end = tp_clock.mono_us;
+    if (tp_xlog_data_trace(r)) {
+        tp_xlog_data(r, "Endpoint response body before transformations",
+            res->payload);
+    }
     switch (res->status) {
     case TP_FN_OK:
         /* The payload lives only during this call; the response is
@@ -232,6 +237,17 @@ ap_invoke(struct ap *ap)
     if (tp_aws_proxy_event(r, &event) != TP_OK) {
         ap_fail(ap, TP_GW_INTERNAL, "out of memory");
         return;
+    }
+    if (r->xlog != NULL) {
+        tp_xlog_add(r, "Endpoint request URI: %s%s", in->function != NULL
+            ? "function:" : "", in->function != NULL ? in->function
+                                                     : in->uri);
+        if (tp_xlog_data_trace(r)) {
+            tp_xlog_data(r, "Method request body before transformations",
+                r->body);
+            tp_xlog_data(r, "Endpoint request body after transformations",
+                event);
+        }
     }
     r->integ_start = tp_clock.mono_us;
     if (tp_aws_proxy_invoke(r, event, ap_done, ap, &ap->call) != TP_OK) {

@@ -15,6 +15,7 @@
  */
 #include "tp_http_proxy.h"
 #include "tp_count.h"
+#include "tp_execlog.h"
 #include "tp_integ.h"
 #include "tp_proxy_int.h"
 #include "tp_log.h"
@@ -215,6 +216,22 @@ px_bad_body(struct px *px, int status)
     return TP_DONE;
 }
 
+/* Execution log: "Endpoint request URI: http://host:port/path?query". */
+static void
+px_log_uri(struct px *px)
+{
+    const char *target = memchr(px->head, ' ', px->head_len);
+    const char *end = target != NULL
+        ? memchr(target + 1, ' ', px->head_len - (size_t) (target + 1
+            - px->head)) : NULL;
+
+    if (end != NULL) {
+        tp_xlog_add(px->r, "Endpoint request URI: %s://%s%.*s",
+            px->be->tls ? "https" : "http", px->be->hostport,
+            (int) (end - target - 1), target + 1);
+    }
+}
+
 /* First write: the head with its framing, plus the first body piece. */
 static int
 px_start_request(struct px *px)
@@ -239,6 +256,9 @@ px_start_request(struct px *px)
     {
         r->msg.why = "request too large to forward";
         return 431;
+    }
+    if (r->xlog != NULL) {
+        px_log_uri(px);
     }
     px->niov = px->iov_i = 0;
     px->iov[px->niov++] = (struct iovec) { px->head, px->head_len };
@@ -661,6 +681,12 @@ px_collect(struct px *px)
         (void) px_bad_body(px, rc);
         return;
     }
+    if (tp_xlog_data_trace(r)) {
+        tp_xlog_data(r, "Method request body before transformations",
+            r->body);
+        tp_xlog_data(r, "Endpoint request body after transformations",
+            px->req_body);
+    }
     r->on_input = px_on_input;
     (void) px_connect(px, false);
 }
@@ -701,9 +727,12 @@ tp_http_proxy_start(struct tp_request *r)
     r->on_abort = px_on_client_abort;
     r->integ_start = tp_clock.mono_us;
     px_arm(px);
-    if (in->type == TP_INTEG_HTTP || in->needs_body || r->body_collected) {
+    if (in->type == TP_INTEG_HTTP || in->needs_body || r->body_collected
+        || tp_xlog_data_trace(r))
+    {
         /* Non-proxy: templates see the body; proxy: a mapping reads it,
-         * or the authorize phase has read it (a SigV4 payload hash). */
+         * the authorize phase has read it (a SigV4 payload hash), or the
+         * execution log traces it. */
         px->buffered = in->type == TP_INTEG_HTTP;
         px->req_whole = true;
         r->on_input = px_collect_input;

@@ -4,7 +4,7 @@
  * formats per API type, custom formats compiled into parts, unknown
  * variables, the trailing-dot rule, JSON string detection, limits and
  * errors with "FILE:LINE:"; then opening, sharing, reopening and closing
- * the files of a cycle, and the order tp_accesslog_fds() gives them.
+ * the files of a cycle, and the order tp_logfile_fds() gives them.
  *
  * Config files and logs live in a mkdtemp() directory.
  */
@@ -26,6 +26,7 @@
 #include "tp_conf.h"
 #include "tp_ctxvars.h"
 #include "tp_log.h"
+#include "tp_logfile.h"
 
 static char dir[PATH_MAX];           /* realpath of the temporary directory */
 static char path[PATH_MAX + 32];     /* the config file of the current test */
@@ -212,7 +213,8 @@ test_server__tp_accesslog_conf__default_is_clf(void **state)
     assert_non_null(m);
     assert_string_equal(stage_log(m, 0, 0)->format,
         tp_accesslog_named("CLF", TP_API_REST));
-    assert_int_equal(stage_log(m, 0, 0)->fd, -1);    /* not opened by load */
+    /* not opened by load */
+    assert_int_equal(stage_log(m, 0, 0)->file.fd, -1);
     m = load_into(&arena, one_stage("HTTP", "path = \"x.log\";"));
     assert_non_null(m);
     assert_string_equal(stage_log(m, 0, 0)->format,
@@ -475,11 +477,10 @@ test_server__tp_accesslog_conf__paths(void **state)
     (void) state;
     m = load_log(one_stage("REST", "path = \"logs/x.log\";"));
     snprintf(want, sizeof(want), "%s/logs/x.log", dir);
-    assert_string_equal(stage_log(m, 0, 0)->path, want);
+    assert_string_equal(stage_log(m, 0, 0)->file.path, want);
     m = load_log(one_stage("REST", "path = \"/var/log/t/x.log\";"));
-    assert_string_equal(stage_log(m, 0, 0)->path, "/var/log/t/x.log");
-    assert_int_equal(((const struct tp_alog_format *)
-        stage_log(m, 0, 0)->compiled)->path_src.line, 4);
+    assert_string_equal(stage_log(m, 0, 0)->file.path, "/var/log/t/x.log");
+    assert_int_equal(stage_log(m, 0, 0)->file.src.line, 4);
 }
 
 /* ---- files ---- */
@@ -548,52 +549,52 @@ test_server__tp_accesslog_conf__open_and_share(void **state)
     int fds[8];
 
     (void) state;
-    assert_int_equal(tp_accesslog_open(cy, err, sizeof(err)), TP_OK);
+    assert_int_equal(tp_logfile_open_all(cy, err, sizeof(err)), TP_OK);
     one = stage_log(m, 0, 0);
     two = stage_log(m, 0, 2);
     b1 = stage_log(m, 1, 0);
     b2 = stage_log(m, 1, 1);
     three = stage_log(m, 1, 2);
     assert_null(m->apis[0].stages[1].access_log);
-    assert_true(one->fd >= 0 && two->fd >= 0 && three->fd >= 0);
-    assert_int_not_equal(one->fd, two->fd);
+    assert_true(one->file.fd >= 0 && two->file.fd >= 0 && three->file.fd >= 0);
+    assert_int_not_equal(one->file.fd, two->file.fd);
     /* Same path, or another name of the same file: one descriptor. */
-    assert_int_equal(b1->fd, one->fd);
-    assert_int_equal(b2->fd, two->fd);
-    assert_true(fcntl(one->fd, F_GETFD) & FD_CLOEXEC);
-    assert_true(fcntl(one->fd, F_GETFL) & O_APPEND);
+    assert_int_equal(b1->file.fd, one->file.fd);
+    assert_int_equal(b2->file.fd, two->file.fd);
+    assert_true(fcntl(one->file.fd, F_GETFD) & FD_CLOEXEC);
+    assert_true(fcntl(one->file.fd, F_GETFL) & O_APPEND);
     /* The distinct files, in order. */
-    assert_int_equal(tp_accesslog_fds(m, 0, fds, 8), 3);
-    assert_int_equal(fds[0], one->fd);
-    assert_int_equal(fds[1], two->fd);
-    assert_int_equal(fds[2], three->fd);
-    assert_int_equal(tp_accesslog_fds(m, 1, fds, 1), 1);
-    assert_int_equal(fds[0], two->fd);
-    assert_int_equal(tp_accesslog_fds(m, 2, fds, 8), 1);
-    assert_int_equal(fds[0], three->fd);
-    assert_int_equal(tp_accesslog_fds(m, 3, fds, 8), 0);
+    assert_int_equal(tp_logfile_fds(m, 0, fds, 8), 3);
+    assert_int_equal(fds[0], one->file.fd);
+    assert_int_equal(fds[1], two->file.fd);
+    assert_int_equal(fds[2], three->file.fd);
+    assert_int_equal(tp_logfile_fds(m, 1, fds, 1), 1);
+    assert_int_equal(fds[0], two->file.fd);
+    assert_int_equal(tp_logfile_fds(m, 2, fds, 8), 1);
+    assert_int_equal(fds[0], three->file.fd);
+    assert_int_equal(tp_logfile_fds(m, 3, fds, 8), 0);
 
-    append(b1->fd, "a\n");
-    append(three->fd, "c\n");
+    append(b1->file.fd, "a\n");
+    append(three->file.fd, "c\n");
     file_is("l/one.log", "a\n");
     file_is("l/sub/three.log", "c\n");   /* directories are created */
 
     /* Reopen after a rotation: the same numbers write to new files. */
-    fds[0] = one->fd;
+    fds[0] = one->file.fd;
     snprintf(from, sizeof(from), "%s/l/one.log", dir);
     snprintf(to, sizeof(to), "%s/l/one.log.1", dir);
     assert_int_equal(rename(from, to), 0);
-    tp_accesslog_reopen(cy);
-    assert_int_equal(one->fd, fds[0]);
-    assert_true(fcntl(one->fd, F_GETFD) & FD_CLOEXEC);
-    append(b1->fd, "b\n");
+    tp_logfile_reopen_all(cy);
+    assert_int_equal(one->file.fd, fds[0]);
+    assert_true(fcntl(one->file.fd, F_GETFD) & FD_CLOEXEC);
+    append(b1->file.fd, "b\n");
     file_is("l/one.log", "b\n");
     file_is("l/one.log.1", "a\n");
 
     /* Freeing the cycle closes them. */
-    fds[0] = one->fd;
-    fds[1] = two->fd;
-    fds[2] = three->fd;
+    fds[0] = one->file.fd;
+    fds[1] = two->file.fd;
+    fds[2] = three->file.fd;
     tp_cycle_free(cy);
     assert_int_equal(fcntl(fds[0], F_GETFD), -1);
     assert_int_equal(fcntl(fds[1], F_GETFD), -1);
@@ -613,17 +614,104 @@ test_server__tp_accesslog_conf__open_error(void **state)
         "  { name = \"s1\"; access_log = { path = \"ok.log\"; }; },\n"
         "  { name = \"s2\"; access_log = {\n"
         "      path = \"/dev/null/x.log\"; }; } ); } );\n");
-    assert_int_equal(tp_accesslog_open(cy, err, sizeof(err)), TP_ERROR);
+    assert_int_equal(tp_logfile_open_all(cy, err, sizeof(err)), TP_ERROR);
     snprintf(want, sizeof(want), "%s:5: cannot open access log "
         "\"/dev/null/x.log\": ", path);
     if (strncmp(err, want, strlen(want)) != 0) {
         fail_msg("\"%s\" does not start with \"%s\"", err, want);
     }
     /* What was opened before the failure closes with the cycle. */
-    ok_fd = stage_log(cy->model, 0, 0)->fd;
+    ok_fd = stage_log(cy->model, 0, 0)->file.fd;
     assert_true(ok_fd >= 0);
     tp_cycle_free(cy);
     assert_int_equal(fcntl(ok_fd, F_GETFD), -1);
+}
+
+/* ---- execution_log ---- */
+
+static const char *
+xlog_stage(const char *xlog)
+{
+    static char text[8192];
+
+    snprintf(text, sizeof(text),
+        LISTEN
+        "apis = ( { id = \"a\";\n"
+        "  stages = ( { name = \"s\";\n"
+        "    execution_log = { %s };\n"
+        "  } );\n"
+        "} );\n", xlog);
+    return text;
+}
+
+static void
+test_server__tp_accesslog_conf__execlog_levels(void **state)
+{
+    const struct tp_exec_log *xl;
+    struct tp_model *m;
+
+    (void) state;
+    m = load_log(xlog_stage("path = \"x.log\";"));
+    xl = m->apis[0].stages[0].exec_log;
+    assert_non_null(xl);
+    assert_int_equal(xl->level, TP_XLOG_ERROR);     /* the default */
+    assert_false(xl->data_trace);
+    assert_ptr_equal(m->logfiles, &xl->file);
+    assert_string_equal(xl->file.what, "execution log");
+    assert_int_equal(xl->file.src.line, 4);
+    m = load_log(xlog_stage("path = \"x.log\"; level = \"INFO\"; "
+        "data_trace = true;"));
+    xl = m->apis[0].stages[0].exec_log;
+    assert_int_equal(xl->level, TP_XLOG_INFO);
+    assert_true(xl->data_trace);
+    /* OFF: no lines, no file (not even a path is needed) */
+    m = load_log(xlog_stage("level = \"OFF\";"));
+    assert_null(m->apis[0].stages[0].exec_log);
+    assert_null(m->logfiles);
+}
+
+static void
+test_server__tp_accesslog_conf__execlog_errors(void **state)
+{
+    (void) state;
+    load_err(xlog_stage("path = \"x.log\"; level = \"DEBUG\";"), 4,
+        "execution_log 'level' must be \"OFF\", \"ERROR\" or \"INFO\", "
+        "not \"DEBUG\"");
+    load_err(xlog_stage("level = \"INFO\";"), 4,
+        "execution_log needs 'path'");
+    load_err(xlog_stage("path = \"x.log\"; data_trace = 1;"), 4,
+        "'data_trace' must be true or false");
+    load_err(xlog_stage("path = \"x.log\"; format = \"CLF\";"), 4,
+        "format");
+}
+
+static void
+test_server__tp_accesslog_conf__execlog_files(void **state)
+{
+    struct tp_cycle *cy = files_cycle(LISTEN
+        "apis = ( { id = \"a\"; stages = (\n"
+        "  { name = \"s1\"; access_log = { path = \"one.log\"; };\n"
+        "    execution_log = { path = \"exec.log\"; }; },\n"
+        "  { name = \"s2\"; execution_log = { path = \"one.log\";\n"
+        "      level = \"INFO\"; }; } ); } );\n");
+    const struct tp_model *m = cy->model;
+    const struct tp_exec_log *x1, *x2;
+    int fds[8];
+
+    (void) state;
+    assert_int_equal(tp_logfile_open_all(cy, err, sizeof(err)), TP_OK);
+    x1 = m->apis[0].stages[0].exec_log;
+    x2 = m->apis[0].stages[1].exec_log;
+    /* An execution log naming an access log's file shares its fd. */
+    assert_int_equal(x2->file.fd, stage_log(m, 0, 0)->file.fd);
+    assert_int_not_equal(x1->file.fd, x2->file.fd);
+    /* Registration order: s1's access log, s1's execution log. */
+    assert_int_equal(tp_logfile_fds(m, 0, fds, 8), 2);
+    assert_int_equal(fds[0], stage_log(m, 0, 0)->file.fd);
+    assert_int_equal(fds[1], x1->file.fd);
+    append(x1->file.fd, "x\n");
+    file_is("exec.log", "x\n");
+    tp_cycle_free(cy);
 }
 
 int
@@ -632,6 +720,9 @@ main(void)
     const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
         T(test_server__tp_accesslog_conf__default_is_clf),
+        T(test_server__tp_accesslog_conf__execlog_levels),
+        T(test_server__tp_accesslog_conf__execlog_errors),
+        T(test_server__tp_accesslog_conf__execlog_files),
         T(test_server__tp_accesslog_conf__named_formats),
         T(test_server__tp_accesslog_conf__clf_parts),
         T(test_server__tp_accesslog_conf__json_strings),
