@@ -344,11 +344,13 @@ tpctl_stats(struct tpctl *c, const struct tpctl_cmd *cmd, int argc,
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);
         if (o.live) {
-            fputs("\033[?25l\033[H\033[2J", stdout);   /* no cursor */
+            /* no cursor; no autowrap: a line wider than the terminal is
+             * cut rather than scrolling the redraw away */
+            fputs("\033[?25l\033[?7l\033[H\033[2J", stdout);
         }
         rc = stats_loop(&run, &o);
         if (o.live) {
-            fputs("\033[?25h", stdout);
+            fputs("\033[?7h\033[?25h", stdout);
         }
     }
     free(run.cur);

@@ -317,9 +317,9 @@ def test_terminal_redraw_and_ctrl_c(gw):
         os.close(master)
     assert rc == 0, proc.stderr.read()
     assert out.count(b"TOTAL") >= 2, out
-    assert out.startswith(b"\033[?25l"), out[:40]        # cursor hidden
+    assert out.startswith(b"\033[?25l\033[?7l"), out[:40]  # no cursor, no wrap
     assert out.count(b"\033[H") >= 2                     # redrawn in place
-    assert out.rstrip().endswith(b"\033[?25h"), out[-40:]  # and shown again
+    assert out.rstrip().endswith(b"\033[?7h\033[?25h"), out[-40:]  # restored
 
 
 def test_reload_adds_series(gw, backend):
