@@ -311,8 +311,10 @@ class Traffic:
     <per_thread> requests of mixed statuses; a failed request (no complete
     response) reconnects. Only complete responses are counted."""
 
-    def __init__(self, gw, threads, per_thread):
+    def __init__(self, gw, threads, per_thread, together=False):
         self.gw = gw
+        # together: every connection open at once after the first request
+        self.barrier = threading.Barrier(threads) if together else None
         self.lock = threading.Lock()
         self.received = Counter()
         self.failed = 0
@@ -337,6 +339,11 @@ class Traffic:
                 with self.lock:
                     self.received[key] += 1
                     self.done += 1
+                if i == 0 and self.barrier is not None:
+                    try:
+                        self.barrier.wait(20)
+                    except threading.BrokenBarrierError:
+                        pass         # the counts below still hold
                 if r.getheader("connection", "").lower() == "close":
                     conn.close()
                     conn = None
@@ -374,7 +381,7 @@ def api_deltas(after, before):
 
 
 def exact_config(backend_port):
-    # 20 connections at once cannot all be one worker's: both serve
+    # 20 connections open at once cannot all be one worker's: both serve
     return admin_config(backend_port, apis=[rest_api(backend_port)],
                         worker_connections=16)
 
@@ -383,7 +390,7 @@ def test_exact_counts_across_workers(turnpike, backend):
     gw = turnpike(exact_config(backend.port))
     gw.wait_workers(2)
     before, served = requests_by_key(scrape(gw)), served_by_pid(gw)
-    tr = Traffic(gw, threads=20, per_thread=18)
+    tr = Traffic(gw, threads=20, per_thread=18, together=True)
     tr.start()
     tr.join()
     assert tr.failed == 0
