@@ -22,6 +22,7 @@ Sub-commands:
                                    it (DIR/token), valid for 30 days
   report DIR [DOC]                 print the results table; replace the results
                                    section of DOC (docs/BENCHMARKS.md) if given
+                                   (after --mon-only: the monitoring block)
 
 The shell script owns processes and timing; this file owns parsing and
 arithmetic, which are clumsy and error-prone in sh.
@@ -276,13 +277,16 @@ def cmd_cgsum(argv):
 
 # The functions whose inclusive cost cgsplit reports: the traffic control
 # phases of a request and the parts they consist of (report: LIMITS_FUNCS),
-# the authorize phase and the JWT check's parts (report: JWT_FUNCS), and
-# the metrics worker's once-a-second flush.
+# the authorize phase and the JWT check's parts (report: JWT_FUNCS), the
+# counting of a finished request and its access-log line (report:
+# MON_FUNCS), and the metrics worker's once-a-second flush.
 CG_FUNCS = ("tp_phase_apikey", "tp_keymemo_hash", "tp_apikey_hash",
             "tp_state_key_find", "tp_phase_throttle", "tp_throttle_admit",
             "tp_quota_take", "metrics_flush", "tp_quota_dirty",
             "tp_phase_auth", "tp_jwt_cache_get", "tp_jwt_decode",
-            "tp_jwt_verify", "tp_jwt_validate", "tp_jwt_cache_put")
+            "tp_jwt_verify", "tp_jwt_validate", "tp_jwt_cache_put",
+            "tp_count_request", "tp_accesslog_write", "tp_context_value",
+            "write")
 CG_METRICS_MAIN = "tp_metrics_main"
 
 
@@ -902,7 +906,19 @@ def build_report(d):
     L.extend(limits_report(d, meta, runs, counts))
     L.extend(cache_report(d, meta, runs, counts))
     L.extend(jwt_report(d, meta, runs, counts))
+    w(MON_BEGIN)
+    w("")
+    L.extend(mon_report(d, meta, runs, counts))
+    w(MON_END)
+    w("")
+    L.extend(runs_table(runs))
+    return "\n".join(L) + "\n", bool(flagged or idle_bad)
 
+
+def runs_table(runs):
+    """Every load run of <runs>, in the order it ran, as a list of lines."""
+    L = []
+    w = L.append
     w("<details><summary>Every load run, in the order it ran</summary>")
     w("")
     w("| round | # | server | size | req/s | p50 ms | p99 ms | CPU µs/req "
@@ -920,7 +936,7 @@ def build_report(d):
              r["requests"], errs))
     w("")
     w("</details>")
-    return "\n".join(L) + "\n", bool(flagged or idle_bad)
+    return L
 
 
 ROUTING_TARGET = 0.95
@@ -1356,6 +1372,185 @@ def jwt_report(d, meta, runs, counts):
     return L
 
 
+MON_TARGET = 0.97
+MON_BARE, MON_ON = "mon-bare", "mon-on"
+MON_BEGIN = "<!-- bench:mon:begin (written by scripts/bench; do not edit) -->"
+MON_END = "<!-- bench:mon:end -->"
+# Rows of its "where the instructions go" table: (function, label).
+MON_FUNCS = (
+    ("tp_count_request", "counting the request (`tp_count_request`)"),
+    ("tp_accesslog_write", "the access-log line (`tp_accesslog_write`)"),
+    ("tp_context_value", "&nbsp;&nbsp;of which the values of its "
+                         "variables (`tp_context_value`) ¹⁸"),
+    ("write", "&nbsp;&nbsp;of which libc's `write` ¹⁸"),
+)
+
+
+def mon_report(d, meta, runs, counts):
+    """The "Monitoring" section, as a list of lines; with --mon-only, a
+    block of its own (its run's date, settings and load runs)."""
+    L = []
+    w = L.append
+    w("### Monitoring: metrics and access logging")
+    w("")
+    if meta.get("mon") != "1":
+        w("Not measured in this run (`BENCH_MON=0`).")
+        w("")
+        return L
+    alone = meta.get("mon_only") == "1"
+    n1, n2 = int(meta["count_n1"]), int(meta["count_n2"])
+    cols = ((MON_BARE, "bare"), (MON_ON, "monitored"))
+    sizes = [q for q in SIZES if runs_of(runs, MON_BARE, q)]
+    emf = read_tsv(os.path.join(d, "mon-emf.tsv"))
+    emf_lines = int(emf[0]["emf_lines"]) if emf else 0
+    logs = read_tsv(os.path.join(d, "mon-log.tsv"))
+    if alone:
+        if meta.get("quick") == "1":
+            w("> **QUICK SMOKE RUN (`--quick`): one short round. These "
+              "numbers are NOT a valid measurement.**")
+            w("")
+        w("Run on %s; commit `%s`; this section alone (`scripts/bench "
+          "--mon-only`), not with the rest of this page: %s, %s workers, "
+          "`wrk -t%s -c%s -d%ss --latency`, %s interleaved rounds; counts "
+          "with 1 worker, (count(%s) − count(%s)) / %d sequential keep-alive "
+          "requests."
+          % (meta["date"], meta["commit"], meta.get("machine", "?"),
+             meta["workers"], meta["threads"], meta["connections"],
+             meta["duration"], meta["rounds"], n2, n1, n2 - n1))
+        w("")
+    w("The proxies' turnpike (an HTTP API whose route `ANY /{proxy+}` "
+      "proxies to the backend, see *Method*) twice. *bare*: `metrics = "
+      "{ enabled = false; }` and no access log, so no request is counted "
+      "or logged. *monitored*: counting on, the default (every finished "
+      "request into the worker's block of the metrics region: status, "
+      "latency and integration latency histograms, bytes), `emf_log` with "
+      "`period = 1`, and the stage's access log in the CLF format, a file "
+      "on the local disk.")
+    w("")
+    if emf_lines > 0:
+        w("The monitored instance's metrics worker wrote %s lines of EMF "
+          "(%s bytes) during the load." % (fmt(emf_lines, 0),
+                                          fmt(int(emf[0]["emf_bytes"]), 0)))
+    else:
+        w("**No EMF was written**: this build accepts `emf_log` but has "
+          "no EMF writer (it is not in this commit), so the figures "
+          "cover counting and the access log only.")
+    w("")
+    verdicts = []
+    for q in sizes:
+        w("Bare against monitored, %s:" % SIZE_LABEL[q])
+        w("")
+        w("| metric | bare | monitored | monitored / bare | target | |")
+        w("| --- | ---: | ---: | ---: | --- | --- |")
+        va = run_median(runs, MON_BARE, q, "rps")
+        vb = run_median(runs, MON_ON, q, "rps")
+        w("| req/s, median | %s | %s | %s | | |"
+          % (fmt(va, 0), fmt(vb, 0), fmt_ratio(ratio(vb, va))))
+        rr = run_ratios(runs, MON_BARE, MON_ON, q)
+        pr = statistics.median([x for _, x in rr]) if rr else None
+        verdicts.append((q, pr, rr))
+        w("| req/s, monitored / bare within each round, median ¹⁶ | | | %s "
+          "| ≥ %.2f× | %s |" % (fmt_ratio(pr), MON_TARGET,
+                                mark(pr, ">=", MON_TARGET)))
+        w("| req/s spread (max−min)/median | %s | %s | | | |"
+          % (run_spread(runs, MON_BARE, q), run_spread(runs, MON_ON, q)))
+        for key, label in (("p99_ms", "p99 latency, ms"),
+                           ("cpu_us", "CPU µs per request ¹")):
+            va, vb = run_median(runs, MON_BARE, q, key), \
+                run_median(runs, MON_ON, q, key)
+            w("| %s | %s | %s | %s | | |"
+              % (label, fmt(va), fmt(vb), fmt_ratio(ratio(vb, va))))
+        for tool, label, digits in (
+                ("callgrind", "instructions per request ¹⁷", 0),
+                ("strace", "system calls per request ¹⁷", 2)):
+            va, vb = counts.get((MON_BARE, q, tool)), \
+                counts.get((MON_ON, q, tool))
+            w("| %s | %s | %s | %s | (no target) | |"
+              % (label, fmt(va, digits), fmt(vb, digits),
+                 fmt_ratio(ratio(vb, va))))
+        nl = sum(int(r["lines"]) for r in logs if r["size"] == q)
+        nr = sum(int(r["requests"]) for r in logs if r["size"] == q)
+        w("| access-log lines per request wrk counted, all rounds | — | %s "
+          "| | | |" % (fmt(nl / nr, 4) if nr else "—"))
+        w("")
+
+    def per_req(t, q, fn):
+        f1 = read_sum(os.path.join(d, "sum-callgrind-%s-%s-%d.txt"
+                                   % (t, q, n1)))[1]
+        f2 = read_sum(os.path.join(d, "sum-callgrind-%s-%s-%d.txt"
+                                   % (t, q, n2)))[1]
+        if not f1 and not f2:
+            return None
+        return (f2.get(fn, (0, 0))[1] - f1.get(fn, (0, 0))[1]) / (n2 - n1)
+
+    csizes = [q for q in sizes if counts.get((MON_ON, q, "callgrind"))]
+    if csizes:
+        heads = ["%s, %s" % (lab, q) for q in csizes for _, lab in cols]
+        w("Where the instructions go, per request (callgrind, inclusive, by "
+          "the same two-point difference ¹⁷):")
+        w("")
+        w("| part of the request | %s |" % " | ".join(heads))
+        w("| --- |%s" % (" ---: |" * len(heads)))
+        w("| whole request | %s |" % " | ".join(
+            fmt(counts.get((t, q, "callgrind")), 0)
+            for q in csizes for t, _ in cols))
+        for fn, label in MON_FUNCS:
+            w("| %s | %s |" % (label, " | ".join(
+                fmt(per_req(t, q, fn), 0) for q in csizes for t, _ in cols)))
+        w("")
+    for q, pr, rr in verdicts:
+        if rr:
+            w("- %s, req/s monitored / bare, round by round: %s."
+              % (SIZE_LABEL[q], ", ".join(fmt_ratio(x) for _, x in rr)))
+    for q in csizes:
+        va = counts.get((MON_BARE, q, "callgrind"))
+        vb = counts.get((MON_ON, q, "callgrind"))
+        if va and vb is not None:
+            w("- instructions per request, %s, bare → monitored: %s → %s, "
+              "%+.0f (%+.1f %%)." % (SIZE_LABEL[q], fmt(va, 0), fmt(vb, 0),
+                                    vb - va, (vb - va) / va * 100))
+    for q in sizes:
+        names = {}
+        for t, _ in cols:
+            s1 = read_sum(os.path.join(d, "sum-strace-%s-%s-%d.txt"
+                                       % (t, q, n1)))[0]
+            s2 = read_sum(os.path.join(d, "sum-strace-%s-%s-%d.txt"
+                                       % (t, q, n2)))[0]
+            names[t] = {k: (s2.get(k, 0) - s1.get(k, 0)) / (n2 - n1)
+                        for k in set(s1) | set(s2)
+                        if k not in ("total", "metrics")}
+        if all(names.values()):
+            w("- system calls per request by name, %s: %s." % (
+                SIZE_LABEL[q], "; ".join("%s: %s" % (lab, ", ".join(
+                    "%s %.2f" % (k, v) for k, v in sorted(
+                        names[t].items(), key=lambda kv: (-kv[1], kv[0]))
+                    if abs(v) >= 0.005)) for t, lab in cols)))
+    w("")
+    ok = [q for q, pr, _ in verdicts if mark(pr, ">=", MON_TARGET) == "PASS"]
+    w("**Verdict: %s.** req/s monitored / bare, the median of the rounds' "
+      "ratios: %s; target ≥ %.2f× for each size."
+      % ("PASS" if verdicts and len(ok) == len(verdicts) else "MISS",
+         ", ".join("%s %s" % (fmt_ratio(pr), "(~20 bytes)" if q == "small"
+                              else "(16 KiB)") for q, pr, _ in verdicts)
+         or "—", MON_TARGET))
+    w("")
+    w("¹⁶ the verdict: bare and monitored ran back to back in each round, "
+      "in alternating order.  ")
+    w("¹⁷ one worker, N sequential keep-alive requests, as for the "
+      "proxies; all the processes except the metrics worker, as for "
+      "traffic control (⁹): its EMF documents, once a second, grow with "
+      "the wall time of a run rather than with its requests (the CPU row "
+      "includes them). The access log's `write(2)` is the worker's, one "
+      "per request, and is counted.  ")
+    w("¹⁸ inclusive, wherever it is called from; in these requests only "
+      "the access log calls it.")
+    w("")
+    if alone:
+        L.extend(runs_table(runs))
+        w("")
+    return L
+
+
 CACHE_TARGET = 1.20
 CACHE_NGX, CACHE_TP, CACHE_ID, CACHE_GZ = ("ngx-cache", "tp-cache",
                                           "tp-ident", "tp-gzip")
@@ -1480,18 +1675,30 @@ END = "<!-- bench:results:end -->"
 
 def cmd_report(argv):
     d = argv[0]
-    text, bad = build_report(d)
+    meta = read_meta(d)
+    begin, end = BEGIN, END
+    if meta.get("mon_only") == "1":
+        # Only the monitoring block, inside the results of the last full
+        # run, which it leaves as they are.
+        runs = read_tsv(os.path.join(d, "runs.tsv"))
+        text = "\n".join(mon_report(d, meta, runs,
+                                    per_request_counts(d, meta))) + "\n"
+        bad = any(r["flag"] != "ok" for r in runs)
+        begin, end = MON_BEGIN, MON_END
+    else:
+        text, bad = build_report(d)
     sys.stdout.write(text)
     if len(argv) > 1:
         doc = argv[1]
         with open(doc) as f:
             old = f.read()
-        if BEGIN not in old or END not in old:
-            sys.exit("report: %s lacks the results markers; not updated" % doc)
-        head, rest = old.split(BEGIN, 1)
-        _, tail = rest.split(END, 1)
+        if begin not in old or end not in old:
+            sys.exit("report: %s lacks the markers %s; not updated"
+                     % (doc, begin))
+        head, rest = old.split(begin, 1)
+        _, tail = rest.split(end, 1)
         with open(doc + ".tmp", "w") as f:
-            f.write(head + BEGIN + "\n\n" + text + "\n" + END + tail)
+            f.write(head + begin + "\n\n" + text + "\n" + end + tail)
         os.replace(doc + ".tmp", doc)
         sys.stderr.write("bench: results written to %s\n" % doc)
     sys.exit(1 if bad else 0)
