@@ -72,6 +72,22 @@ alog_escape_byte(unsigned char ch, uint8_t mode, char *out)
     return 4;
 }
 
+/* The bytes from <s> on (<n> left) that go out as they are in <mode>. */
+static size_t
+alog_plain_run(const unsigned char *s, size_t n, uint8_t mode)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (s[i] < 0x20 || s[i] >= 0x7f
+            || (mode == TP_ALOG_ESC_JSON && (s[i] == '"' || s[i] == '\\')))
+        {
+            break;
+        }
+    }
+    return i;
+}
+
 size_t
 tp_accesslog_escape(char *out, struct tp_str v, uint8_t mode, size_t room)
 {
@@ -82,6 +98,16 @@ tp_accesslog_escape(char *out, struct tp_str v, uint8_t mode, size_t room)
     while (i < v.len) {
         const char *src = esc;
 
+        /* Most values are plain ASCII: one copy per run, not per byte. */
+        k = TP_MIN(alog_plain_run(s + i, v.len - i, mode), room - len);
+        if (k > 0) {
+            if (out != NULL) {
+                memcpy(out + len, s + i, k);
+            }
+            len += k;
+            i += k;
+            continue;
+        }
         n = 1;
         if (s[i] < 0x20 || s[i] == 0x7f) {
             k = alog_escape_byte(s[i], mode, esc);
@@ -165,6 +191,42 @@ alog_value_limit(const struct tp_alog_format *f, const uint32_t *need,
     return lo;
 }
 
+/*
+ * The usual line, which fits: each value rendered once, straight into
+ * <buf>.  Returns SIZE_MAX, with <buf> to be overwritten, as soon as a
+ * value might not fit whole (its every byte escaped to 6) or a literal
+ * does not: then alog_render() shares the room out.  Whenever this
+ * succeeds, the line is what alog_render() would have made.
+ */
+static size_t
+alog_render_fits(const struct tp_request *r, const struct tp_alog_format *f,
+    char *buf, size_t cap)
+{
+    char val[TP_CONTEXT_BUF];
+    const struct tp_alog_part *pt;
+    struct tp_str v;
+    size_t len = 0;
+    unsigned i;
+
+    for (i = 0; i < f->nparts; i++) {
+        pt = &f->parts[i];
+        if (pt->kind == TP_ALOG_LIT) {
+            if (pt->len > cap - len) {
+                return SIZE_MAX;
+            }
+            memcpy(buf + len, pt->p, pt->len);
+            len += pt->len;
+            continue;
+        }
+        v = alog_get(r, pt, val);
+        if (v.len > (cap - len) / 6) {
+            return SIZE_MAX;
+        }
+        len += tp_accesslog_escape(buf + len, v, pt->escape, cap - len);
+    }
+    return len;
+}
+
 /* Renders <r>'s line into <buf> (<cap> bytes, no newline); its length. */
 static size_t
 alog_render(const struct tp_request *r, const struct tp_alog_format *f,
@@ -173,9 +235,14 @@ alog_render(const struct tp_request *r, const struct tp_alog_format *f,
     uint32_t need[TP_ACCESSLOG_MAX_VARS];
     char val[TP_CONTEXT_BUF];
     const struct tp_alog_part *pt;
-    size_t len = 0, limit;
+    size_t len, limit;
     unsigned i, v;
 
+    len = alog_render_fits(r, f, buf, cap);
+    if (len != SIZE_MAX) {
+        return len;
+    }
+    len = 0;
     /* The escaped size of every value first, then the line itself. */
     for (i = 0, v = 0; i < f->nparts; i++) {
         pt = &f->parts[i];
