@@ -302,6 +302,22 @@ def test_other_formats_escape_control_bytes(turnpike, backend, workdir):
     assert line.split(" ", 1)[1] == "a\\x09b \\xff \u00e9"
 
 
+def test_long_values_that_fit_are_whole(turnpike, backend, workdir):
+    """A value up to a sixth of the line is rendered in one pass; a longer
+    one that still fits goes through the pass that shares the room out.
+    Both must come out whole, escapes and UTF-8 included."""
+    gw = turnpike(log_config(backend.port, workdir, '{"ua":"$context.identity.'
+                             'userAgent","status":"$context.status"}',
+                             max_header_size=32768))
+    log = os.path.join(workdir, "access.log")
+    uas = ["a\"b\\c\u00e9d" * 100, "x\"y\\z\u00e9w" * 500, "plain-" * 1000]
+    for ua in uas:
+        assert get(gw, "/prod/pets/1", headers={"User-Agent": ua}).status_code == 200
+    lines = wait_lines(log, len(uas))
+    assert [json.loads(x)["ua"] for x in lines] == uas
+    assert all(json.loads(x)["status"] == "200" for x in lines)
+
+
 # -- concurrency ----------------------------------------------------------------------
 
 def test_concurrent_lines_stay_whole(turnpike, backend, workdir):
