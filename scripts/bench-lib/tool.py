@@ -1076,6 +1076,28 @@ def read_sum(path):
     return vals, fns, mfns
 
 
+def syscalls_by_name(d, tags, n1, n2):
+    """{tag: {syscall: calls per request}} from the straceff sums
+    sum-strace-TAG-N.txt, by the two-point difference; {} unless every tag
+    has both."""
+    names = {}
+    for t in tags:
+        s1 = read_sum(os.path.join(d, "sum-strace-%s-%d.txt" % (t, n1)))[0]
+        s2 = read_sum(os.path.join(d, "sum-strace-%s-%d.txt" % (t, n2)))[0]
+        names[t] = {k: (s2.get(k, 0) - s1.get(k, 0)) / (n2 - n1)
+                    for k in set(s1) | set(s2)
+                    if k not in ("total", "metrics")}
+    return names if all(names.values()) else {}
+
+
+def syscalls_text(names, cols):
+    """"label: call N, ...; label: ..." for the (tag, label) pairs."""
+    return "; ".join("%s: %s" % (lab, ", ".join(
+        "%s %.2f" % (k, v) for k, v in sorted(
+            names[t].items(), key=lambda kv: (-kv[1], kv[0]))
+        if abs(v) >= 0.005)) for t, lab in cols)
+
+
 def limits_report(d, meta, runs, counts):
     """The "Traffic control" section, as a list of lines."""
     L = []
@@ -1211,19 +1233,10 @@ def limits_report(d, meta, runs, counts):
             w("- instructions per request, %s → %s: %s → %s, %+.0f (%+.1f %%)."
               % (la, lb, fmt(va, 0), fmt(vb, 0), vb - va,
                  (vb - va) / va * 100))
-    names = {}
-    for t, _ in cols:
-        s1 = read_sum(os.path.join(d, "sum-strace-%s-%d.txt" % (t, n1)))[0]
-        s2 = read_sum(os.path.join(d, "sum-strace-%s-%d.txt" % (t, n2)))[0]
-        names[t] = {k: (s2.get(k, 0) - s1.get(k, 0)) / (n2 - n1)
-                    for k in set(s1) | set(s2)
-                    if k not in ("total", "metrics")}
-    if all(names.values()):
+    names = syscalls_by_name(d, [t for t, _ in cols], n1, n2)
+    if names:
         w("- system calls per request by name: %s."
-          % "; ".join("%s: %s" % (lab, ", ".join(
-              "%s %.2f" % (k, v) for k, v in sorted(
-                  names[t].items(), key=lambda kv: (-kv[1], kv[0]))
-              if abs(v) >= 0.005)) for t, lab in cols))
+          % syscalls_text(names, cols))
     w("")
     w("⁸ the verdict: the two configurations of a pair ran back to back in "
       "each round, in alternating order.  ")
@@ -1259,15 +1272,22 @@ JWT_FUNCS = (
 )
 
 
+def section_head(title, meta, key, var):
+    """(lines, measured): a section's heading, and whether the run measured
+    it (meta[key] is "1"); if not, the lines say which variable was 0."""
+    L = ["### " + title, ""]
+    if meta.get(key) != "1":
+        L += ["Not measured in this run (`%s=0`)." % var, ""]
+        return L, False
+    return L, True
+
+
 def jwt_report(d, meta, runs, counts):
     """The "JWT" section, as a list of lines."""
-    L = []
+    L, measured = section_head(
+        "JWT authorizer: an RS256 token on every request", meta, "jwt", "BENCH_JWT")
     w = L.append
-    w("### JWT authorizer: an RS256 token on every request")
-    w("")
-    if meta.get("jwt") != "1":
-        w("Not measured in this run (`BENCH_JWT=0`).")
-        w("")
+    if not measured:
         return L
     n1, n2 = int(meta["count_n1"]), int(meta["count_n2"])
     cols = ((JWT_PLAIN, "plain"), (JWT_WARM, "JWT, cache warm"),
@@ -1389,13 +1409,10 @@ MON_FUNCS = (
 def mon_report(d, meta, runs, counts):
     """The "Monitoring" section, as a list of lines; with --mon-only, a
     block of its own (its run's date, settings and load runs)."""
-    L = []
+    L, measured = section_head(
+        "Monitoring: metrics and access logging", meta, "mon", "BENCH_MON")
     w = L.append
-    w("### Monitoring: metrics and access logging")
-    w("")
-    if meta.get("mon") != "1":
-        w("Not measured in this run (`BENCH_MON=0`).")
-        w("")
+    if not measured:
         return L
     alone = meta.get("mon_only") == "1"
     n1, n2 = int(meta["count_n1"]), int(meta["count_n2"])
@@ -1510,21 +1527,11 @@ def mon_report(d, meta, runs, counts):
               "%+.0f (%+.1f %%)." % (SIZE_LABEL[q], fmt(va, 0), fmt(vb, 0),
                                     vb - va, (vb - va) / va * 100))
     for q in sizes:
-        names = {}
-        for t, _ in cols:
-            s1 = read_sum(os.path.join(d, "sum-strace-%s-%s-%d.txt"
-                                       % (t, q, n1)))[0]
-            s2 = read_sum(os.path.join(d, "sum-strace-%s-%s-%d.txt"
-                                       % (t, q, n2)))[0]
-            names[t] = {k: (s2.get(k, 0) - s1.get(k, 0)) / (n2 - n1)
-                        for k in set(s1) | set(s2)
-                        if k not in ("total", "metrics")}
-        if all(names.values()):
-            w("- system calls per request by name, %s: %s." % (
-                SIZE_LABEL[q], "; ".join("%s: %s" % (lab, ", ".join(
-                    "%s %.2f" % (k, v) for k, v in sorted(
-                        names[t].items(), key=lambda kv: (-kv[1], kv[0]))
-                    if abs(v) >= 0.005)) for t, lab in cols)))
+        tags = [(t + "-" + q, lab) for t, lab in cols]
+        names = syscalls_by_name(d, [t for t, _ in tags], n1, n2)
+        if names:
+            w("- system calls per request by name, %s: %s."
+              % (SIZE_LABEL[q], syscalls_text(names, tags)))
     w("")
     ok = [q for q, pr, _ in verdicts if mark(pr, ">=", MON_TARGET) == "PASS"]
     w("**Verdict: %s.** req/s monitored / bare, the median of the rounds' "
@@ -1558,13 +1565,10 @@ CACHE_NGX, CACHE_TP, CACHE_ID, CACHE_GZ = ("ngx-cache", "tp-cache",
 
 def cache_report(d, meta, runs, counts):
     """The "Response cache" section, as a list of lines."""
-    L = []
+    L, measured = section_head(
+        "Response cache: turnpike against nginx `proxy_cache`", meta, "cache", "BENCH_CACHE")
     w = L.append
-    w("### Response cache: turnpike against nginx `proxy_cache`")
-    w("")
-    if meta.get("cache") != "1":
-        w("Not measured in this run (`BENCH_CACHE=0`).")
-        w("")
+    if not measured:
         return L
     n1, n2 = int(meta["count_n1"]), int(meta["count_n2"])
     backend = {}
