@@ -32,6 +32,7 @@
 #include "tp_cache.h"
 #include "tp_cache_keymat.h"
 #include "tp_context.h"
+#include "tp_execlog.h"
 #include "tp_json.h"
 #include "tp_lauth.h"
 #include "tp_log.h"
@@ -200,6 +201,10 @@ la_result(struct la_call *lc, const struct tp_fn_result *res)
         ? res->payload.p : "", res->payload.len);
     if (copy == NULL) {
         return la_fail(r, "out of memory");
+    }
+    if (r->xlog != NULL) {
+        tp_xlog_data(r, "Authorizer result body before parsing",
+            (struct tp_str) { copy, res->payload.len });
     }
     if (lc->store && w->cache != NULL) {
         tp_lauth_parse(copy, res->payload.len, la_format(r),

@@ -59,6 +59,9 @@ tp_client_free(struct tp_client *c)
         c->req->on_abort = NULL;
         abort_fn(c->req);
     }
+    if (c->req != NULL && c->req->xlog != NULL) {
+        tp_xlog_abort(c->req, NULL); /* before the arena goes */
+    }
     tp_timer_del(&w->loop.timers, &c->timer);
     tp_sock_close(&c->sock);
     c->ev.fd = -1;
@@ -86,6 +89,9 @@ tp_client_abort(struct tp_client *c, const char *why)
     }
     if (c->sock.ssl == NULL && c->sock.fd >= 0 && c->state == TP_CL_ACTIVE) {
         tp_sock_abort(&c->sock);     /* mid-response: the peer must see RST */
+    }
+    if (c->req != NULL && c->req->xlog != NULL) {
+        tp_xlog_abort(c->req, why);  /* with the reason */
     }
     tp_client_free(c);
 }

@@ -6,6 +6,7 @@
 #include "tp_execlog.h"
 #include "tp_accesslog.h"
 #include "tp_gwresp.h"
+#include "tp_lauth.h"
 #include "tp_time.h"
 #include "tp_worker.h"
 
@@ -125,12 +126,31 @@ tp_xlog_data(struct tp_request *r, const char *label, struct tp_str value)
     xlog_line(r, (struct tp_str) { m.p, m.len });
 }
 
+/* The header an authorizer reads its identity from, or NULL. */
+static const char *
+xlog_identity_header(const struct tp_authorizer *az)
+{
+    const struct tp_lauth *la = az != NULL ? az->lambda : NULL;
+
+    if (az == NULL) {
+        return NULL;
+    }
+    if (az->identity_header != NULL) {
+        return az->identity_header;  /* JWT, Cognito */
+    }
+    if (la != NULL && la->token && la->nsources > 0
+        && la->sources[0].kind == TP_LAUTH_HEADER)
+    {
+        return la->sources[0].name;  /* a TOKEN authorizer's header */
+    }
+    return NULL;
+}
+
 /* "<label>: {k=v, ...}" of <r>'s request headers, secrets masked. */
 static void
 xlog_headers(struct tp_request *r, const char *label)
 {
-    const struct tp_authorizer *az = r->match.route->auth;
-    const char *also = az != NULL ? az->identity_header : NULL;
+    const char *also = xlog_identity_header(r->match.route->auth);
     struct xmsg m = { .len = 0 };
     char masked[TP_XLOG_LINE];
     struct tp_str name, value;
@@ -211,6 +231,7 @@ void
 tp_xlog_auth_start(struct tp_request *r)
 {
     const struct tp_authorizer *az = r->match.route->auth;
+    const char *hdr = xlog_identity_header(az);
     char masked[TP_XLOG_LINE];
     struct tp_str v;
     int i;
@@ -221,10 +242,10 @@ tp_xlog_auth_start(struct tp_request *r)
     r->xlog->auth_pending = true;
     tp_xlog_add(r, "Starting authorizer: %s for request: %s", az->name,
         r->id);
-    if (az->identity_header == NULL) {
-        return;
+    if (hdr == NULL) {
+        return;                      /* REQUEST: several sources */
     }
-    i = tp_http_find_header(&r->msg, r->c->buf, az->identity_header, 0);
+    i = tp_http_find_header(&r->msg, r->c->buf, hdr, 0);
     v = i >= 0 ? tp_req_header(r, (unsigned) i, true) : TP_NULL_STR;
     v.len = tp_xlog_mask(v, masked, sizeof(masked));
     tp_xlog_add(r, "Incoming identity: %.*s", (int) v.len, masked);
@@ -331,14 +352,30 @@ xlog_integration(struct tp_request *r)
     }
 }
 
+/* The request's lines in one write(2), when the level wants them. */
+static void
+xlog_write(struct tp_request *r, bool failed)
+{
+    struct tp_xlog *x = r->xlog;
+    ssize_t n;
+
+    if (x->len == 0 || (x->conf->level < TP_XLOG_INFO && !failed)
+        || x->conf->file.fd < 0)
+    {
+        return;
+    }
+    n = write(x->conf->file.fd, x->buf, x->len);
+    if (n != (ssize_t) x->len) {
+        tp_accesslog_failed(r->c->w, &x->conf->file, n);
+    }
+}
+
 void
 tp_xlog_end(struct tp_request *r)
 {
-    struct tp_xlog *x = r->xlog;
     bool failed = r->status >= 400 || r->integ_error != NULL;
-    ssize_t n;
 
-    if (x->auth_pending) {
+    if (r->xlog->auth_pending) {
         xlog_auth_refused(r);
     }
     xlog_integration(r);
@@ -350,13 +387,18 @@ tp_xlog_end(struct tp_request *r)
         tp_xlog_add(r, "Successfully completed execution");
     }
     tp_xlog_add(r, "Method completed with status: %d", r->status);
-    if (x->len == 0 || (x->conf->level < TP_XLOG_INFO && !failed)
-        || x->conf->file.fd < 0)
-    {
-        return;
+    xlog_write(r, failed);
+}
+
+void
+tp_xlog_abort(struct tp_request *r, const char *why)
+{
+    xlog_integration(r);
+    tp_xlog_add(r, "Execution failed: the client connection was closed "
+        "(%s)", why != NULL ? why : "connection closed");
+    if (r->status != 0) {
+        tp_xlog_add(r, "Method completed with status: %d", r->status);
     }
-    n = write(x->conf->file.fd, x->buf, x->len);
-    if (n != (ssize_t) x->len) {
-        tp_accesslog_failed(r->c->w, &x->conf->file, n);
-    }
+    xlog_write(r, true);
+    r->xlog = NULL;                  /* written: once */
 }

@@ -73,6 +73,14 @@ void tp_xlog_start(struct tp_request *r);
  */
 void tp_xlog_end(struct tp_request *r);
 
+/*
+ * The connection of <r> is closed before the request ended (the backend
+ * failed mid-response, a client timeout, the client went away): the
+ * integration's outcome, why, and the one write (a failure: also at
+ * level ERROR).
+ */
+void tp_xlog_abort(struct tp_request *r, const char *why);
+
 /* ---- formatting (tp_execlog_fmt.c; pure, unit-tested) ---- */
 
 /*

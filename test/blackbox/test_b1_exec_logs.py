@@ -3,17 +3,21 @@
 `execution_log = { path; level; data_trace; }` in a stage writes API
 Gateway's execution-log messages (monitoring.md 4) as
 "<ISO time>Z (<requestId>) <message>" lines: the exact lines of a proxied
-request at INFO, of a 403 without the required API key, of a 429 from the
-stage throttle, of an unreachable backend (502) and of a backend that never
-answers (504); level ERROR writes only failed requests; data_trace shows
-the request's path, query string, headers (Authorization and X-Api-Key
-masked) and body.  Under concurrent load from 8 threads across 2 workers
-every line is whole and each request has exactly its lines.  The real
-logrotate (Debian) rotates the access, execution and error logs with a
-postrotate running `turnpike -c CONF -s reopen` while traffic runs: every
-line is in the rotated or the new file, none lost or duplicated, and lines
-before/after the rotation are in the old/new file.  Bad levels are config
-errors with FILE:LINE.
+request at INFO, of the API key and usage plan checks (a 403 without the
+key, an unknown key, an accepted key, a 429 over the plan's quota), of a
+429 from the stage throttle naming the limit, of an unreachable backend
+(502), a backend that never answers (504) and one cutting its response
+short (the connection is closed: still logged at ERROR), and a JWT and a
+Lambda TOKEN authorizer's decisions (allow, deny, 401, failure).  Level
+ERROR writes only failed requests, OFF nothing; data_trace shows the
+request's path, query string, headers (Authorization and X-Api-Key
+masked) and body; lines are cut at 1024 bytes.  Under concurrent load
+from 8 threads across 2 workers every line is whole and each request has
+exactly its lines.  The real logrotate (Debian) rotates the access,
+execution and error logs with a postrotate running
+`turnpike -c CONF -s reopen` while traffic runs: every line is in the
+rotated or the new file, none lost or duplicated, and lines before/after
+the rotation are in the old/new file.  Bad levels are config errors with FILE:LINE.
 """
 
 import os
@@ -78,6 +82,31 @@ class Silent:
         self.sock.close()
 
 
+class Truncating:
+    """A backend that answers a head and 3 of 100 body bytes, then closes."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                conn.recv(65536)
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc")
+
+    def close(self):
+        self.sock.close()
+
+
 @pytest.fixture
 def silent():
     s = Silent()
@@ -86,7 +115,7 @@ def silent():
 
 
 def xlog_config(backend_port, workdir, level="INFO", data_trace=False, workers=2,
-                silent_port=None, access_log=False, **server):
+                silent_port=None, access_log=False, cut_port=None, **server):
     be = "http://127.0.0.1:%d" % backend_port
     routes = [proxy_route(be + "/pets/{id}", route="GET /pets/{id}"),
               proxy_route(be + "/pets", route="POST /pets"),
@@ -94,7 +123,9 @@ def xlog_config(backend_port, workdir, level="INFO", data_trace=False, workers=2
               proxy_route("http://127.0.0.1:%d/" % free_port(), route="GET /down"),
               proxy_route("http://127.0.0.1:%d/slow" % (silent_port or free_port()),
                           route="GET /slow", timeout_ms=300),
-              proxy_route(be + "/slim", route="GET /slim")]
+              proxy_route(be + "/slim", route="GET /slim"),
+              proxy_route("http://127.0.0.1:%d/cut" % (cut_port or free_port()),
+                          route="GET /cut")]
     xlog = {"path": os.path.join(workdir, "exec.log"), "level": level,
             "data_trace": data_trace}
     stage = {"name": "prod", "execution_log": xlog,
@@ -183,6 +214,23 @@ def test_info_api_key_lines(turnpike, backend, workdir):
     assert KEY not in text and bad not in text
 
 
+def test_info_quota_exceeded(turnpike, backend, workdir):
+    cfg = xlog_config(backend.port, workdir)
+    cfg["usage_plans"] = [plan("basic", ["shop/prod"], quota={"limit": 1, "period": "DAY"})]
+    gw = turnpike(cfg)
+    assert get(gw, "/prod/keyed", headers={"x-api-key": KEY}).status_code == 200
+    r = get(gw, "/prod/keyed", headers={"x-api-key": KEY})
+    assert r.status_code == 429
+    rid = r.headers["x-amzn-RequestId"]
+    got = messages(os.path.join(workdir, "exec.log"), rid, 8 + 7)
+    assert got[2:] == [
+        "Starting execution for request: %s" % rid,
+        "HTTP Method: GET, Resource Path: /keyed",
+        "Request throttled: usage plan basic quota exceeded (limit 1)",
+        "Gateway response type: QUOTA_EXCEEDED with status code: 429",
+        "Method completed with status: 429"], got
+
+
 def test_info_throttled(turnpike, backend, workdir):
     gw = turnpike(xlog_config(backend.port, workdir))
     assert get(gw, "/prod/slim").status_code == 200
@@ -234,6 +282,24 @@ def test_error_level_logs_failed_requests_only(turnpike, backend, workdir):
     assert len(lines) == 8, lines
     assert {LINE_RE.match(x).group(2) for x in lines} == {rid}
     assert LINE_RE.match(lines[-1]).group(3) == "Method completed with status: 502"
+
+
+def test_backend_failing_mid_response_is_an_error(turnpike, backend, workdir):
+    """The connection is cut (the status was sent): still logged at ERROR."""
+    cut = Truncating()
+    try:
+        gw = turnpike(xlog_config(backend.port, workdir, level="ERROR",
+                                  cut_port=cut.port))
+        with pytest.raises(requests.RequestException):
+            requests.get(gw.url + "/prod/cut", timeout=10).content
+        lines = wait_lines(os.path.join(workdir, "exec.log"), 8)
+    finally:
+        cut.close()
+    got = [LINE_RE.match(x).group(3) for x in lines]
+    assert got[4] == "Endpoint request URI: http://127.0.0.1:%d/cut" % cut.port, got
+    assert got[5].startswith("Execution failed due to configuration error: "), got
+    assert got[6:] == ["Execution failed: the client connection was closed (backend "
+                       "failed mid-response)", "Method completed with status: 200"], got
 
 
 def test_off_writes_nothing(turnpike, backend, workdir):
@@ -324,6 +390,57 @@ def test_authorizer_decisions(turnpike, backend, workdir):
         "Gateway response type: UNAUTHORIZED with status code: 401",
         "Method completed with status: 401"]
     assert token[12:40] not in open(log).read()
+
+
+def test_lambda_authorizer_decisions(turnpike, backend, workdir):
+    """A TOKEN Lambda authorizer (tier a3's stub Invoke API deciding by token)."""
+    from test_a3_lambda_authorizers import Authorizer, config as lauth_config
+    fn = Authorizer()
+    try:
+        cfg = lauth_config(fn, workdir)
+        api = cfg["apis"][0]
+        api["routes"][0]["integration"]["uri"] = "http://127.0.0.1:%d/{proxy}" % backend.port
+        api["stages"][0]["execution_log"] = {"path": os.path.join(workdir, "exec.log"),
+                                             "level": "INFO"}
+        gw = turnpike(cfg)
+        log = os.path.join(workdir, "exec.log")
+        n = 0
+
+        def lines_of(token, status):
+            nonlocal n
+            r = get(gw, "/prod/pets", headers={"Authorization": token})
+            assert r.status_code == status, r.text
+            got = messages(log, r.headers["x-amzn-RequestId"], n + 1)
+            n += len(got)
+            return r.headers["x-amzn-RequestId"], got
+        rid, got = lines_of("Bearer alice", 200)
+        assert got[:2] == ["Starting authorizer: tok for request: %s" % rid,
+                           "Incoming identity: %s" % masked("Bearer alice")], got
+        assert got[2].startswith("Authorizer result body before parsing: {"), got
+        assert '"principalId": "p-alice"' in got[2], got
+        assert got[3:5] == ["Successfully completed authorizer execution",
+                            "Verifying Usage Plan for request: %s. API Key:  API Stage: "
+                            "api1/prod" % rid], got
+        assert got[-1] == "Method completed with status: 200"
+        rid, got = lines_of("Bearer deny-1", 403)
+        assert got[3:] == ["The client is not authorized to perform this operation.",
+                           "Gateway response type: ACCESS_DENIED with status code: 403",
+                           "Method completed with status: 403"], got
+        fn.answer = (200, {"X-Amz-Function-Error": "Unhandled"},
+                     b'{"errorMessage": "Unauthorized", "errorType": "Error"}')
+        rid, got = lines_of("Bearer unauth", 401)
+        assert got[2:] == ["Unauthorized request: %s" % rid,
+                           "Gateway response type: UNAUTHORIZED with status code: 401",
+                           "Method completed with status: 401"], got
+        fn.answer = (200, {"X-Amz-Function-Error": "Unhandled"},
+                     b'{"errorMessage": "boom", "errorType": "Error"}')
+        rid, got = lines_of("Bearer fail", 500)
+        assert got[2:] == [
+            "Execution failed due to configuration error: Authorizer error",
+            "Gateway response type: AUTHORIZER_CONFIGURATION_ERROR with status code: 500",
+            "Method completed with status: 500"], got
+    finally:
+        fn.close()
 
 
 # -- concurrency --------------------------------------------------------------------------
