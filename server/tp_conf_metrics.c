@@ -4,6 +4,7 @@
  * admin listener.  Master only.
  */
 #include "tp_conf_int.h"
+#include "tp_logfile.h"
 
 #include <string.h>
 
@@ -17,6 +18,25 @@ static const struct tp_conf_field metrics_fields[] = {
     { "admin", TP_CT_ANY, 0, 0, 0, NULL },
 };
 
+/* emf_log joins the model's log files: opened by the master before the
+ * fork (the metrics worker may run unprivileged), reopened on USR1. */
+static int
+metrics_emf_file(struct tp_conf_ctx *c, const config_setting_t *s)
+{
+    struct tp_metrics_conf *mc = &c->m->server.metrics;
+    struct tp_logfile *lf = tp_arena_calloc(c->a, sizeof(*lf));
+
+    if (lf == NULL) {
+        return tp_conf_error(c, s, "out of memory");
+    }
+    lf->path = mc->emf_log;
+    lf->what = "metrics emf_log";
+    lf->src = tp_conf_src(c, config_setting_get_member(s, "emf_log"));
+    mc->emf_file = lf;
+    tp_logfile_add(c->m, lf);
+    return TP_OK;
+}
+
 int
 tp_conf_metrics(struct tp_conf_ctx *c, const config_setting_t *s)
 {
@@ -27,7 +47,6 @@ tp_conf_metrics(struct tp_conf_ctx *c, const config_setting_t *s)
     mc->enabled = true;
     mc->period_s = 60;
     mc->namespace_ = "AWS/ApiGateway";
-    mc->emf_fd = -1;
     if (s == NULL) {
         return TP_OK;
     }
@@ -49,6 +68,9 @@ tp_conf_metrics(struct tp_conf_ctx *c, const config_setting_t *s)
     if (mc->emf_log != NULL && !mc->enabled) {
         return tp_conf_error(c, config_setting_get_member(s, "emf_log"),
             "'emf_log' needs counting: remove 'enabled = false'");
+    }
+    if (mc->emf_log != NULL && metrics_emf_file(c, s) != TP_OK) {
+        return TP_ERROR;
     }
     a = config_setting_get_member(s, "admin");
     return a != NULL ? tp_conf_admin_listener(c, a) : TP_OK;

@@ -81,7 +81,7 @@ struct tp_server_conf {
         uint32_t period_s;           /* seconds per EMF document */
         const char *emf_log;         /* NULL: no EMF documents */
         const char *namespace_;      /* "AWS/ApiGateway" */
-        int emf_fd;                  /* emf_log, opened by the master */
+        struct tp_logfile *emf_file; /* emf_log's, in model->logfiles */
     } metrics;
 };
 

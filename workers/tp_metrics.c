@@ -9,6 +9,7 @@
  */
 #include "tp_metrics.h"
 #include "tp_metrics_cache.h"
+#include "tp_metrics_emf.h"
 #include "tp_channel.h"
 #include "tp_logfile.h"
 #include "tp_cycle.h"
@@ -41,6 +42,7 @@ struct tp_metrics {
     struct tp_ev alive_ev;           /* EOF: no request worker is left */
     struct tp_timer tick;
     struct tp_metrics_cache cache;   /* response cache housekeeping */
+    struct tp_metrics_emf emf;       /* EMF documents every period */
     struct tp_timer orphan;          /* master gone: the last moment */
     bool orphaned;
     struct tp_q_table *quotas;
@@ -127,6 +129,7 @@ metrics_exit(struct tp_metrics *mw)
 {
     tp_time_update();
     metrics_flush(mw);
+    tp_metrics_emf_final(&mw->emf);
     tp_metrics_cache_tick(&mw->cache);
     tp_metrics_cache_close(&mw->cache);
     if (mw->state != NULL) {
@@ -264,6 +267,7 @@ metrics_init(struct tp_metrics *mw)
         }
     }
     tp_metrics_cache_init(&mw->cache);
+    tp_metrics_emf_init(&mw->emf, &mw->loop);
     /* What happened before this process started was its predecessor's. */
     mw->tables_at = tp_clock.mono_ms;
     mw->seen_reused = atomic_load(&mw->throttles->reused);
