@@ -22,6 +22,7 @@ struct tp_xlog {
     uint32_t len;
     uint32_t cap;
     bool auth_pending;               /* authorizer started, no outcome yet */
+    bool received;                   /* "Received response" logged */
 };
 
 /* A message being assembled (maps, data lines): cut at the line limit. */
@@ -146,9 +147,9 @@ xlog_identity_header(const struct tp_authorizer *az)
     return NULL;
 }
 
-/* "<label>: {k=v, ...}" of <r>'s request headers, secrets masked. */
-static void
-xlog_headers(struct tp_request *r, const char *label)
+void
+tp_xlog_headers(struct tp_request *r, const char *label,
+    const struct tp_http_msg *hm, const char *buf)
 {
     const char *also = xlog_identity_header(r->match.route->auth);
     struct xmsg m = { .len = 0 };
@@ -158,9 +159,11 @@ xlog_headers(struct tp_request *r, const char *label)
 
     xmsg_puts(&m, label);
     xmsg_puts(&m, ": {");
-    for (i = 0; i < r->msg.nhdrs; i++) {
-        name = tp_req_header(r, i, false);
-        value = tp_req_header(r, i, true);
+    for (i = 0; i < hm->nhdrs; i++) {
+        name = (struct tp_str) { buf + hm->hdrs[i].name_off,
+            hm->hdrs[i].name_len };
+        value = (struct tp_str) { buf + hm->hdrs[i].value_off,
+            hm->hdrs[i].value_len };
         if (tp_xlog_secret_header(name, also)) {
             value.len = tp_xlog_mask(value, masked, sizeof(masked));
             value.p = masked;
@@ -328,16 +331,25 @@ tp_xlog_start(struct tp_request *r)
     if (r->xlog->conf->data_trace) {
         xlog_path_params(r);
         xlog_query(r);
-        xlog_headers(r, "Method request headers");
+        tp_xlog_headers(r, "Method request headers", &r->msg, r->c->buf);
     }
+}
+
+void
+tp_xlog_received(struct tp_request *r)
+{
+    uint64_t end = r->integ_end != 0 ? r->integ_end : tp_clock.mono_us;
+
+    r->xlog->received = true;
+    tp_xlog_add(r, "Received response. Status: %d, Integration latency: "
+        "%llu ms", r->integ_status,
+        (unsigned long long) ((end - r->integ_start) / 1000));
 }
 
 /* The integration's outcome. */
 static void
 xlog_integration(struct tp_request *r)
 {
-    uint64_t end = r->integ_end != 0 ? r->integ_end : tp_clock.mono_us;
-
     if (r->integ_error != NULL) {
         if (r->error_type == TP_GW_INTEGRATION_TIMEOUT) {
             tp_xlog_add(r, "Execution failed due to a timeout error");
@@ -345,10 +357,10 @@ xlog_integration(struct tp_request *r)
             tp_xlog_add(r, "Execution failed due to configuration error: "
                 "%s", r->integ_error);
         }
-    } else if (r->integ_start != 0 && r->integ_status != 0) {
-        tp_xlog_add(r, "Received response. Status: %d, Integration "
-            "latency: %llu ms", r->integ_status,
-            (unsigned long long) ((end - r->integ_start) / 1000));
+    } else if (r->integ_start != 0 && r->integ_status != 0
+        && !r->xlog->received)
+    {
+        tp_xlog_received(r);
     }
 }
 

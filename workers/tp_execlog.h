@@ -43,6 +43,19 @@ void tp_xlog_data(struct tp_request *r, const char *label,
     struct tp_str value);
 
 /*
+ * "Received response. Status: N, Integration latency: L ms" (r->xlog set)
+ * when the integration's answer is in; else the request's end logs it.
+ */
+void tp_xlog_received(struct tp_request *r);
+
+/*
+ * "<label>: {Name=value, ...}" of the headers of <hm> (offsets into
+ * <buf>), secrets masked (tp_xlog_secret_header); r->xlog set.
+ */
+void tp_xlog_headers(struct tp_request *r, const char *label,
+    const struct tp_http_msg *hm, const char *buf);
+
+/*
  * Before the route's authorization (r->xlog set): "Starting authorizer",
  * "Incoming identity" (masked).  The outcome is logged when the next
  * phase starts (tp_xlog_auth_passed) or when the request ends.

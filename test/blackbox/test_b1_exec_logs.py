@@ -292,13 +292,14 @@ def test_backend_failing_mid_response_is_an_error(turnpike, backend, workdir):
                                   cut_port=cut.port))
         with pytest.raises(requests.RequestException):
             requests.get(gw.url + "/prod/cut", timeout=10).content
-        lines = wait_lines(os.path.join(workdir, "exec.log"), 8)
+        lines = wait_lines(os.path.join(workdir, "exec.log"), 9)
     finally:
         cut.close()
     got = [LINE_RE.match(x).group(3) for x in lines]
     assert got[4] == "Endpoint request URI: http://127.0.0.1:%d/cut" % cut.port, got
-    assert got[5].startswith("Execution failed due to configuration error: "), got
-    assert got[6:] == ["Execution failed: the client connection was closed (backend "
+    assert LATENCY_RE.match(got[5]), got
+    assert got[6].startswith("Execution failed due to configuration error: "), got
+    assert got[7:] == ["Execution failed: the client connection was closed (backend "
                        "failed mid-response)", "Method completed with status: 200"], got
 
 
@@ -331,6 +332,10 @@ def test_data_trace_masks_secrets(turnpike, backend, workdir):
     assert "X-Api-Key=%s" % masked(KEY) in hdr[0]
     assert "X-Custom=c1" in hdr[0] and "Content-Type=application/json" in hdr[0]
     # the body's newline is escaped: one line per message
+    resp = [m for m in got if m.startswith("Endpoint response headers: {")]
+    assert len(resp) == 1 and "Content-Type=application/json" in resp[0], got
+    assert got.index(resp[0]) == got.index(
+        [m for m in got if m.startswith("Received response.")][0]) + 1, got
     want = body.replace("\n", "\\x0a")
     assert "Method request body before transformations: %s" % want in got, got
     assert "Endpoint request body after transformations: %s" % want in got, got

@@ -3,6 +3,7 @@
  * request head, the client response head, and body framing in both
  * directions.  Workers only.
  */
+#include "tp_execlog.h"
 #include "tp_hdr.h"
 #include "tp_http_proxy.h"
 #include "tp_proxy_int.h"
@@ -160,6 +161,13 @@ px_parse_head(struct px *px)
     px->resp_head = true;
     r->integ_end = tp_clock.mono_us;
     r->integ_status = px->resp->status;
+    if (r->xlog != NULL) {
+        tp_xlog_received(r);
+        if (tp_xlog_data_trace(r)) {
+            tp_xlog_headers(r, "Endpoint response headers", px->resp,
+                px->ubuf);
+        }
+    }
     px_framing(px);
     px->whole = !px->buffered && px_want_whole(px);
     if (px->buffered || px->whole) {
