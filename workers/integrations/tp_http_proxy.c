@@ -439,6 +439,10 @@ px_buffered_done(struct px *px)
     bool reuse = px->up_keep && px->req_sent;
     char *head = px->rhead;          /* copied when the head was parsed */
 
+    if (tp_xlog_data_trace(r)) {
+        tp_xlog_data(r, "Endpoint response body before transformations",
+            px->rbody);
+    }
     view.buf = head;
     if (px->up != NULL) {
         tp_upstream_release(px->up, reuse);
@@ -508,6 +512,11 @@ px_forward(struct px *px)
     }
     px->r->resp_bytes += dlen;
     if (!px->resp_started) {
+        if (tp_xlog_data_trace(px->r)) {
+            /* streamed: its first piece (a line holds 1 KB anyway) */
+            tp_xlog_data(px->r, "Endpoint response body before "
+                "transformations", (struct tp_str) { data, dlen });
+        }
         iov[n++] = (struct iovec) { px->chead, px->chead_len };
         px->resp_started = true;
     }
