@@ -243,6 +243,20 @@ emf_function(struct emf_doc *d, const struct tp_emf_in *in)
     emf_add(d, "InitDuration", "Milliseconds", 0, c->hist[TP_MH_INTEG]);
 }
 
+/*
+ * Histogram samples without a request happen: a reading taken while a
+ * request was being counted (its status already in, its latency not
+ * yet), or a function's warm instance starting (Init Duration) with no
+ * invocation.  They are reported with zero counts rather than held back
+ * for a period that may never come.
+ */
+static bool
+emf_samples(const struct tp_mcount *c)
+{
+    return emf_hist_n(c->hist[TP_MH_LATENCY]) != 0
+        || emf_hist_n(c->hist[TP_MH_INTEG]) != 0;
+}
+
 int
 tp_emf_doc(const struct tp_emf_in *in, struct tp_arena *a,
     struct tp_str *out)
@@ -254,14 +268,14 @@ tp_emf_doc(const struct tp_emf_in *in, struct tp_arena *a,
     switch (in->info->kind) {
     case TP_MS_REST:
     case TP_MS_HTTP:
-        if (tp_mcount_requests(c) == 0) {
+        if (tp_mcount_requests(c) == 0 && !emf_samples(c)) {
             return TP_DONE;
         }
         emf_api(&d, in, in->info->kind == TP_MS_REST);
         break;
     case TP_MS_FUNCTION:
         if (c->n[TP_MF_INVOKES] + c->n[TP_MF_ERRORS]
-            + c->n[TP_MF_THROTTLES] == 0)
+            + c->n[TP_MF_THROTTLES] == 0 && !emf_samples(c))
         {
             return TP_DONE;
         }

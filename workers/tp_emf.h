@@ -44,9 +44,9 @@ struct tp_emf_in {
 
 /*
  * The document of <in> as one line ending in '\n', in <a>.  TP_DONE when
- * the series has nothing to report (no request in the period, or a kind
- * AWS publishes nothing for: no API, WebSocket); TP_ERROR when out of
- * memory.
+ * the series has nothing to report (neither a request nor a latency
+ * sample in the period, or a kind AWS publishes nothing for: no API,
+ * WebSocket); TP_ERROR when out of memory.
  */
 int tp_emf_doc(const struct tp_emf_in *in, struct tp_arena *a,
     struct tp_str *out);

@@ -1,8 +1,9 @@
 /*
  * test_tp_emf.c: unit tests of the EMF document builder (tp_emf.c): the
  * exact text of a REST route's, a REST stage's, an HTTP route's and a
- * function's document; no document for a series without requests, for
- * no-API and WebSocket series; cache metrics when the stage caches or
+ * function's document; no document for a series without requests or
+ * samples, for no-API and WebSocket series; one with zero counts for
+ * samples alone; cache metrics when the stage caches or
  * when counted; latency arrays (one midpoint per sample up to 100, then
  * 100 increasing quantiles that follow the distribution); escaping.
  */
@@ -195,15 +196,40 @@ test_workers__tp_emf__nothing_to_report(void **state)
 
     (void) state;
     memset(&c, 0, sizeof(c));
-    /* latency samples without a status: a torn read, left for later */
-    samples(&c, TP_MH_LATENCY, 10, 1);
-    c.n[TP_MF_COLD] = 0;
+    c.n[TP_MC_BYTES_IN] = 5;                 /* not a request */
     assert_int_equal(done(&rest, &c), TP_DONE);
     assert_int_equal(done(&fn, &c), TP_DONE);
     c.n[tp_mstatus_bin(200)] = 1;
     assert_int_equal(done(&noapi, &c), TP_DONE);
     assert_int_equal(done(&ws, &c), TP_DONE);
     assert_int_equal(done(&rest, &c), TP_OK);
+    memset(&c, 0, sizeof(c));
+    c.n[TP_MF_COLD] = 1;                     /* a cold start alone */
+    assert_int_equal(done(&fn, &c), TP_DONE);
+}
+
+static void
+test_workers__tp_emf__samples_without_requests(void **state)
+{
+    struct tp_mseries rest = series(TP_MS_REST, false, "", "");
+    struct tp_mseries fn = series(TP_MS_FUNCTION, false, "", "");
+    struct tp_mcount c;
+    const char *d;
+
+    (void) state;
+    /* a latency sample whose status was read a period earlier */
+    memset(&c, 0, sizeof(c));
+    samples(&c, TP_MH_LATENCY, 100, 1);
+    d = doc(&rest, &c, false);
+    assert_non_null(strstr(d, "\"Count\":0,\"4XXError\":0,"
+        "\"5XXError\":0,\"Latency\":[0.125]}"));
+    /* a warm instance's start: InitDuration, zero invocations */
+    memset(&c, 0, sizeof(c));
+    snprintf(fn.api_id, sizeof(fn.api_id), "hello");
+    samples(&c, TP_MH_INTEG, 150000, 1);
+    d = doc(&fn, &c, false);
+    assert_non_null(strstr(d, "\"Invocations\":0,\"Errors\":0,"
+        "\"Throttles\":0,\"InitDuration\":[175]}"));
 }
 
 static void
@@ -268,6 +294,7 @@ main(void)
         cmocka_unit_test(test_workers__tp_emf__http_route),
         cmocka_unit_test(test_workers__tp_emf__function),
         cmocka_unit_test(test_workers__tp_emf__nothing_to_report),
+        cmocka_unit_test(test_workers__tp_emf__samples_without_requests),
         cmocka_unit_test(test_workers__tp_emf__values),
         cmocka_unit_test(test_workers__tp_emf__escaping),
     };
