@@ -327,7 +327,8 @@ tp_xlog_start(struct tp_request *r)
 {
     tp_xlog_add(r, "Starting execution for request: %s", r->id);
     tp_xlog_add(r, "HTTP Method: %s, Resource Path: %s", xlog_method(r),
-        r->match.route->path);
+        r->match.route == r->api->default_route ? "$default"
+                                                : r->match.route->path);
     if (r->xlog->conf->data_trace) {
         xlog_path_params(r);
         xlog_query(r);

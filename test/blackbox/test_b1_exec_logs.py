@@ -8,7 +8,7 @@ key, an unknown key, an accepted key, a 429 over the plan's quota), of a
 429 from the stage throttle naming the limit, of an unreachable backend
 (502), a backend that never answers (504) and one cutting its response
 short (the connection is closed: still logged at ERROR), and a JWT and a
-Lambda TOKEN authorizer's decisions (allow, deny, 401, failure).  Level
+Lambda TOKEN authorizer's decisions (allow, deny, 401, failure); an HTTP API's $default route.  Level
 ERROR writes only failed requests, OFF nothing; data_trace shows the
 request's path, query string, headers (Authorization and X-Api-Key
 masked) and body; lines are cut at 1024 bytes.  Under concurrent load
@@ -266,6 +266,26 @@ def test_info_backend_down_and_timeout(turnpike, backend, workdir, silent):
         "Execution failed due to a timeout error",
         "Gateway response type: INTEGRATION_TIMEOUT with status code: 504",
         "Method completed with status: 504"], got
+
+
+def test_http_api_default_route(turnpike, backend, workdir):
+    """HTTP APIs: no usage plan lines; the $default route is the resource."""
+    be = "http://127.0.0.1:%d" % backend.port
+    api = {"id": "h", "name": "h", "type": "HTTP",
+           "routes": [proxy_route(be + "/any", route="$default")],
+           "stages": [{"name": "prod", "execution_log": {
+               "path": os.path.join(workdir, "exec.log"), "level": "INFO"}}]}
+    gw = turnpike(base_config(backend.port, workers=1, apis=[api], listeners=[
+        {"address": "127.0.0.1:@PORT@", "default_api": "h"}]))
+    r = get(gw, "/prod/whatever")
+    assert r.status_code == 200
+    rid = r.headers["x-amzn-RequestId"]
+    got = messages(os.path.join(workdir, "exec.log"), rid, 6)
+    assert got[:3] == ["Starting execution for request: %s" % rid,
+                       "HTTP Method: GET, Resource Path: $default",
+                       "Endpoint request URI: http://127.0.0.1:%d/any/whatever"
+                       % backend.port], got
+    assert got[-1] == "Method completed with status: 200", got
 
 
 def test_error_level_logs_failed_requests_only(turnpike, backend, workdir):
