@@ -279,14 +279,15 @@ def cmd_cgsum(argv):
 # phases of a request and the parts they consist of (report: LIMITS_FUNCS),
 # the authorize phase and the JWT check's parts (report: JWT_FUNCS), the
 # counting of a finished request and its access-log line (report:
-# MON_FUNCS), and the metrics worker's once-a-second flush.
+# MON_FUNCS), and the metrics worker's once-a-second quota flush and
+# once-a-period EMF report.
 CG_FUNCS = ("tp_phase_apikey", "tp_keymemo_hash", "tp_apikey_hash",
             "tp_state_key_find", "tp_phase_throttle", "tp_throttle_admit",
             "tp_quota_take", "metrics_flush", "tp_quota_dirty",
             "tp_phase_auth", "tp_jwt_cache_get", "tp_jwt_decode",
             "tp_jwt_verify", "tp_jwt_validate", "tp_jwt_cache_put",
             "tp_count_request", "tp_accesslog_write", "tp_context_value",
-            "write")
+            "write", "emf_tick")
 CG_METRICS_MAIN = "tp_metrics_main"
 
 
@@ -1514,6 +1515,15 @@ def mon_report(d, meta, runs, counts):
         for fn, label in MON_FUNCS:
             w("| %s | %s |" % (label, " | ".join(
                 fmt(per_req(t, q, fn), 0) for q in csizes for t, _ in cols)))
+        ticks = []
+        for q in csizes:
+            for t, _ in cols:
+                c, ir = read_sum(os.path.join(
+                    d, "sum-callgrind-%s-%s-%d.txt" % (t, q, n2)))[2].get(
+                        "emf_tick", (0, 0))
+                ticks.append(fmt(ir / c, 0) if c else "—")
+        w("| metrics worker: one EMF report (`emf_tick`), once a second ¹⁹ "
+          "| %s |" % " | ".join(ticks))
         w("")
     for q, pr, rr in verdicts:
         if rr:
@@ -1550,7 +1560,12 @@ def mon_report(d, meta, runs, counts):
       "includes them). The access log's `write(2)` is the worker's, one "
       "per request, and is counted.  ")
     w("¹⁸ inclusive, wherever it is called from; in these requests only "
-      "the access log calls it.")
+      "the access log calls it.  ")
+    w("¹⁹ instructions of one call, averaged over its calls in the "
+      "%d-request run: the growth of each series with requests since the "
+      "last report, from every block, into one EMF document each, written "
+      "with one `write(2)`; not per request, and left out of the rows "
+      "above. — where no EMF log is written." % n2)
     w("")
     if alone:
         L.extend(runs_table(runs))
