@@ -7,17 +7,19 @@ request at INFO, of the API key and usage plan checks (a 403 without the
 key, an unknown key, an accepted key, a 429 over the plan's quota), of a
 429 from the stage throttle naming the limit, of an unreachable backend
 (502), a backend that never answers (504) and one cutting its response
-short (the connection is closed: still logged at ERROR), and a JWT and a
-Lambda TOKEN authorizer's decisions (allow, deny, 401, failure); an HTTP API's $default route.  Level
-ERROR writes only failed requests, OFF nothing; data_trace shows the
-request's path, query string, headers (Authorization and X-Api-Key
-masked) and body; lines are cut at 1024 bytes.  Under concurrent load
+short (the connection is closed: still logged at ERROR), a JWT and a
+Lambda TOKEN authorizer's decisions (allow, deny, 401, failure), and an
+HTTP API's $default route.  Level ERROR writes only failed requests, OFF
+nothing; data_trace shows the request's path, query string, headers
+(Authorization and X-Api-Key masked), bodies and the endpoint response's
+headers and body; lines are cut at 1024 bytes.  Under concurrent load
 from 8 threads across 2 workers every line is whole and each request has
 exactly its lines.  The real logrotate (Debian) rotates the access,
 execution and error logs with a postrotate running
 `turnpike -c CONF -s reopen` while traffic runs: every line is in the
 rotated or the new file, none lost or duplicated, and lines before/after
-the rotation are in the old/new file.  Bad levels are config errors with FILE:LINE.
+the rotation are in the old/new file.  Bad levels are config errors with
+FILE:LINE.
 """
 
 import os
