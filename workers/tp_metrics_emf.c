@@ -4,9 +4,9 @@
  * A report covers everything counted since the last one, whoever wrote
  * it: the growth of each series' sum over the totals in the region's
  * report table.  Each document goes out with one write(2) on the
- * O_APPEND descriptor and only then are its totals marked reported, all
- * under report_lock: a write that fails leaves its counts for the next
- * period, and a second metrics worker (the old generation's, during a
+ * O_APPEND descriptor, its totals marked reported just before (and put
+ * back when the write fails: its counts go in the next period), all under
+ * report_lock, so a second metrics worker (the old generation's, during a
  * reload) finds the period already reported.  A report is due at each
  * wall-clock multiple of the period and stamped with the period's start;
  * the final one at a stop is stamped with the current period's start and
@@ -81,19 +81,20 @@ emf_failed(struct tp_metrics_emf *e, int err, const char *what)
         tp_proc.cycle->model->server.metrics.emf_log);
 }
 
-/* Series <s>: its document, and its totals once written. */
+/* Series <s>: its document, written, and its totals. */
 static void
 emf_series(struct tp_metrics_emf *e, uint32_t s, uint64_t stamp)
 {
     struct tp_mstat *m = tp_proc.mstat;
-    struct tp_mcount cur, delta;
+    struct tp_mcount cur, prev, delta;
     struct tp_emf_in in;
     struct tp_str doc;
     ssize_t n;
     int rc;
 
     tp_mstat_sum(m, s, &cur);
-    tp_mstat_diff(&cur, emf_reported(m, s), &delta);
+    prev = *emf_reported(m, s);
+    tp_mstat_diff(&cur, &prev, &delta);
     in.info = tp_mstat_info(m, s);
     in.delta = &delta;
     in.namespace_ = e->namespace_;
@@ -108,12 +109,15 @@ emf_series(struct tp_metrics_emf *e, uint32_t s, uint64_t stamp)
         emf_failed(e, ENOMEM, "a document for");
         return;
     }
+    /* The totals go first: a kill -9 takes effect when a system call
+     * returns, so stored after the write they would be lost with a
+     * process killed in it, and the document repeated. */
+    *emf_reported(m, s) = cur;
     n = write(e->fd, doc.p, doc.len);
     if (n != (ssize_t) doc.len) {
+        *emf_reported(m, s) = prev;
         emf_failed(e, n < 0 ? errno : ENOSPC, "writing to");
-        return;
     }
-    *emf_reported(m, s) = cur;
 }
 
 /*

@@ -17,8 +17,9 @@ the emf_log is read:
   Route=GET /pets) the sum of Count equals the responses received exactly,
   and so do 4XXError / 5XXError (REST) and 4xx / 5xx (HTTP);
 - the same across reloads in the middle of the traffic, across kill -9 of a
-  request worker and across kill -9 of the master in the middle of the
-  traffic (the metrics worker reports once the orphaned workers are gone);
+  request worker, of the metrics worker (twice) and of the master in the
+  middle of the traffic (the metrics worker reports once the orphaned
+  workers are gone);
 - documents appear every period while the daemon runs, stamped with the
   period's start (multiples of 1000 ms), and USR1 moves them to a new file;
 - a caching stage reports CacheHitCount / CacheMissCount, zero or not;
@@ -380,6 +381,28 @@ def test_counts_exact_across_kill_9_of_a_worker(gw):
     f.join()
     gw.stop()
     assert f.done > 1000
+    docs = read_docs(emf_path(gw))
+    assert periods(docs) >= 2
+    assert_exact(docs, f.got)
+
+
+def test_counts_exact_across_kill_9_of_the_metrics_worker(gw):
+    """The master starts another metrics worker, which reports from the
+    totals the killed one left in shared memory."""
+    f = Fire(gw, per_thread=500, pace=0.004).start()
+    killed = set()
+    for at in (800, 1600):
+        wait_until(lambda: f.done >= at, 30)
+        pid = wait_until(lambda: metrics_pid(gw) not in killed | {None} and metrics_pid(gw),
+                         10)
+        assert pid, "no metrics worker"
+        os.kill(pid, signal.SIGKILL)
+        killed.add(pid)
+    f.join()
+    assert wait_until(lambda: metrics_pid(gw) not in killed | {None}, 10), \
+        "the master did not start another metrics worker"
+    gw.stop()
+    assert f.done >= 1600
     docs = read_docs(emf_path(gw))
     assert periods(docs) >= 2
     assert_exact(docs, f.got)
