@@ -121,6 +121,9 @@ struct fh_inst {
     bool reported_init;              /* init_ms went into a REPORT */
     bool prestarted;                 /* a warm one, not started for an
                                         invocation */
+    bool stale;                      /* its stdout and stderr are a log
+                                        file from before a reopen: it is
+                                        replaced once it has no work */
     int status_fd;                   /* its /proc/PID/status, or -1 */
     uint64_t mem_read_ms;            /* VmHWM last read (mono); 0: never */
     unsigned peak_mb;                /* as then */

@@ -466,6 +466,13 @@ fh_inst_next(struct fh_inst *in, struct fh_rt *rt)
         inv_fail(inv, in, TP_FN_ERROR, "Unhandled", "Runtime.Unknown",
             "the runtime asked for the next event without answering");
     }
+    if (in->stale && in->inv == NULL) {
+        inst_kill(in);               /* closes <rt> too */
+        pool_refill(p);
+        pool_dispatch(p);
+        fh_check_drained(p->host);
+        return;
+    }
     if (in->parked != NULL && in->parked != rt) {
         fh_rt_deliver(in->parked, NULL);     /* superseded: closed */
     }
@@ -722,13 +729,33 @@ fh_pools_kill(struct fh_host *h)
     }
 }
 
+/*
+ * USR1: the functions' logs are opened anew.  An instance writes its
+ * stdout and stderr straight into the file it was started with, so every
+ * instance is replaced: the idle ones now, a busy one when it asks for
+ * its next event; their successors write to the new file.
+ */
 void
 fh_pools_reopen(struct fh_host *h)
 {
+    struct fh_inst *in;
     unsigned i;
 
     for (i = 0; i < h->model->nfunctions; i++) {
-        (void) pool_log_open(&h->pools[i]);
+        struct fh_pool *p = &h->pools[i];
+
+        (void) pool_log_open(p);
+        for (in = p->insts; in != NULL; in = in->next) {
+            if (in->state == FH_INST_DEAD) {
+                continue;
+            }
+            in->stale = true;
+            if (in->inv == NULL && in->state != FH_INST_BUSY) {
+                inst_kill(in);       /* idle, or starting for no one */
+            }
+        }
+        pool_refill(p);
+        pool_dispatch(p);
     }
 }
 

@@ -626,28 +626,44 @@ def test_command_the_workers_cannot_run_fails_the_start(turnpike, backend,
             'command "%s/bootstrap": Permission denied' % d) in out, out
 
 
-def test_reopen_starts_a_fresh_log_for_new_instances(turnpike, backend,
-                                                     workdir):
+def test_reopen_moves_every_instance_to_the_new_log(turnpike, backend,
+                                                   workdir):
+    """USR1 (logrotate's postrotate): an instance writes its output straight
+    into the file it was started with, so the host replaces every instance:
+    the idle ones at once (warm ones come back), a busy one after its
+    invocation; after the reopen nothing is written to the rotated file."""
     write_function(workdir, "hello", {"bootstrap": PY_BOOTSTRAP})
-    gw = turnpike(fn_config(backend.port, [py_function(warm=0)]))
-    assert invoke(gw, "hello", {"marker": "before"}).status == "OK"
+    gw = turnpike(fn_config(backend.port, [py_function(warm=1)]))
+    assert wait_until(lambda: len(instances(gw)) == 1, 10), gw.log_tail()
+    r = invoke(gw, "hello", {"marker": "before"})
+    assert r.status == "OK"
+    old_pid = r.json()["pid"]
+    # a busy one too: a slow invocation in flight across the reopen
+    go = os.path.join(workdir, "go")
+    slow = invoke_async(gw, "hello", {"marker": "slow", "wait_for": go})
+    assert wait_until(lambda: 'event {"marker": "slow"' in fn_log(gw, "hello"),
+                      10), gw.log_tail()
     log = os.path.join(gw.data_dir, "functions", "hello.log")
     os.rename(log, log + ".1")
     gw.signal(signal.SIGUSR1)
     assert wait_until(lambda: os.path.exists(log), 10), gw.log_tail()
-    # the running instance keeps the old file; the host's lines go to the
-    # new one, and so does a new instance's output
-    r = invoke(gw, "hello", {"marker": "after"})
-    assert r.status == "OK"
-    rid = r.json()["headers"]["lambda-runtime-aws-request-id"]
-    assert "START RequestId: %s" % rid in fn_log(gw, "hello")
+    assert old_pid in instances(gw)             # busy: not stopped
+    open(go, "w").close()
+    assert finish(slow).status == "OK"          # it finished its work
+    assert wait_until(lambda: old_pid not in instances(gw), 10), gw.log_tail()
+    for marker in ("after-1", "after-2", "after-3"):
+        r = invoke(gw, "hello", {"marker": marker})
+        assert r.status == "OK", r.err
+        assert r.json()["pid"] != old_pid
+        rid = r.json()["headers"]["lambda-runtime-aws-request-id"]
+        new = fn_log(gw, "hello")
+        assert 'event {"marker": "%s"}' % marker in new
+        assert "START RequestId: %s" % rid in new
     with open(log + ".1") as f:
-        assert 'event {"marker": "after"}' in f.read()
-    victim = r.json()["pid"]
-    os.kill(victim, signal.SIGKILL)
-    assert wait_until(lambda: victim not in instances(gw), 10)
-    assert invoke(gw, "hello", {"marker": "new"}).status == "OK"
-    assert 'event {"marker": "new"}' in fn_log(gw, "hello")
+        rotated = f.read()
+    assert 'event {"marker": "before"}' in rotated
+    assert '"after-' not in rotated
+    assert wait_until(lambda: len(instances(gw)) >= 1, 10)    # warm again
 
 
 def test_reload_with_the_same_functions_keeps_warm_instances(turnpike, backend,
