@@ -35,6 +35,17 @@ tp_time_mono_us(void)
     return (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
 }
 
+size_t
+tp_time_clf_date(time_t t, char *out)
+{
+    struct tm tm;
+
+    gmtime_r(&t, &tm);
+    return (size_t) snprintf(out, 27, "%02d/%s/%04d:%02d:%02d:%02d +0000",
+        tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour,
+        tm.tm_min, tm.tm_sec);
+}
+
 void
 tp_time_update(void)
 {
@@ -51,5 +62,7 @@ tp_time_update(void)
         tp_clock.sec = ts.tv_sec;
         tp_clock.http_date_len = tp_time_http_date(ts.tv_sec,
             tp_clock.http_date);
+        tp_clock.clf_date_len = tp_time_clf_date(ts.tv_sec,
+            tp_clock.clf_date);
     }
 }

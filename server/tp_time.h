@@ -19,6 +19,8 @@ struct tp_clock {
     time_t sec;              /* real seconds of the cached strings */
     char http_date[32];      /* "Wed, 25 Nov 2026 17:22:40 GMT" */
     size_t http_date_len;
+    char clf_date[32];       /* "25/Nov/2026:17:22:40 +0000" (sec) */
+    size_t clf_date_len;
 };
 
 extern struct tp_clock tp_clock;
@@ -30,5 +32,9 @@ uint64_t tp_time_mono_us(void);
 
 /* Formats <t> as an IMF-fixdate into <out> (at least 30 bytes). */
 size_t tp_time_http_date(time_t t, char *out);
+
+/* Formats <t> as $context.requestTime, "dd/MMM/yyyy:HH:mm:ss +0000"
+ * (at least 27 bytes); tp_clock.clf_date holds it for tp_clock.sec. */
+size_t tp_time_clf_date(time_t t, char *out);
 
 #endif /* TP_TIME_H */

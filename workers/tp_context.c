@@ -15,11 +15,6 @@
 #include <stdio.h>
 #include <time.h>
 
-static const char months[12][4] = {
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
-};
-
 struct tp_str
 tp_context_route_key(const struct tp_request *r)
 {
@@ -51,14 +46,13 @@ static int
 ctx_time(const struct tp_request *r, char *buf, struct tp_str *out)
 {
     time_t t = (time_t) (r->start_ms / 1000);
-    struct tm tm;
-    int n;
 
-    gmtime_r(&t, &tm);
-    n = snprintf(buf, TP_CONTEXT_BUF, "%02d/%s/%04d:%02d:%02d:%02d +0000",
-        tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour,
-        tm.tm_min, tm.tm_sec);
-    *out = (struct tp_str) { buf, (size_t) n };
+    /* the clock formats its second once; most requests began in it */
+    if (t == tp_clock.sec) {
+        *out = (struct tp_str) { tp_clock.clf_date, tp_clock.clf_date_len };
+        return TP_OK;
+    }
+    *out = (struct tp_str) { buf, tp_time_clf_date(t, buf) };
     return TP_OK;
 }
 
