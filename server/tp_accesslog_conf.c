@@ -101,6 +101,10 @@ static const struct tp_conf_field alog_fields[] = {
         0, 0, NULL },
     { "format", TP_CT_STR, offsetof(struct tp_access_log, format),
         0, 0, NULL },
+    { "buffer", TP_CT_SIZE, offsetof(struct tp_access_log, file.buffer),
+        0, TP_ACCESSLOG_MAX_BUFFER, NULL },
+    { "flush", TP_CT_INT, offsetof(struct tp_access_log, file.flush_s),
+        1, TP_ACCESSLOG_MAX_FLUSH, NULL },
 };
 
 const char *
@@ -333,6 +337,13 @@ tp_accesslog_conf(struct tp_conf_ctx *c, const config_setting_t *g,
     }
     al->file.src = tp_conf_src(c, config_setting_get_member(g, "path"));
     al->file.what = "access log";
+    if (al->file.buffer == 0 && al->file.flush_s != 0) {
+        return tp_conf_error(c, config_setting_get_member(g, "flush"),
+            "access_log 'flush' needs 'buffer' (e.g. buffer = \"64k\";)");
+    }
+    if (al->file.buffer > 0 && al->file.flush_s == 0) {
+        al->file.flush_s = TP_ACCESSLOG_DEFAULT_FLUSH;
+    }
     if (al->format == NULL) {
         al->format = "CLF";
     }

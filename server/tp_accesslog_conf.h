@@ -15,6 +15,15 @@
 /* The most variables a format can hold ("$context.x" is 10 bytes). */
 #define TP_ACCESSLOG_MAX_VARS   (TP_ACCESSLOG_MAX_FORMAT / 10)
 
+/*
+ * buffer = "64k": a worker's lines of one file kept before one write(2)
+ * (0: one write(2) per line, the default); flush = 1: seconds the first
+ * kept line may wait.
+ */
+#define TP_ACCESSLOG_MAX_BUFFER     (1024 * 1024)
+#define TP_ACCESSLOG_MAX_FLUSH      60
+#define TP_ACCESSLOG_DEFAULT_FLUSH  1
+
 enum tp_alog_kind {
     TP_ALOG_LIT = 0,                 /* literal text */
     TP_ALOG_VAR                      /* a $context variable */
@@ -44,8 +53,9 @@ struct tp_alog_format {
 
 /*
  * access_log = { path = "..."; format = "CLF" | "JSON" | "XML" | "CSV" |
- * "literal text with $context.variables"; } of stage <st> of <api>:
- * the named formats are AWS's samples for the API's type.
+ * "literal text with $context.variables"; buffer = "64k"; flush = 1; }
+ * of stage <st> of <api>: the named formats are AWS's samples for the
+ * API's type.
  */
 int tp_accesslog_conf(struct tp_conf_ctx *c, const config_setting_t *g,
     const struct tp_api *api, struct tp_stage *st);

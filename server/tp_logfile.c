@@ -17,12 +17,16 @@ void
 tp_logfile_add(struct tp_model *m, struct tp_logfile *lf)
 {
     struct tp_logfile **tail = &m->logfiles;
+    unsigned num = 0;
 
     while (*tail != NULL) {
         tail = &(*tail)->next;
+        num++;
     }
     lf->fd = -1;
     lf->shares_fd = false;
+    lf->num = num;
+    lf->owner = lf;
     lf->next = NULL;
     *tail = lf;
 }
@@ -62,11 +66,11 @@ lf_open_path(const char *path)
 }
 
 /* An earlier file of <m> (before <lf>) with the same path or inode. */
-static const struct tp_logfile *
+static struct tp_logfile *
 lf_same_file(const struct tp_model *m, const struct tp_logfile *lf,
     const struct stat *sb)
 {
-    const struct tp_logfile *o;
+    struct tp_logfile *o;
 
     for (o = m->logfiles; o != NULL && o != lf; o = o->next) {
         if (!lf_owns_fd(o)) {
@@ -81,11 +85,31 @@ lf_same_file(const struct tp_model *m, const struct tp_logfile *lf,
     return NULL;
 }
 
+/*
+ * <lf> writes to <owner>'s descriptor: a worker keeps one buffer per
+ * descriptor, so the owner takes the larger buffer and the shorter flush
+ * of the two (an unbuffered log naming a buffered log's file is buffered
+ * too; lines stay whole either way).
+ */
+static void
+lf_share(struct tp_logfile *owner, struct tp_logfile *lf)
+{
+    if (lf->buffer > 0 && (owner->buffer == 0 || lf->flush_s
+            < owner->flush_s))
+    {
+        owner->flush_s = lf->flush_s;
+    }
+    owner->buffer = TP_MAX(owner->buffer, lf->buffer);
+    lf->fd = owner->fd;
+    lf->shares_fd = true;
+    lf->owner = owner;
+}
+
 static int
 lf_open_one(const struct tp_model *m, struct tp_logfile *lf, char *err,
     size_t errlen)
 {
-    const struct tp_logfile *same = lf_same_file(m, lf, NULL);
+    struct tp_logfile *same = lf_same_file(m, lf, NULL);
     struct stat sb;
     int fd;
 
@@ -109,8 +133,7 @@ lf_open_one(const struct tp_model *m, struct tp_logfile *lf, char *err,
         }
         close(fd);
     }
-    lf->fd = same->fd;
-    lf->shares_fd = true;
+    lf_share(same, lf);
     return TP_OK;
 }
 

@@ -385,6 +385,14 @@ struct tp_logfile {
     dev_t dev;                       /* the open file, to find the same */
     ino_t ino;                       /* file under another name */
     struct tp_src src;               /* the path setting, for errors */
+    uint32_t buffer;                 /* access logs: bytes of lines a
+                                        worker keeps before one write(2);
+                                        0: one write(2) per line */
+    uint32_t flush_s;                /* seconds the first kept line waits */
+    unsigned num;                    /* registration order, from 0 */
+    struct tp_logfile *owner;        /* the file owning fd (itself or an
+                                        earlier one); it holds the merged
+                                        buffer and flush of both */
     struct tp_logfile *next;         /* model->logfiles, in order */
 };
 

@@ -4,6 +4,7 @@
  * one write(2).  Workers only.
  */
 #include "tp_accesslog.h"
+#include "tp_logbuf.h"
 #include "tp_accesslog_conf.h"
 #include "tp_channel.h"
 #include "tp_context.h"
@@ -269,9 +270,16 @@ void
 tp_accesslog_failed(struct tp_worker *w, const struct tp_logfile *lf,
     ssize_t n)
 {
+    tp_accesslog_lost(w, lf, n, 1);
+}
+
+void
+tp_accesslog_lost(struct tp_worker *w, const struct tp_logfile *lf,
+    ssize_t n, unsigned lines)
+{
     int err = n < 0 ? errno : 0;
 
-    w->alog_lost++;
+    w->alog_lost += lines;
     if (w->alog_reported != 0
         && tp_clock.mono_ms - w->alog_reported < REPORT_EVERY_MS)
     {
@@ -291,15 +299,11 @@ tp_accesslog_write(struct tp_request *r)
     const struct tp_alog_format *f = al->compiled;
     char buf[TP_ACCESSLOG_LINE];
     size_t len;
-    ssize_t n;
 
     if (f == NULL || al->file.fd < 0) {
         return;
     }
     len = alog_render(r, f, buf, sizeof(buf) - 1);
     buf[len++] = '\n';
-    n = write(al->file.fd, buf, len);
-    if (n != (ssize_t) len) {
-        tp_accesslog_failed(r->c->w, &al->file, n);
-    }
+    tp_logbuf_line(r->c->w, &al->file, buf, len);
 }

@@ -17,7 +17,8 @@ struct tp_worker;
 
 /*
  * Writes <r>'s line to r->stage->access_log: one write(2) to a descriptor
- * opened with O_APPEND, so lines of concurrent workers stay whole.
+ * opened with O_APPEND, so lines of concurrent workers stay whole; with
+ * buffer set, the line is kept and written with others (tp_logbuf.h).
  */
 void tp_accesslog_write(struct tp_request *r);
 
@@ -35,5 +36,9 @@ size_t tp_accesslog_escape(char *out, struct tp_str v, uint8_t mode,
  */
 void tp_accesslog_failed(struct tp_worker *w, const struct tp_logfile *lf,
     ssize_t n);
+
+/* The same for <lines> lines written with one write(2). */
+void tp_accesslog_lost(struct tp_worker *w, const struct tp_logfile *lf,
+    ssize_t n, unsigned lines);
 
 #endif /* TP_ACCESSLOG_H */

@@ -7,6 +7,7 @@
 #include "tp_accesslog.h"
 #include "tp_channel.h"
 #include "tp_logfile.h"
+#include "tp_logbuf.h"
 #include "tp_dirs.h"
 #include "tp_log.h"
 #include "tp_process.h"
@@ -96,11 +97,23 @@ tp_worker_conn_closed(struct tp_worker *w)
     }
 }
 
-/* The master's fresh log files (layout: tp_channel.h); it closes them. */
+/*
+ * The master's fresh log files (layout: tp_channel.h); it closes them.
+ * Kept access-log lines were made before the reopen: to the old file.
+ */
 static void
 worker_reopen(struct tp_worker *w, const struct tp_channel_msg *msg)
 {
+    tp_logbuf_flush_all(w);
     tp_logfile_reopened(w->model, msg);
+}
+
+/* Every way out of a serving worker: kept access-log lines first. */
+static void __attribute__((noreturn))
+worker_exit(struct tp_worker *w)
+{
+    tp_logbuf_flush_all(w);
+    exit(0);
 }
 
 static void
@@ -117,7 +130,7 @@ worker_channel(struct tp_ev *ev, uint32_t events)
             worker_drain(w);
             break;
         case TP_CMD_TERMINATE:
-            exit(0);
+            worker_exit(w);
         case TP_CMD_REOPEN:
             worker_reopen(w, &msg);
             break;
@@ -146,7 +159,7 @@ worker_signal(struct tp_ev *ev, uint32_t events)
         switch (si.ssi_signo) {
         case SIGTERM:
         case SIGINT:
-            exit(0);
+            worker_exit(w);
         case SIGQUIT:
             worker_drain(w);
             break;
@@ -288,7 +301,8 @@ worker_init(struct tp_worker *w)
     if (worker_limits(w) != TP_OK) {
         return TP_ERROR;
     }
-    if (tp_loop_init(&w->loop) != TP_OK || worker_signals(w) != TP_OK
+    if (tp_loop_init(&w->loop) != TP_OK || tp_logbuf_init(w) != TP_OK
+        || worker_signals(w) != TP_OK
         || tp_upstream_init(w) != TP_OK || worker_listen(w) != TP_OK)
     {
         tp_log(TP_LOG_ERROR, errno, "worker initialisation failed");
@@ -326,5 +340,5 @@ tp_worker_main(void)
         }
     }
     tp_log(TP_LOG_INFO, 0, "drained, exiting");
-    exit(0);
+    worker_exit(w);
 }

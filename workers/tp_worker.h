@@ -20,6 +20,7 @@ struct tp_client;
 struct tp_fn_client;
 struct tp_jwt_worker;
 struct tp_keymemo;
+struct tp_logbuf;
 struct tp_q_table;
 struct tp_state;
 struct tp_tt_table;
@@ -82,6 +83,9 @@ struct tp_worker {
     uint64_t alog_lost;              /* log lines (access, execution) not
                                         written since the last report */
     uint64_t alog_reported;          /* mono ms of that report, 0: none */
+    struct tp_logbuf *logbufs;       /* [nlogbufs]: by tp_logfile.num,
+                                        buffered access logs (tp_logbuf.c) */
+    unsigned nlogbufs;
 };
 
 /* Entry point of a worker process (called by tp_process_spawn). */

@@ -601,6 +601,97 @@ test_server__tp_accesslog_conf__open_and_share(void **state)
     assert_int_equal(fcntl(fds[2], F_GETFD), -1);
 }
 
+/* buffer and flush: sizes, the default flush, unbuffered by default. */
+static void
+test_server__tp_accesslog_conf__buffer(void **state)
+{
+    const struct tp_model *m;
+
+    (void) state;
+    m = load_into(&arena, one_stage("REST", "path = \"x.log\";"));
+    assert_non_null(m);
+    assert_int_equal(stage_log(m, 0, 0)->file.buffer, 0);
+    assert_int_equal(stage_log(m, 0, 0)->file.flush_s, 0);
+    m = load_into(&arena, one_stage("REST", "path = \"x.log\"; "
+        "buffer = \"64k\";"));
+    assert_non_null(m);
+    assert_int_equal(stage_log(m, 0, 0)->file.buffer, 65536);
+    assert_int_equal(stage_log(m, 0, 0)->file.flush_s, 1);
+    m = load_into(&arena, one_stage("REST", "path = \"x.log\"; "
+        "buffer = \"1M\"; flush = 60;"));
+    assert_non_null(m);
+    assert_int_equal(stage_log(m, 0, 0)->file.buffer, 1048576);
+    assert_int_equal(stage_log(m, 0, 0)->file.flush_s, 60);
+    m = load_into(&arena, one_stage("REST", "path = \"x.log\"; "
+        "buffer = 4096; flush = 5;"));
+    assert_non_null(m);
+    assert_int_equal(stage_log(m, 0, 0)->file.buffer, 4096);
+    assert_int_equal(stage_log(m, 0, 0)->file.flush_s, 5);
+    m = load_into(&arena, one_stage("REST", "path = \"x.log\"; "
+        "buffer = \"0\";"));
+    assert_non_null(m);
+    assert_int_equal(stage_log(m, 0, 0)->file.buffer, 0);
+
+    load_err(one_stage("REST", "path = \"x.log\";\n  buffer = \"1025k\";"),
+        5, "'buffer' = 1049600 is out of range [0, 1048576]");
+    load_err(one_stage("REST", "path = \"x.log\";\n  buffer = \"big\";"),
+        5, "'buffer': invalid size \"big\"");
+    load_err(one_stage("REST", "path = \"x.log\";\n  buffer = true;"),
+        5, "'buffer' must be a size");
+    load_err(one_stage("REST", "path = \"x.log\"; buffer = \"8k\";\n"
+        "  flush = 0;"), 5, "'flush' = 0 is out of range [1, 60]");
+    load_err(one_stage("REST", "path = \"x.log\"; buffer = \"8k\";\n"
+        "  flush = 61;"), 5, "'flush' = 61 is out of range [1, 60]");
+    load_err(one_stage("REST", "path = \"x.log\";\n  flush = 2;"),
+        5, "access_log 'flush' needs 'buffer'");
+    load_err(one_stage("REST", "path = \"x.log\"; buffer = 0;\n"
+        "  flush = 2;"), 5, "access_log 'flush' needs 'buffer'");
+}
+
+/*
+ * Logs naming one file share its descriptor, so one buffer: the owner
+ * takes the larger buffer and the shorter flush; an unbuffered log of a
+ * buffered file is buffered with it.
+ */
+static void
+test_server__tp_accesslog_conf__shared_buffer(void **state)
+{
+    struct tp_cycle *cy = files_cycle(LISTEN
+        "apis = ( { id = \"a\"; stages = (\n"
+        "  { name = \"s1\"; access_log = { path = \"m/one.log\";\n"
+        "      buffer = \"8k\"; flush = 10; }; },\n"
+        "  { name = \"s2\"; access_log = { path = \"m/one.log\";\n"
+        "      buffer = \"64k\"; flush = 30; }; },\n"
+        "  { name = \"s3\"; access_log = { path = \"m/./one.log\";\n"
+        "      buffer = \"4k\"; flush = 2; }; },\n"
+        "  { name = \"s4\"; access_log = { path = \"m/two.log\"; }; },\n"
+        "  { name = \"s5\"; access_log = { path = \"m/two.log\";\n"
+        "      buffer = \"16k\"; flush = 7; }; },\n"
+        "  { name = \"s6\"; access_log = { path = \"m/three.log\"; }; }\n"
+        "); } );\n");
+    const struct tp_model *m = cy->model;
+    const struct tp_logfile *one, *two, *three;
+
+    (void) state;
+    assert_int_equal(tp_logfile_open_all(cy, err, sizeof(err)), TP_OK);
+    one = &stage_log(m, 0, 0)->file;
+    two = &stage_log(m, 0, 3)->file;
+    three = &stage_log(m, 0, 5)->file;
+    assert_ptr_equal(one->owner, one);
+    assert_ptr_equal(stage_log(m, 0, 1)->file.owner, one);
+    assert_ptr_equal(stage_log(m, 0, 2)->file.owner, one);
+    assert_int_equal(one->buffer, 65536);
+    assert_int_equal(one->flush_s, 2);
+    assert_ptr_equal(stage_log(m, 0, 4)->file.owner, two);
+    assert_int_equal(two->buffer, 16384);
+    assert_int_equal(two->flush_s, 7);
+    assert_ptr_equal(three->owner, three);
+    assert_int_equal(three->buffer, 0);
+    assert_int_equal(one->num, 0);
+    assert_int_equal(three->num, 5);
+    tp_cycle_free(cy);
+}
+
 static void
 test_server__tp_accesslog_conf__open_error(void **state)
 {
@@ -734,7 +825,9 @@ main(void)
         T(test_server__tp_accesslog_conf__errors),
         T(test_server__tp_accesslog_conf__paths),
         T(test_server__tp_accesslog_conf__open_and_share),
-        T(test_server__tp_accesslog_conf__open_error),
+        T(test_server__tp_accesslog_conf__buffer),
+    T(test_server__tp_accesslog_conf__shared_buffer),
+    T(test_server__tp_accesslog_conf__open_error),
 #undef T
     };
 
