@@ -1394,7 +1394,7 @@ def jwt_report(d, meta, runs, counts):
 
 
 MON_TARGET = 0.97
-MON_BARE, MON_ON = "mon-bare", "mon-on"
+MON_BARE, MON_ON, MON_UNBUF = "mon-bare", "mon-on", "mon-unbuf"
 MON_BEGIN = "<!-- bench:mon:begin (written by scripts/bench; do not edit) -->"
 MON_END = "<!-- bench:mon:end -->"
 # Rows of its "where the instructions go" table: (function, label).
@@ -1419,6 +1419,10 @@ def mon_report(d, meta, runs, counts):
     n1, n2 = int(meta["count_n1"]), int(meta["count_n2"])
     cols = ((MON_BARE, "bare"), (MON_ON, "monitored"))
     sizes = [q for q in SIZES if runs_of(runs, MON_BARE, q)]
+    # The unbuffered log's instance, for information (not in older runs).
+    unbuf = any(runs_of(runs, MON_UNBUF, q) for q in sizes)
+    if unbuf:
+        cols += ((MON_UNBUF, "monitored, unbuffered log"),)
     emf = read_tsv(os.path.join(d, "mon-emf.tsv"))
     emf_lines = int(emf[0]["emf_lines"]) if emf else 0
     logs = read_tsv(os.path.join(d, "mon-log.tsv"))
@@ -1443,7 +1447,13 @@ def mon_report(d, meta, runs, counts):
       "request into the worker's block of the metrics region: status, "
       "latency and integration latency histograms, bytes), `emf_log` with "
       "`period = 1`, and the stage's access log in the CLF format, a file "
-      "on the local disk.")
+      "on the local disk, **buffered: `buffer = \"64k\"; flush = 1;`** "
+      "(each worker writes its lines with one `write(2)` per 64 KiB or "
+      "per second; the default, unbuffered, is one `write(2)` per line). "
+      "The target is measured with this configuration.%s"
+      % (" *monitored, unbuffered log*: the same with the default "
+         "unbuffered access log, one `write(2)` per request; for "
+         "information, no verdict ²⁰." if unbuf else ""))
     w("")
     if emf_lines > 0:
         w("The monitored instance's metrics worker wrote %s lines of EMF "
@@ -1458,38 +1468,65 @@ def mon_report(d, meta, runs, counts):
     for q in sizes:
         w("Bare against monitored, %s:" % SIZE_LABEL[q])
         w("")
-        w("| metric | bare | monitored | monitored / bare | target | |")
-        w("| --- | ---: | ---: | ---: | --- | --- |")
+        # The unbuffered log's two columns: its value and / bare.
+        if unbuf:
+            w("| metric | bare | monitored | monitored / bare | target | "
+              "| monitored, unbuffered log ²⁰ | unbuffered / bare |")
+            w("| --- | ---: | ---: | ---: | --- | --- | ---: | ---: |")
+        else:
+            w("| metric | bare | monitored | monitored / bare | target | |")
+            w("| --- | ---: | ---: | ---: | --- | --- |")
+
+        def ub(va, vc, digits=2):
+            if not unbuf:
+                return ""
+            return " %s | %s |" % (fmt(vc, digits), fmt_ratio(ratio(vc, va)))
         va = run_median(runs, MON_BARE, q, "rps")
         vb = run_median(runs, MON_ON, q, "rps")
-        w("| req/s, median | %s | %s | %s | | |"
-          % (fmt(va, 0), fmt(vb, 0), fmt_ratio(ratio(vb, va))))
+        vc = run_median(runs, MON_UNBUF, q, "rps")
+        w("| req/s, median | %s | %s | %s | | |%s"
+          % (fmt(va, 0), fmt(vb, 0), fmt_ratio(ratio(vb, va)),
+             ub(va, vc, 0)))
         rr = run_ratios(runs, MON_BARE, MON_ON, q)
         pr = statistics.median([x for _, x in rr]) if rr else None
         verdicts.append((q, pr, rr))
+        ru = run_ratios(runs, MON_BARE, MON_UNBUF, q)
+        pu = statistics.median([x for _, x in ru]) if ru else None
         w("| req/s, monitored / bare within each round, median ¹⁶ | | | %s "
-          "| ≥ %.2f× | %s |" % (fmt_ratio(pr), MON_TARGET,
-                                mark(pr, ">=", MON_TARGET)))
-        w("| req/s spread (max−min)/median | %s | %s | | | |"
-          % (run_spread(runs, MON_BARE, q), run_spread(runs, MON_ON, q)))
+          "| ≥ %.2f× | %s |%s" % (fmt_ratio(pr), MON_TARGET,
+                                  mark(pr, ">=", MON_TARGET),
+                                  " | %s |" % fmt_ratio(pu) if unbuf
+                                  else ""))
+        w("| req/s spread (max−min)/median | %s | %s | | | |%s"
+          % (run_spread(runs, MON_BARE, q), run_spread(runs, MON_ON, q),
+             " %s | |" % run_spread(runs, MON_UNBUF, q) if unbuf else ""))
         for key, label in (("p99_ms", "p99 latency, ms"),
                            ("cpu_us", "CPU µs per request ¹")):
             va, vb = run_median(runs, MON_BARE, q, key), \
                 run_median(runs, MON_ON, q, key)
-            w("| %s | %s | %s | %s | | |"
-              % (label, fmt(va), fmt(vb), fmt_ratio(ratio(vb, va))))
+            w("| %s | %s | %s | %s | | |%s"
+              % (label, fmt(va), fmt(vb), fmt_ratio(ratio(vb, va)),
+                 ub(va, run_median(runs, MON_UNBUF, q, key))))
         for tool, label, digits in (
                 ("callgrind", "instructions per request ¹⁷", 0),
                 ("strace", "system calls per request ¹⁷", 2)):
             va, vb = counts.get((MON_BARE, q, tool)), \
                 counts.get((MON_ON, q, tool))
-            w("| %s | %s | %s | %s | (no target) | |"
+            w("| %s | %s | %s | %s | (no target) | |%s"
               % (label, fmt(va, digits), fmt(vb, digits),
-                 fmt_ratio(ratio(vb, va))))
-        nl = sum(int(r["lines"]) for r in logs if r["size"] == q)
-        nr = sum(int(r["requests"]) for r in logs if r["size"] == q)
+                 fmt_ratio(ratio(vb, va)),
+                 ub(va, counts.get((MON_UNBUF, q, tool)), digits)))
+
+        def lines_per_req(t):
+            nl = sum(int(r["lines"]) for r in logs
+                     if r["size"] == q and r["target"] == t)
+            nr = sum(int(r["requests"]) for r in logs
+                     if r["size"] == q and r["target"] == t)
+            return fmt(nl / nr, 4) if nr else "—"
         w("| access-log lines per request wrk counted, all rounds | — | %s "
-          "| | | |" % (fmt(nl / nr, 4) if nr else "—"))
+          "| | | |%s" % (lines_per_req(MON_ON),
+                         " %s | |" % lines_per_req(MON_UNBUF) if unbuf
+                         else ""))
         w("")
 
     def per_req(t, q, fn):
@@ -1529,13 +1566,20 @@ def mon_report(d, meta, runs, counts):
         if rr:
             w("- %s, req/s monitored / bare, round by round: %s."
               % (SIZE_LABEL[q], ", ".join(fmt_ratio(x) for _, x in rr)))
+        ru = run_ratios(runs, MON_BARE, MON_UNBUF, q)
+        if ru:
+            w("- %s, req/s monitored with the unbuffered log / bare, round "
+              "by round: %s." % (SIZE_LABEL[q],
+                                 ", ".join(fmt_ratio(x) for _, x in ru)))
     for q in csizes:
         va = counts.get((MON_BARE, q, "callgrind"))
-        vb = counts.get((MON_ON, q, "callgrind"))
-        if va and vb is not None:
-            w("- instructions per request, %s, bare → monitored: %s → %s, "
-              "%+.0f (%+.1f %%)." % (SIZE_LABEL[q], fmt(va, 0), fmt(vb, 0),
-                                    vb - va, (vb - va) / va * 100))
+        for t, lab in cols[1:]:
+            vb = counts.get((t, q, "callgrind"))
+            if va and vb is not None:
+                w("- instructions per request, %s, bare → %s: %s → %s, "
+                  "%+.0f (%+.1f %%)." % (SIZE_LABEL[q], lab, fmt(va, 0),
+                                        fmt(vb, 0), vb - va,
+                                        (vb - va) / va * 100))
     for q in sizes:
         tags = [(t + "-" + q, lab) for t, lab in cols]
         names = syscalls_by_name(d, [t for t, _ in tags], n1, n2)
@@ -1557,8 +1601,9 @@ def mon_report(d, meta, runs, counts):
       "proxies; all the processes except the metrics worker, as for "
       "traffic control (⁹): its EMF documents, once a second, grow with "
       "the wall time of a run rather than with its requests (the CPU row "
-      "includes them). The access log's `write(2)` is the worker's, one "
-      "per request, and is counted.  ")
+      "includes them). The access log's `write(2)` is the worker's and is "
+      "counted: the buffered log's one per 64 KiB of lines (or per second "
+      "of the run), the unbuffered log's one per request.  ")
     w("¹⁸ inclusive, wherever it is called from; in these requests only "
       "the access log calls it.  ")
     w("¹⁹ instructions of one call, averaged over its calls in the "
@@ -1566,6 +1611,11 @@ def mon_report(d, meta, runs, counts):
       "last report, from every block, into one EMF document each, written "
       "with one `write(2)`; not per request, and left out of the rows "
       "above. — where no EMF log is written." % n2)
+    if unbuf:
+        w("")
+        w("²⁰ the unbuffered access log (the default, one `write(2)` per "
+          "line) ran after each round's pair; it has no target and no "
+          "verdict, it shows what buffering saves.")
     w("")
     if alone:
         L.extend(runs_table(runs))
