@@ -27,12 +27,18 @@ tp_time_http_date(time_t t, char *out)
 }
 
 uint64_t
-tp_time_mono_us(void)
+tp_time_mono_ns(void)
 {
     struct timespec ts;
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
+    return (uint64_t) ts.tv_sec * 1000000000 + (uint64_t) ts.tv_nsec;
+}
+
+uint64_t
+tp_time_mono_us(void)
+{
+    return tp_time_mono_ns() / 1000;
 }
 
 size_t

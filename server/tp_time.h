@@ -27,7 +27,8 @@ extern struct tp_clock tp_clock;
 
 void tp_time_update(void);
 
-/* CLOCK_MONOTONIC now (not the cached one), us. */
+/* CLOCK_MONOTONIC now (not the cached one), ns and us. */
+uint64_t tp_time_mono_ns(void);
 uint64_t tp_time_mono_us(void);
 
 /* Formats <t> as an IMF-fixdate into <out> (at least 30 bytes). */

@@ -26,15 +26,6 @@
 #define QUOTA_FULL      (-2)
 #define REPORT_EVERY_MS 10000        /* "table full" at most this often */
 
-static uint64_t
-now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
-}
-
 static void
 add_scope(struct tp_tt_scope *sc, unsigned *n, uint64_t key,
     const struct tp_throttle *t)
@@ -59,7 +50,7 @@ log_throttled(struct tp_request *r, const struct tp_tt_scope *sc,
     unsigned i;
 
     for (i = 0; i < n; i++) {
-        if (tp_throttle_admit(r->c->w->throttles, &sc[i], 1, now_ns(),
+        if (tp_throttle_admit(r->c->w->throttles, &sc[i], 1, tp_time_mono_ns(),
                 &slot) == TP_TT_ADMIT)
         {
             tp_throttle_refund(&slot, &sc[i], 1);
@@ -223,7 +214,8 @@ tp_phase_throttle(struct tp_request *r)
             add_scope(sc, &n, key, t);
         }
     }
-    switch (tp_throttle_admit(r->c->w->throttles, sc, n, now_ns(), slots)) {
+    switch (tp_throttle_admit(r->c->w->throttles, sc, n, tp_time_mono_ns(),
+            slots)) {
     case TP_TT_ADMIT:
         break;
     case TP_TT_THROTTLED:

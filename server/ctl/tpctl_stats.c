@@ -10,6 +10,7 @@
  */
 #include "tpctl_stats.h"
 #include "tp_pidfile.h"
+#include "tp_time.h"
 
 #include <errno.h>
 #include <math.h>
@@ -168,15 +169,6 @@ stats_master_gone(pid_t pid)
 }
 
 static uint64_t
-stats_mono_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t) ts.tv_sec * 1000000000ull + (uint64_t) ts.tv_nsec;
-}
-
-static uint64_t
 stats_real_ms(void)
 {
     struct timespec ts;
@@ -260,7 +252,7 @@ stats_loop(struct stats_run *run, const struct tpctl_stats_opts *o)
     long k;
 
     stats_read(run);
-    last = stats_mono_ns();
+    last = tp_time_mono_ns();
     t = run->prev, run->prev = run->cur, run->cur = t;
     for (k = 1; o->count == 0 || k <= o->count; k++) {
         /* from the last reading: an interval is never shorter than asked,
@@ -272,7 +264,7 @@ stats_loop(struct stats_run *run, const struct tpctl_stats_opts *o)
             return tpctl_fail("turnpike (pid %d) exited", (int) run->pid);
         }
         n = stats_read(run);
-        now = stats_mono_ns();
+        now = tp_time_mono_ns();
         memset(&fr, 0, sizeof(fr));
         fr.o = o;
         fr.master = run->pid;
