@@ -10,7 +10,10 @@
  * reopens them on USR1 on the same descriptor numbers
  * (tp_logfile_reopen_all) and sends them to the children, which put them
  * on their own numbers (tp_logfile_reopened).  Writers only ever write
- * whole lines with one write(2) to the O_APPEND descriptor.
+ * whole lines with one write(2) to the O_APPEND descriptor (a buffered
+ * access log several whole lines: workers/tp_logbuf.h).  Files naming the
+ * same file share the first one's descriptor (owner), which takes the
+ * largest buffer and the shortest flush of them.
  */
 #ifndef TP_LOGFILE_H
 #define TP_LOGFILE_H
