@@ -9,8 +9,9 @@ threads over 2 workers is present exactly once and whole, with a buffer
 that fills every few lines and with a large one; `-s quit` and `-s stop`
 with a 60 s flush write everything; USR1 after moving the file puts the
 lines made before it in the moved file and the later ones in the new file,
-counts exact; two logs naming one file with different settings share one
-buffer; config errors (size, range, flush without buffer) are FILE:LINE.
+counts exact; a reload's retired workers write their kept lines as they
+exit; two logs naming one file with different settings share one buffer;
+config errors (size, range, flush without buffer) are FILE:LINE.
 """
 
 import json
@@ -197,3 +198,24 @@ def test_buffer_zero_is_unbuffered(turnpike, backend, workdir):
     assert len(gw.wait_workers(2)) == 2
     assert get(gw, "/prod/pets/1").status_code == 200
     assert len(wait_lines(log_path(workdir), 1)) == 1
+
+
+def test_reload_retired_workers_write_kept_lines(turnpike, backend, workdir):
+    """A reload's old workers drain and exit: their kept lines are written."""
+    log = log_path(workdir)
+    gw = turnpike(buffered_config(backend.port, workdir, flush=60))
+    old = gw.wait_workers(2)
+    assert len(old) == 2
+    for _ in range(5):
+        assert get(gw, "/prod/pets/1").status_code == 200
+    assert read_lines(log) == [], "flush = 60 wrote early"
+    gw.reload()
+    assert wait_until(lambda: not any(os.path.exists("/proc/%d" % p) for p in old),
+                      20), "the old workers did not exit"
+    assert len(read_lines(log)) == 5
+    for _ in range(3):
+        assert get(gw, "/prod/pets/2").status_code == 200
+    gw.signal(signal.SIGQUIT)
+    assert gw.wait_exit(20)
+    gw.stopped = True
+    assert len(read_lines(log)) == 8
