@@ -307,6 +307,11 @@ class Gateway:
             "after SIGHUP no new generation of %d workers appeared within %.0f s " \
             "(old %s, now %s)\n%s" % (n, timeout, sorted(old), self.worker_pids(),
                                       self.log_tail())
+        # Until an old worker has read its QUIT it still accepts on the
+        # shared sockets, so a request sent now could meet the old config.
+        # They stop accepting at once and exit when drained: wait for that
+        # (not an error if one lingers on a connection a test holds open).
+        wait_until(lambda: not (set(self.worker_pids()) & old), min(timeout, 5.0))
         return new
 
     def wait_exit(self, timeout):
