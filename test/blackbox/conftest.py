@@ -119,6 +119,38 @@ def _can_connect(host, port):
 # the daemon
 # ---------------------------------------------------------------------------
 
+def _listening_inodes():
+    """Inodes of every TCP socket in LISTEN state on this machine."""
+    inodes = set()
+    for name in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(name) as f:
+                next(f)
+                for line in f:
+                    cols = line.split()
+                    if cols[3] == "0A":
+                        inodes.add(cols[9])
+        except OSError:
+            pass
+    return inodes
+
+
+def _socket_inodes(pid):
+    """Inodes of the sockets process <pid> has open."""
+    out = set()
+    try:
+        for fd in os.listdir("/proc/%d/fd" % pid):
+            try:
+                t = os.readlink("/proc/%d/fd/%s" % (pid, fd))
+            except OSError:
+                continue
+            if t.startswith("socket:["):
+                out.add(t[8:-1])
+    except OSError:
+        pass
+    return out
+
+
 class StartError(Exception):
     pass
 
@@ -308,10 +340,14 @@ class Gateway:
             "(old %s, now %s)\n%s" % (n, timeout, sorted(old), self.worker_pids(),
                                       self.log_tail())
         # Until an old worker has read its QUIT it still accepts on the
-        # shared sockets, so a request sent now could meet the old config.
-        # They stop accepting at once and exit when drained: wait for that
-        # (not an error if one lingers on a connection a test holds open).
-        wait_until(lambda: not (set(self.worker_pids()) & old), min(timeout, 5.0))
+        # shared sockets, so a request sent now could meet the old config:
+        # wait until no old worker holds a listening socket (it closes them
+        # at once; it may go on draining a request a test has in flight).
+        def old_accepting():
+            listening = _listening_inodes()
+            return any(_socket_inodes(p) & listening
+                       for p in set(self.worker_pids()) & old)
+        wait_until(lambda: not old_accepting(), min(timeout, 5.0))
         return new
 
     def wait_exit(self, timeout):
