@@ -18,6 +18,7 @@ import json
 import os
 import pty
 import select
+import shutil
 import signal
 import subprocess
 import threading
@@ -400,7 +401,12 @@ def test_another_user_may_not_read(gw, workdir):
     os.chmod(workdir, 0o711)
     os.chmod(gw.conf_path, 0o644)
     os.chmod(gw.pid_file, 0o644)
-    cmd = ["runuser", "-u", "nobody", "--", TURNPIKECTL_BIN, "-c", gw.conf_path, "stats",
+    # a copy nobody may run: the build tree may sit in a directory only
+    # root can enter (a fresh clone under mktemp -d)
+    ctl_copy = os.path.join(workdir, "turnpikectl")
+    shutil.copy(TURNPIKECTL_BIN, ctl_copy)
+    os.chmod(ctl_copy, 0o755)
+    cmd = ["runuser", "-u", "nobody", "--", ctl_copy, "-c", gw.conf_path, "stats",
            "--once", "-i", "0.1"]
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
     assert p.returncode == 1, p
