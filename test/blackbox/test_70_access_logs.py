@@ -478,7 +478,7 @@ def test_reload_adds_log_to_another_stage(turnpike, backend, workdir):
     # A third stage shares a.log with prod: one file, lines of both.
     stages.append({"name": "beta", "access_log": {"path": a_log, "format": "CLF"}})
     gw.write_config(cfg)
-    gw.reload()
+    gw.reload(settle=True)
     r = get(gw, "/dev/pets/2")
     assert r.status_code == 200
     assert json.loads(wait_lines(b_log, 1)[0])["requestId"] == r.headers["x-amzn-RequestId"]
