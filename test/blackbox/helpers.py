@@ -6,12 +6,15 @@
   100-continue, timeouts; it parses responses itself and can tell when the
   server closed the connection
 - assertions for gateway-generated errors and the headers every response has
+- read_lines() / wait_lines(): a log file's whole lines; start_load(): GETs from
+  threads, each on its own keep-alive session
 """
 
 import json
 import os
 import re
 import socket
+import threading
 import time
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
@@ -415,3 +418,59 @@ def assert_gateway_error(resp, status, message=None, error_type=None):
     assert _hdr(resp, "Server"), "gateway error without a Server header: %r" % (
         _all_headers(resp),)
     return doc
+
+
+# ---------------------------------------------------------------------------
+# log files and concurrent load
+# ---------------------------------------------------------------------------
+
+def read_lines(path):
+    """The lines of <path> (none if it does not exist); a partial last line fails."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        return []
+    assert data == b"" or data.endswith(b"\n"), "partial last line in %s: %r" % (
+        path, data[-200:])
+    return [line.decode("utf-8") for line in data.split(b"\n")[:-1]]
+
+
+def wait_lines(path, n, timeout=10.0):
+    """The lines of <path> once it has at least <n> (lines follow the response)."""
+    lines = wait_until(lambda: (lambda ls: ls if len(ls) >= n else None)(read_lines(path)),
+                       timeout)
+    got = read_lines(path)
+    assert len(got) >= n, "%s has %d lines, wanted %d:\n%s" % (path, len(got), n,
+                                                                "\n".join(got))
+    return lines or got
+
+
+def start_load(url_of, n_threads, per_thread, headers_of=None):
+    """GET url_of(t, i) for i < per_thread from n_threads threads, each on a
+    keep-alive session of its own.  Returns (threads, ids, errors), filled as
+    they run: the x-amzn-RequestId of every 200, the status of anything else,
+    the exception of a failed request."""
+    import requests                  # not every user of helpers has it
+
+    ids, errors = [], []
+    lock = threading.Lock()
+
+    def client(t):
+        s = requests.Session()
+        for i in range(per_thread):
+            try:
+                r = s.get(url_of(t, i), timeout=10,
+                          headers=headers_of(t, i) if headers_of else None)
+                with lock:
+                    if r.status_code == 200:
+                        ids.append(r.headers["x-amzn-RequestId"])
+                    else:
+                        errors.append(r.status_code)
+            except requests.RequestException as e:
+                with lock:
+                    errors.append(repr(e))
+    threads = [threading.Thread(target=client, args=(t,)) for t in range(n_threads)]
+    for t in threads:
+        t.start()
+    return threads, ids, errors

@@ -26,7 +26,8 @@ import pytest
 import requests
 
 from conftest import base_config, demo_api, proxy_route, run_turnpike
-from helpers import RawConn, UUID_RE, free_port, wait_until
+from helpers import (RawConn, UUID_RE, free_port, read_lines, start_load, wait_lines,
+                     wait_until)
 
 UA = "turnpike-test/1.0"
 TIME_RE = re.compile(r"^\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2} \+0000$")
@@ -48,27 +49,6 @@ def log_config(backend_port, workdir, fmt="CLF", api_type="REST", workers=2, **k
              "access_log": {"path": os.path.join(workdir, "access.log"), "format": fmt}}
     return base_config(backend_port, workers=workers,
                        apis=[log_api(backend_port, api_type, [stage])], **kw)
-
-
-def read_lines(path):
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except FileNotFoundError:
-        return []
-    assert data == b"" or data.endswith(b"\n"), "partial last line in %s: %r" % (
-        path, data[-200:])
-    return [line.decode("utf-8") for line in data.split(b"\n")[:-1]]
-
-
-def wait_lines(path, n, timeout=10.0):
-    """The lines of <path> once it has at least <n> (lines follow the response)."""
-    lines = wait_until(lambda: (lambda ls: ls if len(ls) >= n else None)(read_lines(path)),
-                       timeout)
-    got = read_lines(path)
-    assert len(got) >= n, "%s has %d lines, wanted %d:\n%s" % (path, len(got), n,
-                                                                "\n".join(got))
-    return lines or got
 
 
 def get(gw, path, **kw):
@@ -326,27 +306,9 @@ def test_concurrent_lines_stay_whole(turnpike, backend, workdir):
     gw = turnpike(log_config(backend.port, workdir, fmt, workers=2))
     assert len(gw.wait_workers(2)) == 2
     n_threads, per_thread = 8, 50
-    ids, errors = [], []
-    lock = threading.Lock()
-
-    def client(t):
-        s = requests.Session()
-        for i in range(per_thread):
-            try:
-                r = s.get("%s/prod/pets/%d-%d" % (gw.url, t, i), timeout=10,
-                          headers={"User-Agent": "worker-test-%d-%d " % (t, i) + "x" * 300})
-                with lock:
-                    if r.status_code == 200:
-                        ids.append(r.headers["x-amzn-RequestId"])
-                    else:
-                        errors.append(r.status_code)
-            except requests.RequestException as e:
-                with lock:
-                    errors.append(repr(e))
-
-    threads = [threading.Thread(target=client, args=(t,)) for t in range(n_threads)]
-    for t in threads:
-        t.start()
+    threads, ids, errors = start_load(
+        lambda t, i: "%s/prod/pets/%d-%d" % (gw.url, t, i), n_threads, per_thread,
+        lambda t, i: {"User-Agent": "worker-test-%d-%d " % (t, i) + "x" * 300})
     for t in threads:
         t.join(60)
     assert not errors, errors[:5]

@@ -17,16 +17,13 @@ config errors (size, range, flush without buffer) are FILE:LINE.
 import json
 import os
 import signal
-import threading
 import time
 
 import pytest
-import requests
 
 from conftest import base_config, run_turnpike
-from helpers import wait_until
-from test_70_access_logs import (_line_of, _test_config, get, log_api, log_config,
-                                 read_lines, wait_lines)
+from helpers import read_lines, start_load, wait_lines, wait_until
+from test_70_access_logs import _line_of, _test_config, get, log_api, log_config
 
 
 def buffered_config(backend_port, workdir, buffer="64k", flush=None, fmt="CLF",
@@ -73,27 +70,9 @@ def test_concurrent_lines_whole_and_complete(turnpike, backend, workdir, buffer)
     gw = turnpike(buffered_config(backend.port, workdir, buffer, fmt=fmt))
     assert len(gw.wait_workers(2)) == 2
     n_threads, per_thread = 8, 50
-    ids, errors = [], []
-    lock = threading.Lock()
-
-    def client(t):
-        s = requests.Session()
-        for i in range(per_thread):
-            try:
-                r = s.get("%s/prod/pets/%d-%d" % (gw.url, t, i), timeout=10,
-                          headers={"User-Agent": "buf-test-%d-%d " % (t, i) + "x" * 300})
-                with lock:
-                    if r.status_code == 200:
-                        ids.append(r.headers["x-amzn-RequestId"])
-                    else:
-                        errors.append(r.status_code)
-            except requests.RequestException as e:
-                with lock:
-                    errors.append(repr(e))
-
-    threads = [threading.Thread(target=client, args=(t,)) for t in range(n_threads)]
-    for t in threads:
-        t.start()
+    threads, ids, errors = start_load(
+        lambda t, i: "%s/prod/pets/%d-%d" % (gw.url, t, i), n_threads, per_thread,
+        lambda t, i: {"User-Agent": "buf-test-%d-%d " % (t, i) + "x" * 300})
     for t in threads:
         t.join(60)
     assert not errors, errors[:5]

@@ -33,30 +33,11 @@ import pytest
 import requests
 
 from conftest import base_config, proxy_route, run_turnpike
-from helpers import free_port, wait_until
+from helpers import free_port, read_lines, start_load, wait_lines, wait_until
 from traffic import bucket, key, kv, plan
 
 LINE_RE = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3})Z \(([0-9a-f-]{36})\) (.*)$")
 KEY = kv(1)
-
-
-def read_lines(path):
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except FileNotFoundError:
-        return []
-    assert data == b"" or data.endswith(b"\n"), "partial last line in %s: %r" % (
-        path, data[-200:])
-    return [line.decode("utf-8") for line in data.split(b"\n")[:-1]]
-
-
-def wait_lines(path, n, timeout=10.0):
-    wait_until(lambda: len(read_lines(path)) >= n, timeout)
-    got = read_lines(path)
-    assert len(got) >= n, "%s has %d lines, wanted %d:\n%s" % (path, len(got), n,
-                                                                "\n".join(got))
-    return got
 
 
 def messages(path, request_id, n):
@@ -478,24 +459,7 @@ def test_lambda_authorizer_decisions(turnpike, backend, workdir):
 # -- concurrency --------------------------------------------------------------------------
 
 def run_load(gw, n_threads, per_thread, path="/prod/pets/%d-%d"):
-    ids, errors = [], []
-    lock = threading.Lock()
-
-    def client(t):
-        s = requests.Session()
-        for i in range(per_thread):
-            try:
-                r = s.get(gw.url + path % (t, i), timeout=10)
-                with lock:
-                    (ids if r.status_code == 200 else errors).append(
-                        r.headers.get("x-amzn-RequestId") or r.status_code)
-            except requests.RequestException as e:
-                with lock:
-                    errors.append(repr(e))
-    threads = [threading.Thread(target=client, args=(t,)) for t in range(n_threads)]
-    for t in threads:
-        t.start()
-    return threads, ids, errors
+    return start_load(lambda t, i: gw.url + path % (t, i), n_threads, per_thread)
 
 
 def check_groups(lines, ids, per_request=8):

@@ -17,25 +17,9 @@
 
 #include "tp_mhealth.h"
 #include "tp_mprom.h"
+#include "tp_test_mseries.h"
 
 #define NOW 1800000000000ull         /* real ms */
-
-static struct tp_mseries
-key(uint8_t kind, const char *api, const char *stage, const char *method,
-    const char *res)
-{
-    struct tp_mseries k;
-
-    memset(&k, 0, sizeof(k));
-    k.kind = kind;
-    k.route = res[0] != '\0';
-    snprintf(k.api_id, sizeof(k.api_id), "%s", api);
-    snprintf(k.api_name, sizeof(k.api_name), "%s", api);
-    snprintf(k.stage, sizeof(k.stage), "%s", stage);
-    snprintf(k.method, sizeof(k.method), "%s", method);
-    snprintf(k.resource, sizeof(k.resource), "%s", res);
-    return k;
-}
 
 static char *
 render(struct tp_mstat *m)
@@ -88,15 +72,15 @@ test_shm__tp_mprom__lines(void **state)
 
     (void) state;
     assert_non_null(m);
-    k = key(TP_MS_REST, "a\"1", "s\\t\ng", "GET", "/p/{id}");
+    k = tp_test_mseries(TP_MS_REST, "a\"1", "s\\t\ng", "GET", "/p/{id}");
     rest = tp_mstat_series(m, &k);
-    k = key(TP_MS_REST, "a\"1", "s\\t\ng", "POST", "/p");
+    k = tp_test_mseries(TP_MS_REST, "a\"1", "s\\t\ng", "POST", "/p");
     idle = tp_mstat_series(m, &k);
-    k = key(TP_MS_HTTP, "h", "$default", "", "GET /pets");
+    k = tp_test_mseries(TP_MS_HTTP, "h", "$default", "", "GET /pets");
     http = tp_mstat_series(m, &k);
-    k = key(TP_MS_NOAPI, "", "", "", "");
+    k = tp_test_mseries(TP_MS_NOAPI, "", "", "", "");
     noapi = tp_mstat_series(m, &k);
-    k = key(TP_MS_FUNCTION, "fn", "", "", "");
+    k = tp_test_mseries(TP_MS_FUNCTION, "fn", "", "", "");
     fn = tp_mstat_series(m, &k);
     (void) idle;
     assert_int_equal(tp_mstat_claim(m, TP_MB_WORKER, 0, 1), 0);
@@ -175,7 +159,7 @@ test_shm__tp_mprom__states_and_health(void **state)
 {
     char err[256], *t, *doc;
     struct tp_mstat *m = tp_mstat_create(16, 6, NULL, err, sizeof(err));
-    struct tp_mseries k = key(TP_MS_REST, "a", "s", "GET", "/");
+    struct tp_mseries k = tp_test_mseries(TP_MS_REST, "a", "s", "GET", "/");
     struct tp_arena a;
     struct tp_str out;
     bool healthy;
@@ -261,7 +245,7 @@ test_shm__tp_mprom__thousands(void **state)
     assert_int_equal(tp_mstat_claim(m, TP_MB_WORKER, 0, 1), 0);
     for (i = 0; i < 6000; i++) {
         snprintf(res, sizeof(res), "/r%u", i);
-        k = key(TP_MS_REST, "big", "prod", "GET", res);
+        k = tp_test_mseries(TP_MS_REST, "big", "prod", "GET", res);
         s = tp_mstat_series(m, &k);
         assert_int_not_equal(s, TP_MSTAT_NONE);
         tp_mc_add(&tp_mstat_counts(m, 0, s)->n[tp_mstatus_bin(200)], i + 1);

@@ -20,6 +20,7 @@
 
 #include "tp_mhist.h"
 #include "tp_mstat.h"
+#include "tp_test_mseries.h"
 
 static void
 test_shm__tp_mstat__buckets(void **state)
@@ -77,23 +78,6 @@ test_shm__tp_mstat__quantiles(void **state)
     assert_true(q >= 300 && q < 350);
 }
 
-static struct tp_mseries
-key(uint8_t kind, const char *api, const char *stage, const char *method,
-    const char *res)
-{
-    struct tp_mseries k;
-
-    memset(&k, 0, sizeof(k));
-    k.kind = kind;
-    k.route = res[0] != '\0';
-    snprintf(k.api_id, sizeof(k.api_id), "%s", api);
-    snprintf(k.api_name, sizeof(k.api_name), "%s", api);
-    snprintf(k.stage, sizeof(k.stage), "%s", stage);
-    snprintf(k.method, sizeof(k.method), "%s", method);
-    snprintf(k.resource, sizeof(k.resource), "%s", res);
-    return k;
-}
-
 static void
 test_shm__tp_mstat__series(void **state)
 {
@@ -104,20 +88,20 @@ test_shm__tp_mstat__series(void **state)
 
     (void) state;
     assert_non_null(m);
-    k = key(TP_MS_REST, "pets", "prod", "GET", "/pets");
+    k = tp_test_mseries(TP_MS_REST, "pets", "prod", "GET", "/pets");
     a = tp_mstat_series(m, &k);
-    k = key(TP_MS_REST, "pets", "prod", "POST", "/pets");
+    k = tp_test_mseries(TP_MS_REST, "pets", "prod", "POST", "/pets");
     b = tp_mstat_series(m, &k);
-    k = key(TP_MS_REST, "pets", "prod", "", "");
+    k = tp_test_mseries(TP_MS_REST, "pets", "prod", "", "");
     c = tp_mstat_series(m, &k);
     assert_int_equal(a, 0);
     assert_int_equal(b, 1);
     assert_int_equal(c, 2);
-    k = key(TP_MS_REST, "pets", "prod", "GET", "/pets");
+    k = tp_test_mseries(TP_MS_REST, "pets", "prod", "GET", "/pets");
     assert_int_equal(tp_mstat_series(m, &k), a);       /* found again */
-    k = key(TP_MS_HTTP, "pets", "prod", "GET", "/pets");
+    k = tp_test_mseries(TP_MS_HTTP, "pets", "prod", "GET", "/pets");
     assert_int_equal(tp_mstat_series(m, &k), 3);       /* kind differs */
-    k = key(TP_MS_HTTP, "x", "y", "", "GET /");
+    k = tp_test_mseries(TP_MS_HTTP, "x", "y", "", "GET /");
     assert_int_equal(tp_mstat_series(m, &k), TP_MSTAT_NONE);  /* full */
     assert_int_equal(tp_mstat_nseries(m), 4);
     assert_string_equal(tp_mstat_info(m, b)->method, "POST");
@@ -131,7 +115,7 @@ test_shm__tp_mstat__blocks_and_sums(void **state)
     struct tp_mstat *m;
     const struct tp_mstat *ro;
     struct tp_mcount sum, before, d;
-    struct tp_mseries k = key(TP_MS_REST, "a", "s", "GET", "/");
+    struct tp_mseries k = tp_test_mseries(TP_MS_REST, "a", "s", "GET", "/");
     int b0, b1, status, fd;
     uint32_t s;
     pid_t pid;
