@@ -74,20 +74,49 @@ tp_hdr_value_copy(char *out, const char *v, size_t n)
     }
 }
 
+/* The number of decimal digits of <v>: compares, cheaper than dividing. */
+static size_t
+fmt_digits(uint64_t v)
+{
+    uint64_t t = 10;
+    size_t n = 1;
+
+    while (n < 20 && v >= t) {       /* 10^19 is the last power that fits */
+        n++;
+        t *= 10;
+    }
+    return n;
+}
+
+/*
+ * Numbers on the hot path are short (a status, a length): the digits are
+ * written from the end, two per division, straight into place.
+ */
 char *
 tp_fmt_u64(char *p, uint64_t v)
 {
-    char tmp[20];
-    size_t n = 0;
+    static const char pairs[] =
+        "00010203040506070809101112131415161718192021222324"
+        "25262728293031323334353637383940414243444546474849"
+        "50515253545556575859606162636465666768697071727374"
+        "75767778798081828384858687888990919293949596979899";
+    char *end = p + fmt_digits(v), *q = end;
+    size_t d;
 
-    do {
-        tmp[n++] = (char) ('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
-    while (n > 0) {
-        *p++ = tmp[--n];
+    while (v >= 100) {
+        d = (size_t) (v % 100) * 2;
+        v /= 100;
+        *--q = pairs[d + 1];
+        *--q = pairs[d];
     }
-    return p;
+    if (v >= 10) {
+        d = (size_t) v * 2;
+        *--q = pairs[d + 1];
+        *--q = pairs[d];
+    } else {
+        *--q = (char) ('0' + v);
+    }
+    return end;
 }
 
 char *
