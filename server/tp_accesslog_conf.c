@@ -153,6 +153,37 @@ alog_add(struct alog_compiler *k, uint8_t kind, const char *p, size_t len,
     pt->var = (uint16_t) (var >= 0 ? var : 0);
     pt->escape = k->json && k->in_string ? TP_ALOG_ESC_JSON
                                          : TP_ALOG_ESC_PLAIN;
+    pt->escape_free = kind == TP_ALOG_VAR && tp_accesslog_escape_free(var);
+}
+
+/*
+ * Kept in step with workers/tp_context.c, which makes these values: a
+ * variable listed here wrongly would let a client's byte into the line
+ * unescaped, so only values turnpike formats itself are.
+ */
+bool
+tp_accesslog_escape_free(int id)
+{
+    switch (id) {
+    case TP_CTX_DATA_PROCESSED:       /* numbers: decimal digits */
+    case TP_CTX_INTEGRATION_LATENCY:
+    case TP_CTX_INTEGRATION_LATENCY_2:
+    case TP_CTX_INTEGRATION_STATUS_2:
+    case TP_CTX_REQUEST_TIME_EPOCH:
+    case TP_CTX_RESPONSE_LATENCY:
+    case TP_CTX_RESPONSE_LENGTH:
+    case TP_CTX_STATUS:
+    case TP_CTX_REQUEST_ID:           /* tp_reqid.c: a UUID in hex */
+    case TP_CTX_EXTENDED_REQUEST_ID:  /* tp_reqid.c: [A-Za-z0-9+/=] */
+    case TP_CTX_REQUEST_TIME:         /* tp_time_clf_date() */
+    case TP_CTX_HTTP_METHOD:          /* the parser admits a token only */
+    case TP_CTX_IDENTITY_SOURCE_IP:   /* inet_ntop() of the peer */
+    case TP_CTX_PROTOCOL:             /* "HTTP/1.0" or "HTTP/1.1" */
+    case TP_CTX_IS_CANARY:            /* "false" */
+        return true;
+    default:
+        return false;
+    }
 }
 
 static bool
@@ -161,6 +192,9 @@ alog_name_char(char ch)
     return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')
         || (ch >= '0' && ch <= '9') || ch == '_' || ch == '.';
 }
+
+/* An unknown variable's text, with the slack of a literal. */
+static const char unknown_var[TP_ALOG_LIT_SLACK] = "-";
 
 /*
  * The variable at fmt[i] ("$context." seen): adds the literal text since
@@ -201,7 +235,7 @@ alog_variable(struct alog_compiler *k, size_t lit, size_t i)
         tp_conf_warn(k->c, k->s, "access_log format: unknown variable "
             "$context.%.*s (it prints \"-\")", (int) (end - name),
             k->fmt + name);
-        alog_add(k, TP_ALOG_LIT, "-", 1, -1);
+        alog_add(k, TP_ALOG_LIT, unknown_var, 1, -1);
     } else {
         alog_add(k, TP_ALOG_VAR, NULL, 0, id);
     }
@@ -276,12 +310,21 @@ int
 tp_accesslog_compile(struct tp_conf_ctx *c, const config_setting_t *s,
     enum tp_api_type type, const char *fmt, struct tp_alog_format *out)
 {
-    struct alog_compiler k = { c, s, fmt, out, false, false };
-    size_t i = 0, lit = 0, next;
+    struct alog_compiler k = { c, s, NULL, out, false, false };
+    size_t i = 0, lit = 0, next, n;
+    char *copy;
 
     if (alog_check(c, s, fmt) != TP_OK) {
         return TP_ERROR;
     }
+    /* The literal parts point into a copy with TP_ALOG_LIT_SLACK zeros
+     * after it (calloc). */
+    n = strlen(fmt);
+    copy = tp_arena_calloc(c->a, n + TP_ALOG_LIT_SLACK);
+    if (copy == NULL) {
+        return tp_conf_error(c, s, "out of memory");
+    }
+    fmt = k.fmt = memcpy(copy, fmt, n);
     out->nparts = out->nvars = 0;
     out->lit_len = 0;
     out->parts = tp_arena_calloc(c->a, sizeof(*out->parts)

@@ -35,9 +35,20 @@ enum tp_alog_escape {
     TP_ALOG_ESC_JSON                 /* inside a JSON string: \" \\ \u00HH */
 };
 
+/*
+ * Every literal part has this many bytes readable from its start (the
+ * rest of the format and zeros after it), so that workers may copy a
+ * short literal with one fixed-size move.
+ */
+#define TP_ALOG_LIT_SLACK 8
+
 struct tp_alog_part {
     uint8_t kind;                    /* enum tp_alog_kind */
     uint8_t escape;                  /* enum tp_alog_escape (variables) */
+    /* A variable whose values never hold a byte any escape mode changes
+     * (digits, ids, the time, the method token...): workers copy it
+     * without checking each byte.  tp_accesslog_escape_free() lists them. */
+    bool escape_free;
     uint16_t var;                    /* enum tp_ctxvar (variables) */
     uint32_t len;                    /* literal bytes */
     const char *p;
@@ -67,6 +78,13 @@ int tp_accesslog_conf(struct tp_conf_ctx *c, const config_setting_t *g,
  */
 int tp_accesslog_compile(struct tp_conf_ctx *c, const config_setting_t *s,
     enum tp_api_type type, const char *fmt, struct tp_alog_format *out);
+
+/*
+ * Whether every value of $context variable <id> (enum tp_ctxvar), "-"
+ * included, is printable ASCII without '"' or '\\': what turnpike itself
+ * writes from a fixed alphabet, never text from a client or the config.
+ */
+bool tp_accesslog_escape_free(int id);
 
 /* The AWS sample format <name> ("CLF", ...) for <type>, or NULL. */
 const char *tp_accesslog_named(const char *name, enum tp_api_type type);

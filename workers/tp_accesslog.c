@@ -73,17 +73,24 @@ alog_escape_byte(unsigned char ch, uint8_t mode, char *out)
     return 4;
 }
 
-/* The bytes from <s> on (<n> left) that go out as they are in <mode>. */
+/*
+ * The bytes from <s> on (<n> left) that go out as they are in <mode>:
+ * printable ASCII, one unsigned compare for "below 0x20 or from 0x7f".
+ */
 static size_t
 alog_plain_run(const unsigned char *s, size_t n, uint8_t mode)
 {
-    size_t i;
+    size_t i = 0;
 
-    for (i = 0; i < n; i++) {
-        if (s[i] < 0x20 || s[i] >= 0x7f
-            || (mode == TP_ALOG_ESC_JSON && (s[i] == '"' || s[i] == '\\')))
+    if (mode == TP_ALOG_ESC_JSON) {
+        while (i < n && (unsigned) (s[i] - 0x20) < 0x5f && s[i] != '"'
+            && s[i] != '\\')
         {
-            break;
+            i++;
+        }
+    } else {
+        while (i < n && (unsigned) (s[i] - 0x20) < 0x5f) {
+            i++;
         }
     }
     return i;
@@ -139,7 +146,7 @@ tp_accesslog_escape(char *out, struct tp_str v, uint8_t mode, size_t room)
 }
 
 /* The value of variable part <pt>: "-" when unset or empty. */
-static struct tp_str
+static inline struct tp_str
 alog_get(const struct tp_request *r, const struct tp_alog_part *pt,
     char *buf)
 {
@@ -193,45 +200,106 @@ alog_value_limit(const struct tp_alog_format *f, const uint32_t *need,
 }
 
 /*
+ * memcpy() for the short pieces of a line (literals of a few bytes,
+ * values of 3-40): up to 16 bytes with two overlapping loads and stores,
+ * cheaper than the call; longer ones through memcpy().
+ */
+static inline void
+alog_copy(char *dst, const char *src, size_t n)
+{
+    uint64_t a, b;
+    uint32_t c, d;
+
+    if (n > 16) {
+        memcpy(dst, src, n);
+    } else if (n >= 8) {
+        memcpy(&a, src, 8);
+        memcpy(&b, src + n - 8, 8);
+        memcpy(dst, &a, 8);
+        memcpy(dst + n - 8, &b, 8);
+    } else if (n >= 4) {
+        memcpy(&c, src, 4);
+        memcpy(&d, src + n - 4, 4);
+        memcpy(dst, &c, 4);
+        memcpy(dst + n - 4, &d, 4);
+    } else if (n > 0) {
+        dst[0] = src[0];             /* 1-3 bytes: first, middle, last */
+        dst[n / 2] = src[n / 2];
+        dst[n - 1] = src[n - 1];
+    }
+}
+
+/*
+ * Appends value <v> of variable part <pt> at buf[len] (<cap> bytes in
+ * all) if it surely fits whole, and returns the new length, or SIZE_MAX
+ * when it might not fit.  Most values need no escape at all: those of
+ * escape-free variables, "-" and the usual plain text; they are copied
+ * as they are (their escape is themselves), escape-free ones without a
+ * look at their bytes.  Any other is escaped if even every byte of it
+ * escaped to 6 would fit.
+ */
+static size_t
+alog_put_value(char *buf, size_t len, size_t cap,
+    const struct tp_alog_part *pt, struct tp_str v)
+{
+    if (pt->escape_free
+        || alog_plain_run((const unsigned char *) v.p, v.len, pt->escape)
+           == v.len)
+    {
+        if (v.len > cap - len) {
+            return SIZE_MAX;
+        }
+        alog_copy(buf + len, v.p, v.len);
+        return len + v.len;
+    }
+    if (v.len > (cap - len) / 6) {
+        return SIZE_MAX;
+    }
+    return len + tp_accesslog_escape(buf + len, v, pt->escape, cap - len);
+}
+
+/*
  * The usual line, which fits: each value rendered once, straight into
  * <buf>.  Returns SIZE_MAX, with <buf> to be overwritten, as soon as a
- * value might not fit whole (its every byte escaped to 6) or a literal
- * does not: then alog_render() shares the room out.  Whenever this
- * succeeds, the line is what alog_render() would have made.
+ * value or a literal might not fit whole: then tp_accesslog_render()
+ * shares the room out.  Whenever this succeeds, the line is what the
+ * sharing would have made: every value whole, and a value that needs no
+ * escape (escape-free, "-", plain text) is its own escape.
  */
 static size_t
 alog_render_fits(const struct tp_request *r, const struct tp_alog_format *f,
     char *buf, size_t cap)
 {
     char val[TP_CONTEXT_BUF];
-    const struct tp_alog_part *pt;
-    struct tp_str v;
+    const struct tp_alog_part *pt = f->parts, *end = pt + f->nparts;
     size_t len = 0;
-    unsigned i;
 
-    for (i = 0; i < f->nparts; i++) {
-        pt = &f->parts[i];
-        if (pt->kind == TP_ALOG_LIT) {
-            if (pt->len > cap - len) {
+    for (; pt < end; pt++) {
+        if (pt->kind == TP_ALOG_VAR) {
+            len = alog_put_value(buf, len, cap, pt, alog_get(r, pt, val));
+            if (len == SIZE_MAX) {
                 return SIZE_MAX;
             }
-            memcpy(buf + len, pt->p, pt->len);
+        } else if (pt->len <= TP_ALOG_LIT_SLACK
+            && cap - len >= TP_ALOG_LIT_SLACK)
+        {
+            /* one move; the bytes past the literal are overwritten by
+             * the next part, or lie past the line's end */
+            memcpy(buf + len, pt->p, TP_ALOG_LIT_SLACK);
             len += pt->len;
-            continue;
-        }
-        v = alog_get(r, pt, val);
-        if (v.len > (cap - len) / 6) {
+        } else if (pt->len <= cap - len) {
+            alog_copy(buf + len, pt->p, pt->len);
+            len += pt->len;
+        } else {
             return SIZE_MAX;
         }
-        len += tp_accesslog_escape(buf + len, v, pt->escape, cap - len);
     }
     return len;
 }
 
-/* Renders <r>'s line into <buf> (<cap> bytes, no newline); its length. */
-static size_t
-alog_render(const struct tp_request *r, const struct tp_alog_format *f,
-    char *buf, size_t cap)
+size_t
+tp_accesslog_render(const struct tp_request *r,
+    const struct tp_alog_format *f, char *buf, size_t cap)
 {
     uint32_t need[TP_ACCESSLOG_MAX_VARS];
     char val[TP_CONTEXT_BUF];
@@ -303,7 +371,7 @@ tp_accesslog_write(struct tp_request *r)
     if (f == NULL || al->file.fd < 0) {
         return;
     }
-    len = alog_render(r, f, buf, sizeof(buf) - 1);
+    len = tp_accesslog_render(r, f, buf, sizeof(buf) - 1);
     buf[len++] = '\n';
     tp_logbuf_line(r->c->w, &al->file, buf, len);
 }

@@ -10,6 +10,7 @@
 
 #include <sys/types.h>
 
+struct tp_alog_format;
 struct tp_worker;
 
 /* A line longer than this is cut (values are truncated, literals kept). */
@@ -21,6 +22,14 @@ struct tp_worker;
  * buffer set, the line is kept and written with others (tp_logbuf.h).
  */
 void tp_accesslog_write(struct tp_request *r);
+
+/*
+ * Renders <r>'s line of format <f> into <buf> (<cap> bytes, no newline)
+ * and returns its length.  A line longer than <cap> is cut: literals
+ * kept, the longest values shortened alike, never inside an escape.
+ */
+size_t tp_accesslog_render(const struct tp_request *r,
+    const struct tp_alog_format *f, char *buf, size_t cap);
 
 /*
  * Writes value <v> escaped for <mode> (enum tp_alog_escape) to <out>

@@ -284,6 +284,38 @@ test_server__tp_accesslog_conf__clf_parts(void **state)
     assert_int_equal(f->nparts, 15);
     assert_int_equal(f->nvars, 8);
     assert_int_equal(f->lit_len, 6 + 3 + 1 + 1 + 2 + 1 + 1);
+    /* copied without an escape check: all but the route key, which
+     * comes from the config */
+    assert_true(f->parts[0].escape_free && f->parts[2].escape_free
+        && f->parts[4].escape_free && f->parts[8].escape_free
+        && f->parts[10].escape_free && f->parts[12].escape_free
+        && f->parts[14].escape_free);
+    assert_false(f->parts[6].escape_free);
+    /* literals point into a copy of the format with TP_ALOG_LIT_SLACK
+     * zeros after it */
+    assert_memory_equal(f->parts[13].p, " $context.requestId\0\0\0\0\0\0\0\0",
+        19 + TP_ALOG_LIT_SLACK);
+}
+
+static void
+test_server__tp_accesslog_conf__escape_free(void **state)
+{
+    (void) state;
+    /* turnpike's own numbers, ids, time, method token, address */
+    assert_true(tp_accesslog_escape_free(TP_CTX_STATUS));
+    assert_true(tp_accesslog_escape_free(TP_CTX_REQUEST_ID));
+    assert_true(tp_accesslog_escape_free(TP_CTX_EXTENDED_REQUEST_ID));
+    assert_true(tp_accesslog_escape_free(TP_CTX_IDENTITY_SOURCE_IP));
+    /* text from clients or from the config: always checked */
+    assert_false(tp_accesslog_escape_free(TP_CTX_RESOURCE_PATH));
+    assert_false(tp_accesslog_escape_free(TP_CTX_PATH));
+    assert_false(tp_accesslog_escape_free(TP_CTX_IDENTITY_USER_AGENT));
+    assert_false(tp_accesslog_escape_free(TP_CTX_IDENTITY_CALLER));
+    assert_false(tp_accesslog_escape_free(TP_CTX_STAGE));
+    assert_false(tp_accesslog_escape_free(TP_CTX_ERROR_MESSAGE));
+    assert_false(tp_accesslog_escape_free(TP_CTX_AUTHORIZER_CLAIMS));
+    assert_false(tp_accesslog_escape_free(TP_CTX_AUTHORIZER_CONTEXT));
+    assert_false(tp_accesslog_escape_free(-1));
 }
 
 static void
@@ -816,6 +848,7 @@ main(void)
         T(test_server__tp_accesslog_conf__execlog_files),
         T(test_server__tp_accesslog_conf__named_formats),
         T(test_server__tp_accesslog_conf__clf_parts),
+        T(test_server__tp_accesslog_conf__escape_free),
         T(test_server__tp_accesslog_conf__json_strings),
         T(test_server__tp_accesslog_conf__custom),
         T(test_server__tp_accesslog_conf__trailing_dot),
