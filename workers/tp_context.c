@@ -24,14 +24,21 @@ tp_context_route_key(const struct tp_request *r)
                       : TP_NULL_STR;
 }
 
-static int
+static __attribute__((noinline)) int
+ctx_route_key(const struct tp_request *r, struct tp_str *out)
+{
+    *out = tp_context_route_key(r);
+    return out->p != NULL ? TP_OK : TP_DECLINED;
+}
+
+static __attribute__((noinline)) int
 ctx_num(char *buf, uint64_t v, struct tp_str *out)
 {
     *out = (struct tp_str) { buf, (size_t) (tp_fmt_u64(buf, v) - buf) };
     return TP_OK;
 }
 
-static int
+static __attribute__((noinline)) int
 ctx_str(const char *s, struct tp_str *out)
 {
     if (s == NULL) {
@@ -42,7 +49,7 @@ ctx_str(const char *s, struct tp_str *out)
 }
 
 /* dd/MMM/yyyy:HH:mm:ss +0000 */
-static int
+static __attribute__((noinline)) int
 ctx_time(const struct tp_request *r, char *buf, struct tp_str *out)
 {
     time_t t = (time_t) (r->start_ms / 1000);
@@ -171,7 +178,7 @@ ctx_integration(const struct tp_request *r, enum tp_ctxvar id, char *buf,
 /* Who signed the request (AWS_IAM routes, auth.md 6.2): the caller and
  * user are the principal's name (AWS gives IAM's unique id, which a
  * config-file principal does not have). */
-static int
+static __attribute__((noinline)) int
 ctx_iam(const struct tp_request *r, enum tp_ctxvar id, struct tp_str *out)
 {
     const struct tp_principal *p = r->auth.principal;
@@ -255,8 +262,9 @@ ctx_claim_ref(const struct tp_request *r, const char *name, size_t len,
     return tp_context_claim(r, name + n + 2, len - n - 4, out);
 }
 
-int
-tp_context_value(const struct tp_request *r, enum tp_ctxvar id, char *buf,
+/* The variables tp_context_value() does not answer itself. */
+static __attribute__((noinline)) int
+ctx_value(const struct tp_request *r, enum tp_ctxvar id, char *buf,
     struct tp_str *out)
 {
     switch (id) {
@@ -278,15 +286,6 @@ tp_context_value(const struct tp_request *r, enum tp_ctxvar id, char *buf,
     case TP_CTX_ERROR_MESSAGE_STRING:
     case TP_CTX_ERROR_RESPONSE_TYPE:
         return ctx_error(r, id, buf, out);
-    case TP_CTX_EXTENDED_REQUEST_ID:
-        *out = (struct tp_str) { r->short_id, 16 };
-        return TP_OK;
-    case TP_CTX_HTTP_METHOD:
-        *out = (struct tp_str) { r->c->buf + r->msg.method_off,
-            r->msg.method_len };
-        return TP_OK;
-    case TP_CTX_IDENTITY_SOURCE_IP:
-        return ctx_str(r->c->peer, out);
     case TP_CTX_IDENTITY_USER_AGENT:
         return ctx_header(r, "user-agent", out);
     case TP_CTX_IDENTITY_API_KEY:
@@ -295,39 +294,16 @@ tp_context_value(const struct tp_request *r, enum tp_ctxvar id, char *buf,
         return ctx_str(r->api_key_id, out);
     case TP_CTX_IDENTITY_ACCESS_KEY:
     case TP_CTX_IDENTITY_ACCOUNT_ID:
-    case TP_CTX_IDENTITY_CALLER:
-    case TP_CTX_IDENTITY_USER:
     case TP_CTX_IDENTITY_USER_ARN:
         return ctx_iam(r, id, out);
     case TP_CTX_IS_CANARY:
         return ctx_str("false", out);
     case TP_CTX_PATH:
         return ctx_path(r, out);
-    case TP_CTX_PROTOCOL:
-        return ctx_str(r->msg.version == 10 ? "HTTP/1.0" : "HTTP/1.1", out);
-    case TP_CTX_REQUEST_ID:
-        *out = (struct tp_str) { r->id, 36 };
-        return TP_OK;
-    case TP_CTX_REQUEST_TIME:
-        return ctx_time(r, buf, out);
     case TP_CTX_REQUEST_TIME_EPOCH:
         return ctx_num(buf, r->start_ms, out);
-    case TP_CTX_RESOURCE_PATH:
-        if (r->match.route == NULL) {
-            return TP_DECLINED;
-        }
-        return ctx_str(r->match.route->path, out);
-    case TP_CTX_ROUTE_KEY:
-        *out = tp_context_route_key(r);
-        return out->p != NULL ? TP_OK : TP_DECLINED;
     case TP_CTX_STAGE:
         return ctx_str(r->stage != NULL ? r->stage->name : NULL, out);
-    case TP_CTX_STATUS:
-        return r->status != 0 ? ctx_num(buf, (uint64_t) r->status, out)
-                              : TP_DECLINED;
-    case TP_CTX_RESPONSE_LENGTH:
-    case TP_CTX_DATA_PROCESSED:
-        return ctx_num(buf, r->resp_bytes, out);
     case TP_CTX_RESPONSE_LATENCY:
         return ctx_num(buf, (tp_clock.mono_us - r->start_mono) / 1000, out);
     case TP_CTX_CLIENT_CERT_PEM:
@@ -347,6 +323,54 @@ tp_context_value(const struct tp_request *r, enum tp_ctxvar id, char *buf,
         return TP_DECLINED;          /* by name: tp_context_authorizer */
     default:
         return ctx_integration(r, id, buf, out);
+    }
+}
+
+/*
+ * The variables of the usual access-log formats are answered here, each
+ * a field of the request or a tail call: so this function needs no stack
+ * frame, and an access-log line, which asks for eight to eleven of them,
+ * does not pay for ctx_value()'s on each.  (The helpers it calls are
+ * noinline for the same reason: inlined, they would bring their frames.)
+ */
+int
+tp_context_value(const struct tp_request *r, enum tp_ctxvar id, char *buf,
+    struct tp_str *out)
+{
+    switch (id) {
+    case TP_CTX_EXTENDED_REQUEST_ID:
+        *out = (struct tp_str) { r->short_id, 16 };
+        return TP_OK;
+    case TP_CTX_HTTP_METHOD:
+        *out = (struct tp_str) { r->c->buf + r->msg.method_off,
+            r->msg.method_len };
+        return TP_OK;
+    case TP_CTX_PROTOCOL:
+        *out = r->msg.version == 10 ? TP_STR("HTTP/1.0") : TP_STR("HTTP/1.1");
+        return TP_OK;
+    case TP_CTX_REQUEST_ID:
+        *out = (struct tp_str) { r->id, 36 };
+        return TP_OK;
+    case TP_CTX_REQUEST_TIME:
+        return ctx_time(r, buf, out);
+    case TP_CTX_IDENTITY_SOURCE_IP:
+        return ctx_str(r->c->peer, out);
+    case TP_CTX_IDENTITY_CALLER:
+    case TP_CTX_IDENTITY_USER:
+        return ctx_iam(r, id, out);
+    case TP_CTX_RESOURCE_PATH:
+        return r->match.route != NULL ? ctx_str(r->match.route->path, out)
+                                      : TP_DECLINED;
+    case TP_CTX_ROUTE_KEY:
+        return ctx_route_key(r, out);
+    case TP_CTX_STATUS:
+        return r->status != 0 ? ctx_num(buf, (uint64_t) r->status, out)
+                              : TP_DECLINED;
+    case TP_CTX_RESPONSE_LENGTH:
+    case TP_CTX_DATA_PROCESSED:
+        return ctx_num(buf, r->resp_bytes, out);
+    default:
+        return ctx_value(r, id, buf, out);
     }
 }
 
