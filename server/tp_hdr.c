@@ -100,9 +100,24 @@ tp_fmt_u64(char *p, uint64_t v)
         "25262728293031323334353637383940414243444546474849"
         "50515253545556575859606162636465666768697071727374"
         "75767778798081828384858687888990919293949596979899";
-    char *end = p + fmt_digits(v), *q = end;
+    char *end, *q;
     size_t d;
 
+    /* the usual ones, a status or a short length, without the loops */
+    if (v < 10) {
+        *p = (char) ('0' + v);
+        return p + 1;
+    }
+    if (v < 100) {
+        memcpy(p, pairs + v * 2, 2);
+        return p + 2;
+    }
+    if (v < 1000) {
+        *p = (char) ('0' + v / 100);
+        memcpy(p + 1, pairs + (v % 100) * 2, 2);
+        return p + 3;
+    }
+    end = q = p + fmt_digits(v);
     while (v >= 100) {
         d = (size_t) (v % 100) * 2;
         v /= 100;
