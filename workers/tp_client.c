@@ -155,6 +155,7 @@ tp_client_accept(struct tp_worker *w, struct tp_listener *lst, int fd,
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *) sa)->sin6_addr,
             c->peer, sizeof(c->peer));
     }
+    c->peer_len = (uint8_t) strlen(c->peer);
     (void) salen;
     c->next = w->clients;
     if (w->clients != NULL) {

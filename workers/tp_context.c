@@ -354,7 +354,8 @@ tp_context_value(const struct tp_request *r, enum tp_ctxvar id, char *buf,
     case TP_CTX_REQUEST_TIME:
         return ctx_time(r, buf, out);
     case TP_CTX_IDENTITY_SOURCE_IP:
-        return ctx_str(r->c->peer, out);
+        *out = (struct tp_str) { r->c->peer, r->c->peer_len };
+        return TP_OK;
     case TP_CTX_IDENTITY_CALLER:
     case TP_CTX_IDENTITY_USER:
         return ctx_iam(r, id, out);

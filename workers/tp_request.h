@@ -73,6 +73,7 @@ struct tp_client {
     tp_drain_fn on_drain;
 
     char peer[46];                   /* client IP, text */
+    uint8_t peer_len;                /* strlen(peer), once per connection */
     uint64_t accepted_ms;
     uint64_t idle_since;             /* entered keep-alive idle, mono ms */
 };

@@ -56,6 +56,7 @@ setup(void **state)
     memset(&route, 0, sizeof(route));
     conn.buf = head;
     strcpy(conn.peer, "192.0.2.10");
+    conn.peer_len = 10;
     req.c = &conn;
     req.msg.method_off = 0;
     req.msg.method_len = 3;
@@ -290,6 +291,7 @@ test_workers__tp_accesslog__escape_free_unset(void **state)
         "$context.requestTime|$context.requestTimeEpoch");
     assert_true(f->parts[0].escape_free);
     conn.peer[0] = '\0';             /* no address */
+    conn.peer_len = 0;
     req.status = 0;                  /* no response */
     req.resp_bytes = UINT64_MAX;     /* the longest number there is */
     req.start_ms = T0 - 86400000;    /* the day before: formatted anew */
