@@ -43,6 +43,7 @@ static const struct tp_conf_field server_fields[] = {
         0, MAX_MS, NULL },
     { "worker_connections", TP_CT_INT, S_OFF(worker_connections),
         16, 1000000, NULL },
+    { "io_uring", TP_CT_BOOL, S_OFF(io_uring), 0, 0, NULL },
     { "resolve", TP_CT_LIST, 0, 0, 0, NULL },
     { "state_size", TP_CT_SIZE, S_OFF(state_size), 1LL << 20, 1LL << 40,
         NULL },
@@ -117,6 +118,7 @@ server_defaults(struct tp_server_conf *sc)
     sc->upstream_keepalive_timeout_ms = 60000;
     sc->shutdown_timeout_ms = 30000;
     sc->worker_connections = 16384;
+    sc->io_uring = true;
     sc->state_size = 1ULL << 30;
     sc->cache_size = 512ULL << 20;
     sc->throttle_entries = 65536;

@@ -4,12 +4,14 @@
 #include "tp_loop.h"
 #include "tp_log.h"
 #include "tp_time.h"
+#include "tp_uring.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #define TP_LOOP_EVENTS 256
+#define URING_ROUNDS   8             /* owners woken, sends queued: again */
 
 int
 tp_loop_init(struct tp_loop *l)
@@ -103,14 +105,33 @@ loop_bury(struct tp_loop *l)
     }
 }
 
+/*
+ * Hands the queued sends to the kernel and wakes the owners of those that
+ * completed; true when sends are still queued (the wait must not sleep).
+ */
+static bool
+loop_uring(struct tp_loop *l)
+{
+    unsigned i;
+
+    for (i = 0; i < URING_ROUNDS && tp_uring_run(l->uring); i++) {
+        loop_run_posted(l);
+    }
+    return l->uring->queued > 0;
+}
+
 void
 tp_loop_once(struct tp_loop *l)
 {
     struct epoll_event evs[TP_LOOP_EVENTS];
-    uint64_t next = tp_timer_next(&l->timers);
+    uint64_t next;
     int timeout = -1, n, i;
 
-    if (l->posted != NULL) {
+    if (l->uring != NULL && loop_uring(l)) {
+        timeout = 0;
+    }
+    next = tp_timer_next(&l->timers);
+    if (timeout == 0 || l->posted != NULL) {
         timeout = 0;
     } else if (next != 0) {
         timeout = next > tp_clock.mono_ms
@@ -120,6 +141,9 @@ tp_loop_once(struct tp_loop *l)
     tp_time_update();
     if (n < 0 && errno != EINTR) {
         tp_log(TP_LOG_ERROR, errno, "epoll_wait() failed");
+    }
+    if (l->uring != NULL) {
+        (void) tp_uring_run(l->uring);   /* completions during the wait */
     }
     for (i = 0; i < n; i++) {
         struct tp_ev *ev = evs[i].data.ptr;

@@ -16,6 +16,7 @@
 #include <sys/epoll.h>
 
 struct tp_ev;
+struct tp_uring;
 typedef void (*tp_ev_fn)(struct tp_ev *ev, uint32_t events);
 
 /*
@@ -37,6 +38,7 @@ struct tp_loop {
     void **graveyard;                /* freed after the current batch */
     unsigned ngrave;
     unsigned grave_cap;
+    struct tp_uring *uring;          /* batched sends, or NULL (tp_uring.h) */
 };
 
 int tp_loop_init(struct tp_loop *l);

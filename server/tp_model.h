@@ -69,6 +69,7 @@ struct tp_server_conf {
     uint32_t upstream_keepalive_timeout_ms;
     uint32_t shutdown_timeout_ms;
     uint32_t worker_connections;
+    bool io_uring;                   /* batch plain sends (tp_uring.h) */
     uint64_t state_size;             /* LMDB map of data_dir/state, bytes */
     uint32_t throttle_entries;       /* shm throttle buckets */
     uint32_t quota_entries;          /* shm quota counters */

@@ -2,8 +2,10 @@
  * tp_sock.c: plain/TLS reads and writes, handshakes, closes.  Workers only.
  */
 #include "tp_sock.h"
+#include "tp_uring.h"
 
 #include <errno.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -86,6 +88,11 @@ tp_sock_writev(struct tp_sock *s, const struct iovec *iov, int iovcnt)
     if (s->ssl != NULL) {
         return sock_ssl_writev(s->ssl, iov, iovcnt);
     }
+    if (s->ring != NULL
+        && (n = tp_uring_send(s->ring, s, iov, iovcnt)) != TP_DECLINED)
+    {
+        return n;
+    }
     if (iovcnt == 1) {
         n = send(s->fd, iov[0].iov_base, iov[0].iov_len, MSG_NOSIGNAL);
     } else {
@@ -116,9 +123,38 @@ tp_sock_handshake(struct tp_sock *s)
     return r == TP_AGAIN ? TP_AGAIN : TP_ERROR;
 }
 
+ssize_t
+tp_sock_sendfile(struct tp_sock *s, int fd, off_t *off, size_t len)
+{
+    ssize_t n;
+    int rc;
+
+    if (s->ring != NULL && (rc = tp_uring_idle(s)) != TP_OK) {
+        return rc;
+    }
+    n = sendfile(s->fd, fd, off, len);
+    if (n >= 0) {
+        return n;
+    }
+    return errno == EAGAIN || errno == EINTR ? TP_AGAIN : TP_ERROR;
+}
+
+void
+tp_sock_shutdown_wr(struct tp_sock *s)
+{
+    if (s->usend != NULL) {
+        s->shut_wr = true;           /* tp_uring does it after the send */
+        return;
+    }
+    (void) shutdown(s->fd, SHUT_WR);
+}
+
 void
 tp_sock_close(struct tp_sock *s)
 {
+    if (s->usend != NULL) {
+        tp_uring_detach(s->ring, s, false);
+    }
     if (s->ssl != NULL) {
         /* One non-blocking attempt; a peer that stopped reading loses it. */
         if (SSL_is_init_finished(s->ssl)) {
@@ -139,6 +175,9 @@ tp_sock_abort(struct tp_sock *s)
 {
     struct linger lg = { 1, 0 };
 
+    if (s->usend != NULL) {
+        tp_uring_detach(s->ring, s, true);
+    }
     if (s->fd >= 0) {
         (void) setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
     }

@@ -142,6 +142,8 @@ tp_client_accept(struct tp_worker *w, struct tp_listener *lst, int fd,
     c->ev.handler = client_handler;
     c->ev.fd = fd;
     c->sock.fd = fd;
+    c->sock.ring = w->loop.uring;
+    c->sock.owner = &c->ev;
     c->w = w;
     c->lst = lst;
     c->wr_ready = true;              /* a new socket's buffer is empty */
@@ -201,7 +203,10 @@ client_write(struct tp_client *c)
             break;
         }
         if (n < 0) {
-            tp_client_abort(c, "write error");
+            /* ETIMEDOUT: a send the kernel held (tp_uring.h) outlived
+             * send_timeout_ms before our own timer said so. */
+            tp_client_abort(c, errno == ETIMEDOUT ? "client send timeout"
+                                                  : "write error");
             return TP_ERROR;
         }
         c->out_i += tp_iov_advance(&c->out[c->out_i], c->nout - c->out_i,
@@ -299,7 +304,7 @@ client_linger(struct tp_client *c)
         tp_client_free(c);           /* close_notify already said it */
         return;
     }
-    (void) shutdown(c->sock.fd, SHUT_WR);
+    tp_sock_shutdown_wr(&c->sock);
     tp_client_timer(c, LINGER_MS);
     c->rd_ready = true;
     client_discard(c);

@@ -121,6 +121,8 @@ tp_upstream_get(struct tp_worker *w, struct tp_backend *be, bool fresh,
     (void) setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     u->ev.handler = upstream_handler;
     u->ev.fd = u->sock.fd = fd;
+    u->sock.ring = w->loop.uring;
+    u->sock.owner = &u->ev;
     u->w = w;
     u->be = be;
     u->owner = owner;

@@ -285,6 +285,24 @@ worker_limits(struct tp_worker *w)
     return TP_OK;
 }
 
+/* Batched sends when configured and the kernel allows io_uring. */
+static void
+worker_uring(struct tp_worker *w)
+{
+    if (!w->conf->io_uring) {
+        return;
+    }
+    if (tp_uring_init(&w->uring, &w->loop, w->conf->send_timeout_ms)
+        != TP_OK)
+    {
+        tp_log(TP_LOG_WARN, errno, "io_uring is not available; sending "
+            "with one system call per write (set io_uring = false to "
+            "silence this)");
+        return;
+    }
+    w->loop.uring = &w->uring;
+}
+
 static int
 worker_init(struct tp_worker *w)
 {
@@ -308,6 +326,7 @@ worker_init(struct tp_worker *w)
         tp_log(TP_LOG_ERROR, errno, "worker initialisation failed");
         return TP_ERROR;
     }
+    worker_uring(w);
     tp_mown_start(&w->metrics, &w->loop.timers,
         w->conf->metrics.enabled);
     w->channel_ev.fd = tp_proc.channel;
@@ -340,5 +359,8 @@ tp_worker_main(void)
         }
     }
     tp_log(TP_LOG_INFO, 0, "drained, exiting");
+    if (w->loop.uring != NULL) {
+        tp_uring_exit(w->loop.uring);    /* responses still being sent */
+    }
     worker_exit(w);
 }

@@ -14,6 +14,7 @@
 #include "tp_cycle.h"
 #include "tp_loop.h"
 #include "tp_period.h"
+#include "tp_uring.h"
 
 struct tp_cache;
 struct tp_client;
@@ -79,6 +80,7 @@ struct tp_worker {
                                         (tp_fn.c), made on first use */
 
     struct tp_mown metrics;          /* this process's metrics block */
+    struct tp_uring uring;           /* loop.uring points here when used */
 
     uint64_t alog_lost;              /* log lines (access, execution) not
                                         written since the last report */

@@ -26,7 +26,6 @@
 
 #include <errno.h>
 #include <stdio.h>
-#include <sys/sendfile.h>
 #include <unistd.h>
 
 
@@ -289,9 +288,9 @@ px_write_spool(struct px *px)
         }
         if (u->sock.ssl == NULL) {
             off = (off_t) px->spool_sent;
-            n = sendfile(u->sock.fd, r->spool_fd, &off,
+            n = tp_sock_sendfile(&u->sock, r->spool_fd, &off,
                 (size_t) TP_MIN(r->spool_len - px->spool_sent, 1u << 20));
-            if (n < 0 && errno == EAGAIN) {
+            if (n == TP_AGAIN) {
                 u->wr_ready = false;
                 return TP_AGAIN;
             }
