@@ -12,6 +12,7 @@ import os
 import socket
 import time
 
+import pytest
 import requests
 
 from backend import pattern, sha256
@@ -74,6 +75,8 @@ def _read_response(s, timeout=30):
 def test_workers_send_through_io_uring(turnpike, backend):
     gw = turnpike(base_config(backend.port))
     assert requests.get(gw.url + "/prod/x", timeout=5).status_code == 200
+    if "io_uring is not available" in gw.log_text():
+        pytest.skip("this kernel refuses io_uring (the workers said so)")
     pids = gw.worker_pids()
     assert pids
     for pid in pids:
