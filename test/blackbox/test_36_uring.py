@@ -77,7 +77,7 @@ def test_workers_send_through_io_uring(turnpike, backend):
     assert requests.get(gw.url + "/prod/x", timeout=5).status_code == 200
     if "io_uring is not available" in gw.log_text():
         pytest.skip("this kernel refuses io_uring (the workers said so)")
-    pids = gw.worker_pids()
+    pids = gw.wait_workers()
     assert pids
     for pid in pids:
         assert _uses_io_uring(pid), "worker %d has no io_uring" % pid
@@ -88,7 +88,7 @@ def test_io_uring_false_writes_directly(turnpike, backend):
     n = 3 * 1000 * 1000
     r = requests.get(gw.url + "/prod/big?n=%d" % n, timeout=30)
     assert r.status_code == 200 and sha256(r.content) == sha256(pattern(n))
-    for pid in gw.worker_pids():
+    for pid in gw.wait_workers():
         assert not _uses_io_uring(pid), "worker %d has an io_uring" % pid
 
 
@@ -97,7 +97,7 @@ def test_stalled_reader_holds_back_its_sender(turnpike, backend):
     backend instead of queueing the whole body in its memory, then the body
     arrives whole and unchanged."""
     gw = turnpike(base_config(backend.port, workers=1))
-    (pid,) = gw.worker_pids()
+    (pid,) = gw.wait_workers(1)
     n = 40 * 1000 * 1000
     before = _rss_kib(pid)
     s = _stalled_download(gw.port, n)
