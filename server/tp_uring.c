@@ -266,20 +266,22 @@ tp_uring_run(struct tp_uring *u)
 }
 
 void
-tp_uring_exit(struct tp_uring *u)
+tp_uring_exit(struct tp_uring *u, uint32_t max_ms)
 {
-    struct __kernel_timespec ts = u->timeout;
+    uint64_t end = tp_time_mono_us() / 1000 + TP_MIN(max_ms, u->timeout_ms);
+    struct __kernel_timespec ts;
     struct io_uring_cqe *cqe;
     struct tp_usend *us;
+    uint64_t now;
 
     if (u->loop == NULL) {
         return;
     }
-    /* A response already "written" must not be cut by our exit; the
-     * linked timeouts bound this wait. */
-    ts.tv_sec += 1;
-    while (u->inflight > 0) {
+    /* A response already "written" must not be cut by our exit. */
+    while (u->inflight > 0 && (now = tp_time_mono_us() / 1000) < end) {
         uring_submit(u);
+        ts.tv_sec = (long long) ((end - now) / 1000);
+        ts.tv_nsec = (long long) ((end - now) % 1000) * 1000000;
         if (io_uring_wait_cqe_timeout(&u->ring, &cqe, &ts) != 0) {
             break;
         }

@@ -31,7 +31,7 @@ struct tp_usend;
 
 struct tp_uring {
     struct io_uring ring;
-    struct tp_loop *loop;            /* owners are woken through it */
+    struct tp_loop *loop;            /* holds the eventfd and the owners */
     struct __kernel_timespec timeout;   /* every send's linked timeout */
     uint32_t timeout_ms;             /* the same */
     struct tp_usend *free;           /* buffers to reuse */
@@ -49,8 +49,9 @@ struct tp_uring {
 int tp_uring_init(struct tp_uring *u, struct tp_loop *l,
     uint32_t timeout_ms);
 
-/* Waits (at most a send timeout) for the sends in flight, then frees. */
-void tp_uring_exit(struct tp_uring *u);
+/* Waits at most <max_ms> (and a send timeout) for the sends in flight,
+ * then frees. */
+void tp_uring_exit(struct tp_uring *u, uint32_t max_ms);
 
 /* The most one queued send takes.  A larger write (a big response) goes
  * out directly: its system call is a small part of its cost, and copying

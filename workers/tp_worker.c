@@ -360,7 +360,8 @@ tp_worker_main(void)
     }
     tp_log(TP_LOG_INFO, 0, "drained, exiting");
     if (w->loop.uring != NULL) {
-        tp_uring_exit(w->loop.uring);    /* responses still being sent */
+        /* Responses still being sent, within the drain's time limit. */
+        tp_uring_exit(w->loop.uring, w->conf->shutdown_timeout_ms);
     }
     worker_exit(w);
 }

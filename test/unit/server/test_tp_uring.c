@@ -81,7 +81,7 @@ teardown(void **state)
     if (f->sock.fd >= 0) {
         tp_sock_close(&f->sock);
     }
-    tp_uring_exit(&f->ring);
+    tp_uring_exit(&f->ring, 2000);
     close(f->peer);
     close(f->loop.epfd);
     free(f);
