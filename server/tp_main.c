@@ -17,6 +17,7 @@
 #include "tp_shm.h"
 #include "tp_time.h"
 #include "tp_tls.h"
+#include "tp_uring.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -53,6 +54,8 @@ main_usage(FILE *f)
 static void
 main_version(void)
 {
+    int err;
+
     printf("turnpike %s\n", TP_VERSION);
     printf("  %s\n", tp_tls_version());
     printf("  libconfig %d.%d.%d\n", LIBCONFIG_VER_MAJOR, LIBCONFIG_VER_MINOR,
@@ -60,6 +63,9 @@ main_version(void)
     printf("  %s\n", mdb_version(NULL, NULL, NULL));
     printf("  zlib %s\n", zlibVersion());
     printf("  jsmn (header-only)\n");
+    err = tp_uring_probe();
+    printf("  liburing: io_uring %s%s\n", err == 0 ? "available" : "refused: ",
+        err == 0 ? "" : strerror(err));
 }
 
 static int

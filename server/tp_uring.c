@@ -39,6 +39,19 @@ uring_ready(struct tp_ev *ev, uint32_t events)
 }
 
 int
+tp_uring_probe(void)
+{
+    struct io_uring r;
+    int rc = io_uring_queue_init(2, &r, 0);
+
+    if (rc < 0) {
+        return -rc;
+    }
+    io_uring_queue_exit(&r);
+    return 0;
+}
+
+int
 tp_uring_init(struct tp_uring *u, struct tp_loop *l, uint32_t timeout_ms)
 {
     int rc;

@@ -49,6 +49,10 @@ struct tp_uring {
 int tp_uring_init(struct tp_uring *u, struct tp_loop *l,
     uint32_t timeout_ms);
 
+/* Whether this kernel lets us set up a ring: 0, or the errno it gave
+ * (turnpike -v says which). */
+int tp_uring_probe(void);
+
 /* Waits at most <max_ms> (and a send timeout) for the sends in flight,
  * then frees. */
 void tp_uring_exit(struct tp_uring *u, uint32_t max_ms);

@@ -99,7 +99,7 @@ def test_version_prints_version_and_libraries():
         version = f.read().strip()
     assert "turnpike" in out.lower() and version in out, \
         "expected a version line with turnpike %s; got:\n%s" % (version, out)
-    for lib in ("OpenSSL", "libconfig", "LMDB", "zlib"):
+    for lib in ("OpenSSL", "libconfig", "LMDB", "zlib", "liburing: io_uring"):
         assert lib.lower() in out.lower(), "-v does not mention %s:\n%s" % (lib, out)
     assert re.search(r"openssl\S*\s+\d+\.\d+", out, re.I), \
         "-v does not give OpenSSL's version number:\n%s" % out
