@@ -88,10 +88,12 @@ tp_sock_writev(struct tp_sock *s, const struct iovec *iov, int iovcnt)
     if (s->ssl != NULL) {
         return sock_ssl_writev(s->ssl, iov, iovcnt);
     }
-    if (s->ring != NULL
-        && (n = tp_uring_send(s->ring, s, iov, iovcnt)) != TP_DECLINED)
-    {
-        return n;
+    if (s->ring != NULL) {
+        n = tp_uring_send(s->ring, s, iov, iovcnt);
+        if (n != TP_DECLINED) {
+            return n;
+        }
+        tp_uring_before_send(s->ring);
     }
     if (iovcnt == 1) {
         n = send(s->fd, iov[0].iov_base, iov[0].iov_len, MSG_NOSIGNAL);
@@ -129,8 +131,11 @@ tp_sock_sendfile(struct tp_sock *s, int fd, off_t *off, size_t len)
     ssize_t n;
     int rc;
 
-    if (s->ring != NULL && (rc = tp_uring_idle(s)) != TP_OK) {
-        return rc;
+    if (s->ring != NULL) {
+        if ((rc = tp_uring_idle(s)) != TP_OK) {
+            return rc;
+        }
+        tp_uring_before_send(s->ring);
     }
     n = sendfile(s->fd, fd, off, len);
     if (n >= 0) {

@@ -124,6 +124,7 @@ uring_submit(struct tp_uring *u)
 {
     int rc;
 
+    tp_uring_before_send(u);
     if (u->queued == 0) {
         return;
     }

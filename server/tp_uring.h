@@ -39,6 +39,9 @@ struct tp_uring {
     unsigned queued;                 /* SQEs not yet submitted */
     unsigned inflight;               /* sends not yet completed */
     int efd;                         /* eventfd: a completion after a wait */
+    void (*before_send)(void *);     /* runs before every system call that
+                                        sends: the workers' held counts */
+    void *before_arg;
     struct tp_ev eev;                /* its loop registration */
 };
 
@@ -48,6 +51,15 @@ struct tp_uring {
  */
 int tp_uring_init(struct tp_uring *u, struct tp_loop *l,
     uint32_t timeout_ms);
+
+/* Runs the before_send hook (a direct send on a ring's socket is next). */
+static inline void
+tp_uring_before_send(struct tp_uring *u)
+{
+    if (u->before_send != NULL) {
+        u->before_send(u->before_arg);
+    }
+}
 
 /* Whether this kernel lets us set up a ring: 0, or the errno it gave
  * (turnpike -v says which). */

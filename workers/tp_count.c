@@ -19,11 +19,43 @@ count_series(const struct tp_request *r)
     return r->stage->mseries[tp_api_route_index(api, r->match.route)];
 }
 
+static void
+count_add(struct tp_worker *w, const struct tp_cpend *p)
+{
+    struct tp_mcount *c = w->metrics.counts + p->series;
+
+    tp_mc_add(&c->n[p->bin], 1);
+    tp_mc_sample(c, TP_MH_LATENCY, p->latency_us);
+    if (p->integ_us != UINT64_MAX) {
+        tp_mc_add(&c->n[TP_MC_INTEG], 1);
+        tp_mc_sample(c, TP_MH_INTEG, p->integ_us);
+    }
+    if (p->hit) {
+        tp_mc_add(&c->n[TP_MC_CACHE_HIT], 1);
+    } else if (p->miss) {
+        tp_mc_add(&c->n[TP_MC_CACHE_MISS], 1);
+    }
+    tp_mc_add(&c->n[TP_MC_BYTES_IN], p->bytes_in);
+    tp_mc_add(&c->n[TP_MC_BYTES_OUT], p->bytes_out);
+}
+
+void
+tp_count_flush(void *arg)
+{
+    struct tp_worker *w = arg;
+    unsigned i;
+
+    for (i = 0; i < w->ncpend; i++) {
+        count_add(w, &w->cpend[i]);
+    }
+    w->ncpend = 0;
+}
+
 void
 tp_count_request(struct tp_request *r)
 {
     struct tp_worker *w = r->c->w;
-    struct tp_mcount *c;
+    struct tp_cpend p;
     uint64_t now;
 
     if (w->metrics.counts == NULL || r->counted || r->c->lst->admin) {
@@ -31,20 +63,24 @@ tp_count_request(struct tp_request *r)
                                         its scrapes are not traffic */
     }
     r->counted = true;
-    c = w->metrics.counts + count_series(r);
     now = tp_time_mono_us();         /* fresh: not the loop's */
-    tp_mc_add(&c->n[tp_mstatus_bin(r->status)], 1);
-    tp_mc_sample(c, TP_MH_LATENCY, now - r->start_mono);
-    if (r->integ_start != 0) {
-        tp_mc_add(&c->n[TP_MC_INTEG], 1);
-        tp_mc_sample(c, TP_MH_INTEG, (r->integ_end != 0 ? r->integ_end
-            : now) - r->integ_start);
+    p.series = count_series(r);
+    p.bin = tp_mstatus_bin(r->status);
+    p.latency_us = now - r->start_mono;
+    p.integ_us = r->integ_start == 0 ? UINT64_MAX
+        : (r->integ_end != 0 ? r->integ_end : now) - r->integ_start;
+    p.hit = r->cache.hit;
+    p.miss = r->cache.miss;
+    p.bytes_in = r->body_total;
+    p.bytes_out = r->resp_bytes;
+    /* A plain socket's last write may only be queued on the ring: hold
+     * the count until the ring sends (TLS writes at once). */
+    if (w->loop.uring != NULL && r->c->sock.ssl == NULL) {
+        if (w->ncpend == TP_NELEM(w->cpend)) {
+            tp_count_flush(w);
+        }
+        w->cpend[w->ncpend++] = p;
+        return;
     }
-    if (r->cache.hit) {
-        tp_mc_add(&c->n[TP_MC_CACHE_HIT], 1);
-    } else if (r->cache.miss) {
-        tp_mc_add(&c->n[TP_MC_CACHE_MISS], 1);
-    }
-    tp_mc_add(&c->n[TP_MC_BYTES_IN], r->body_total);
-    tp_mc_add(&c->n[TP_MC_BYTES_OUT], r->resp_bytes);
+    count_add(w, &p);
 }

@@ -17,4 +17,12 @@
  */
 void tp_count_request(struct tp_request *r);
 
+/*
+ * With io_uring the response's last write is only queued: its count is
+ * held (struct tp_worker.cpend) and added here, which the ring runs right
+ * before every system call that sends (tp_uring.h before_send), so counts
+ * still go out just before their responses.  <arg>: the worker.
+ */
+void tp_count_flush(void *arg);
+
 #endif /* TP_COUNT_H */

@@ -6,6 +6,7 @@
 #include "tp_worker.h"
 #include "tp_accesslog.h"
 #include "tp_channel.h"
+#include "tp_count.h"
 #include "tp_logfile.h"
 #include "tp_logbuf.h"
 #include "tp_dirs.h"
@@ -301,6 +302,8 @@ worker_uring(struct tp_worker *w)
         return;
     }
     w->loop.uring = &w->uring;
+    w->uring.before_send = tp_count_flush;
+    w->uring.before_arg = w;
 }
 
 static int

@@ -81,6 +81,18 @@ struct tp_worker {
 
     struct tp_mown metrics;          /* this process's metrics block */
     struct tp_uring uring;           /* loop.uring points here when used */
+    struct tp_cpend {                /* counts held until their response is
+                                        sent (tp_count.h) */
+        uint32_t series;
+        uint32_t bin;
+        uint64_t latency_us;
+        uint64_t integ_us;           /* UINT64_MAX: no integration */
+        uint64_t bytes_in;
+        uint64_t bytes_out;
+        bool hit;
+        bool miss;
+    } cpend[64];
+    unsigned ncpend;
 
     uint64_t alog_lost;              /* log lines (access, execution) not
                                         written since the last report */

@@ -79,8 +79,9 @@ def test_workers_send_through_io_uring(turnpike, backend):
         pytest.skip("this kernel refuses io_uring (the workers said so)")
     pids = gw.wait_workers()
     assert pids
-    for pid in pids:
-        assert _uses_io_uring(pid), "worker %d has no io_uring" % pid
+    # A worker that is still starting has not set its ring up yet.
+    assert wait_until(lambda: all(_uses_io_uring(p) for p in pids), timeout=10), \
+        "workers without an io_uring: %r" % [p for p in pids if not _uses_io_uring(p)]
 
 
 def test_io_uring_false_writes_directly(turnpike, backend):
