@@ -20,6 +20,7 @@
 
 #include "tp_accesslog.h"
 #include "tp_accesslog_conf.h"
+#include "tp_test_arena.h"
 #include "tp_context.h"
 #include "tp_conf.h"
 #include "tp_jwt.h"
@@ -34,7 +35,6 @@
 #define T0    1795672888007ull
 #define DATE  "26/Nov/2026:06:01:28 +0000"
 
-static struct tp_arena arena;
 static char head[] = "GET /prod/pets HTTP/1.1\r\nHost: x\r\n\r\n";
 static struct tp_client conn;
 static struct tp_request req;
@@ -49,7 +49,7 @@ static int
 setup(void **state)
 {
     (void) state;
-    tp_arena_init(&arena, 16384);
+    (void) tp_test_arena_setup(state);
     tp_log_level = TP_LOG_ERROR;
     memset(&conn, 0, sizeof(conn));
     memset(&req, 0, sizeof(req));
@@ -77,21 +77,13 @@ setup(void **state)
     return 0;
 }
 
-static int
-teardown(void **state)
-{
-    (void) state;
-    tp_arena_free(&arena);
-    return 0;
-}
-
 static struct tp_alog_format *
 compile(enum tp_api_type type, const char *fmt)
 {
     /* warnings (unknown variables) name this file; not shown */
     static const struct tp_conf_opts opts = { .path = "test.conf" };
-    struct tp_conf_ctx c = { .a = &arena, .opts = &opts };
-    struct tp_alog_format *f = tp_arena_calloc(&arena, sizeof(*f));
+    struct tp_conf_ctx c = { .a = &tp_test_arena, .opts = &opts };
+    struct tp_alog_format *f = tp_arena_calloc(&tp_test_arena, sizeof(*f));
     const char *named = tp_accesslog_named(fmt, type);
 
     assert_non_null(f);
@@ -438,24 +430,32 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(
-            test_workers__tp_accesslog__rest_named, setup, teardown),
+            test_workers__tp_accesslog__rest_named, setup,
+            tp_test_arena_teardown),
         cmocka_unit_test_setup_teardown(
-            test_workers__tp_accesslog__http_named, setup, teardown),
+            test_workers__tp_accesslog__http_named, setup,
+            tp_test_arena_teardown),
         cmocka_unit_test_setup_teardown(
-            test_workers__tp_accesslog__escape, setup, teardown),
+            test_workers__tp_accesslog__escape, setup,
+            tp_test_arena_teardown),
         cmocka_unit_test_setup_teardown(
-            test_workers__tp_accesslog__escaped_values, setup, teardown),
+            test_workers__tp_accesslog__escaped_values, setup,
+            tp_test_arena_teardown),
         cmocka_unit_test_setup_teardown(
-            test_workers__tp_accesslog__authorizer_values, setup, teardown),
+            test_workers__tp_accesslog__authorizer_values, setup,
+            tp_test_arena_teardown),
         cmocka_unit_test_setup_teardown(
-            test_workers__tp_accesslog__escape_free_unset, setup, teardown),
+            test_workers__tp_accesslog__escape_free_unset, setup,
+            tp_test_arena_teardown),
         cmocka_unit_test_setup_teardown(
-            test_workers__tp_accesslog__escape_free_cut, setup, teardown),
+            test_workers__tp_accesslog__escape_free_cut, setup,
+            tp_test_arena_teardown),
         cmocka_unit_test_setup_teardown(
-            test_workers__tp_accesslog__literal_at_end, setup, teardown),
+            test_workers__tp_accesslog__literal_at_end, setup,
+            tp_test_arena_teardown),
         cmocka_unit_test_setup_teardown(
             test_workers__tp_accesslog__random_against_reference, setup,
-            teardown),
+            tp_test_arena_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
