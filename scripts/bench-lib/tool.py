@@ -1395,6 +1395,7 @@ def jwt_report(d, meta, runs, counts):
 
 MON_TARGET = 0.97
 MON_BARE, MON_ON, MON_UNBUF = "mon-bare", "mon-on", "mon-unbuf"
+MON_BARE2 = "mon-bare2"    # the control: bare again
 MON_BEGIN = "<!-- bench:mon:begin (written by scripts/bench; do not edit) -->"
 MON_END = "<!-- bench:mon:end -->"
 # Rows of its "where the instructions go" table: (function, label).
@@ -1426,19 +1427,30 @@ def mon_report(d, meta, runs, counts):
     emf = read_tsv(os.path.join(d, "mon-emf.tsv"))
     emf_lines = int(emf[0]["emf_lines"]) if emf else 0
     logs = read_tsv(os.path.join(d, "mon-log.tsv"))
+    # Pinned (BENCH_MON_PIN): "CPU of the gateway" and "the others".
+    pin = meta.get("mon_cpus", "").split()
+    if pin:
+        where = ("each with 1 worker on CPU %s, which the backend joins "
+                 "during their runs, and wrk on CPU %s (`taskset`)"
+                 % (pin[0], pin[1]))
+    else:
+        where = "each with %s workers, unpinned" % meta["workers"]
     if alone:
         if meta.get("quick") == "1":
             w("> **QUICK SMOKE RUN (`--quick`): one short round. These "
               "numbers are NOT a valid measurement.**")
             w("")
         w("Run on %s; commit `%s`; this section alone (`scripts/bench "
-          "--mon-only`), not with the rest of this page: %s, %s workers, "
-          "`wrk -t%s -c%s -d%ss --latency`, %s interleaved rounds; counts "
-          "with 1 worker, (count(%s) − count(%s)) / %d sequential keep-alive "
-          "requests."
-          % (meta["date"], meta["commit"], meta.get("machine", "?"),
-             meta["workers"], meta["threads"], meta["connections"],
-             meta["duration"], meta["rounds"], n2, n1, n2 - n1))
+          "--mon-only`), not with the rest of this page: %s; the turnpikes "
+          "%s; `wrk -t%s -c%s -d%ss --latency`, %s interleaved rounds; "
+          "counts with 1 worker, (count(%s) − count(%s)) / %d sequential "
+          "keep-alive requests."
+          % (meta["date"], meta["commit"], meta.get("machine", "?"), where,
+             meta["threads"], meta["connections"], meta["duration"],
+             meta["rounds"], n2, n1, n2 - n1))
+        w("")
+    elif pin:
+        w("The turnpikes of this section run %s." % where)
         w("")
     w("The proxies' turnpike (an HTTP API whose route `ANY /{proxy+}` "
       "proxies to the backend, see *Method*) twice. *bare*: `metrics = "
@@ -1455,6 +1467,13 @@ def mon_report(d, meta, runs, counts):
          "unbuffered access log, one `write(2)` per request; for "
          "information, no verdict ²⁰." if unbuf else ""))
     w("")
+    control = any(runs_of(runs, MON_BARE2, q) for q in sizes)
+    if control:
+        w("*bare, again*: a second instance of *bare*, the control: its "
+          "ratio to *bare* is what two identical servers measure in this "
+          "setup, so a verdict nearer 1 than the control's spread is "
+          "within the noise ²¹.")
+        w("")
     if emf_lines > 0:
         w("The monitored instance's metrics worker wrote %s lines of EMF "
           "(%s bytes) during the load." % (fmt(emf_lines, 0),
@@ -1497,6 +1516,12 @@ def mon_report(d, meta, runs, counts):
                                   mark(pr, ">=", MON_TARGET),
                                   " | %s |" % fmt_ratio(pu) if unbuf
                                   else ""))
+        if control:
+            rc = run_ratios(runs, MON_BARE, MON_BARE2, q)
+            w("| req/s, bare again / bare within each round, median ²¹ "
+              "| | | %s | (control) | |%s"
+              % (fmt_ratio(statistics.median([x for _, x in rc])
+                           if rc else None), " | |" if unbuf else ""))
         w("| req/s spread (max−min)/median | %s | %s | | | |%s"
           % (run_spread(runs, MON_BARE, q), run_spread(runs, MON_ON, q),
              " %s | |" % run_spread(runs, MON_UNBUF, q) if unbuf else ""))
@@ -1571,6 +1596,10 @@ def mon_report(d, meta, runs, counts):
             w("- %s, req/s monitored with the unbuffered log / bare, round "
               "by round: %s." % (SIZE_LABEL[q],
                                  ", ".join(fmt_ratio(x) for _, x in ru)))
+        rc = run_ratios(runs, MON_BARE, MON_BARE2, q)
+        if rc:
+            w("- %s, req/s bare again / bare (control), round by round: %s."
+              % (SIZE_LABEL[q], ", ".join(fmt_ratio(x) for _, x in rc)))
     for q in csizes:
         va = counts.get((MON_BARE, q, "callgrind"))
         for t, lab in cols[1:]:
@@ -1596,7 +1625,11 @@ def mon_report(d, meta, runs, counts):
          or "—", MON_TARGET))
     w("")
     w("¹⁶ the verdict: bare and monitored ran back to back in each round, "
-      "in alternating order.  ")
+      "in alternating order.%s  " % (
+          " Pinned: the rate is what the gateway's CPU serves, the "
+          "gateway's and the backend's time per request; unpinned, where "
+          "the scheduler puts wrk, the backend and the workers moves a "
+          "run's rate by 15 % or more." if pin else ""))
     w("¹⁷ one worker, N sequential keep-alive requests, as for the "
       "proxies; all the processes except the metrics worker, as for "
       "traffic control (⁹): its EMF documents, once a second, grow with "
@@ -1616,6 +1649,12 @@ def mon_report(d, meta, runs, counts):
         w("²⁰ the unbuffered access log (the default, one `write(2)` per "
           "line) ran after each round's pair; it has no target and no "
           "verdict, it shows what buffering saves.")
+    if control:
+        w("")
+        w("²¹ the control: *bare, again* ran next to *bare* in each round "
+          "(before it in odd rounds, after it in even ones), as monitored "
+          "does; how far its median ratio is from 1.00× is the "
+          "measurement's own error.")
     w("")
     if alone:
         L.extend(runs_table(runs))
