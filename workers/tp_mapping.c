@@ -23,9 +23,12 @@ tp_query_get(struct tp_str q, const char *name, size_t len,
         if ((size_t) ((eq != NULL ? eq : amp) - p) == len
             && memcmp(p, name, len) == 0)
         {
+            /* A field without '=' has an empty value that still
+             * points into the query (at its '&' or end), not at a
+             * static "": query_all() resumes after a value. */
             *out = eq != NULL ? (struct tp_str) { eq + 1,
                                     (size_t) (amp - eq - 1) }
-                              : TP_STR("");
+                              : (struct tp_str) { amp, 0 };
             return true;
         }
         p = amp + 1;

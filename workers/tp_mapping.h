@@ -34,7 +34,8 @@ int tp_body_json_path(struct tp_str body, struct tp_json **cache,
 int tp_expr_eval(const struct tp_expr *e, struct tp_request *r,
     const struct tp_resp_view *resp, struct tp_str *out);
 
-/* The first value of query parameter <name> in <query> (raw, encoded). */
+/* The first value of query parameter <name> in <query> (raw, encoded);
+ * it lies inside <query>, at the field's end when it has no '='. */
 bool tp_query_get(struct tp_str query, const char *name, size_t len,
     struct tp_str *out);
 
