@@ -52,7 +52,7 @@ query_all(struct tp_request *r, const char *name, size_t len,
         if (grown == NULL) {
             return false;
         }
-        if (n > 0) {
+        if (buf != NULL) {           /* not n > 0: "" is a value too */
             memcpy(grown, buf, n);
             grown[n++] = ',';
         }

@@ -134,6 +134,15 @@ def test_rest_proxy_request_parameters(rest_gw):
     assert doc["body"] == "data"
 
 
+def test_rest_multivalue_query_with_valueless_fields(rest_gw):
+    # "?m&...&m=2&m": a field without '=' is an empty value; the walk over
+    # every value resumes after each one (it once read past the query)
+    r = raw_request(rest_gw.port, "POST /prod/things/7?m&keep=yes&m=2&m HTTP/1.1\n"
+                    "Host: x\nContent-Length: 0\n\n")
+    assert r.status == 200, r
+    assert split_list(hdr(r.json(), "X-Multi-Q")) == ["", "2", ""]
+
+
 def test_rest_proxy_client_headers_never_forwarded(rest_gw):
     """rest-api.md section 9: headers API Gateway never forwards from the client
     (and Via, not sent to HTTP integrations); Referer is forwarded."""
