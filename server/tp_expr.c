@@ -319,6 +319,15 @@ mapping_http_key(const char *key, bool response, struct tp_mapping *m,
     } else {
         return expr_err(err, errlen, "invalid mapping key \"%s\"", key);
     }
+    /* The name goes raw into the request line or a header block: the
+     * characters REST targets allow, so that no CR, LF, ':', ' ', '&'
+     * or '=' can split a header or a query parameter (fuzz_mapping). */
+    if ((m->target == TP_MT_HEADER || m->target == TP_MT_QUERY)
+        && !expr_name_ok(m->name, strlen(m->name), false))
+    {
+        return expr_err(err, errlen, "invalid name in mapping key \"%s\" "
+            "(letters, digits, '.', '_', '$' and '-')", key);
+    }
     return TP_OK;
 }
 

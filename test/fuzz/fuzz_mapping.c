@@ -14,6 +14,8 @@
  *   overwrite:statuscode only in responses, remove without a value), and
  *   its name is the key's text after the location;
  * - an HTTP header target is never a reserved header (http-api.md 4);
+ * - a header or query target's name (it goes raw into the request or
+ *   response) has only [A-Za-z0-9._$-], in every dialect;
  * - an expression's parts have valid kinds, names of their length (no
  *   NUL inside); a REST expression is one part; the static parts of an
  *   HTTP expression are, in order, a subsequence of the value;
@@ -122,6 +124,10 @@ check_mapping(enum tp_map_dialect d, const char *key,
         CHECK(m->target != TP_MT_PATH);
         CHECK(m->action != TP_MA_REMOVE || m->value.nparts == 0);
         CHECK(m->target != TP_MT_HEADER || !reserved(m->name));
+    }
+    if (m->target == TP_MT_HEADER || m->target == TP_MT_QUERY) {
+        CHECK(strspn(m->name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
+            "TUVWXYZ0123456789._$-") == nlen);
     }
     if (m->target <= TP_MT_HEADER) {
         CHECK(nlen < klen && strcmp(key + klen - nlen, m->name) == 0);

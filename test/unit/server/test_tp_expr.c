@@ -212,6 +212,12 @@ test_server__tp_expr__http_keys(void **state)
         "invalid mapping key");
     bad(TP_MAP_HTTP_RESPONSE, "append:querystring.q", "v",
         "invalid mapping key");
+    bad(TP_MAP_HTTP_REQUEST, "append:header.x-a\r\nx-b", "v",
+        "invalid name in mapping key");
+    bad(TP_MAP_HTTP_RESPONSE, "overwrite:header.x:y", "v",
+        "invalid name in mapping key");
+    bad(TP_MAP_HTTP_REQUEST, "append:querystring.a&b", "v",
+        "invalid name in mapping key");
     bad(TP_MAP_HTTP_REQUEST, "append:header.Authorization", "v",
         "reserved");
     bad(TP_MAP_HTTP_REQUEST, "overwrite:header.x-amzn-trace", "v",
