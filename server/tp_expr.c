@@ -331,9 +331,8 @@ mapping_http_key(const char *key, bool response, struct tp_mapping *m,
     return TP_OK;
 }
 
-/* Headers HTTP APIs refuse to map (http-api.md section 4). */
-static bool
-mapping_reserved(const char *name)
+bool
+tp_mapping_reserved(const char *name)
 {
     static const char *const reserved[] = {
         "authorization", "connection", "content-encoding", "content-length",
@@ -384,7 +383,7 @@ tp_mapping_compile(struct tp_arena *a, enum tp_map_dialect dialect,
         rc = mapping_http_key(key, dialect == TP_MAP_HTTP_RESPONSE, out, err,
             errlen);
         if (rc == TP_OK && out->target == TP_MT_HEADER
-            && mapping_reserved(out->name))
+            && tp_mapping_reserved(out->name))
         {
             return expr_err(err, errlen, "header \"%s\" is reserved and "
                 "cannot be mapped", out->name);

@@ -26,6 +26,9 @@ int tp_mapping_compile(struct tp_arena *a, enum tp_map_dialect dialect,
     const char *key, const char *value, struct tp_mapping *out, char *err,
     size_t errlen);
 
+/* Whether HTTP APIs refuse to map header <name> (http-api.md section 4). */
+bool tp_mapping_reserved(const char *name);
+
 /*
  * Compiles a REST-style source value ("method.request.header.X",
  * "'static'", "context.x", "stageVariables.x", "integration.response.*")

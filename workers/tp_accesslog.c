@@ -8,6 +8,7 @@
 #include "tp_accesslog_conf.h"
 #include "tp_channel.h"
 #include "tp_context.h"
+#include "tp_jsonw.h"
 #include "tp_log.h"
 #include "tp_time.h"
 #include "tp_worker.h"
@@ -19,42 +20,6 @@
 #define REPORT_EVERY_MS 1000
 
 static const char hex[] = "0123456789abcdef";
-
-/*
- * The length of the well-formed UTF-8 sequence at <s> (<n> bytes left),
- * or 0: a stray byte is escaped like a control byte, so a JSON line stays
- * valid UTF-8 whatever the client sent.
- */
-static size_t
-alog_utf8(const unsigned char *s, size_t n)
-{
-    size_t len, i;
-
-    if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-        len = 2;
-    } else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-        len = 3;
-    } else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-        len = 4;
-    } else {
-        return 0;
-    }
-    if (len > n) {
-        return 0;
-    }
-    for (i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80) {
-            return 0;
-        }
-    }
-    /* No overlong forms, no surrogates, nothing above U+10FFFF. */
-    if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0)
-        || (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
-    {
-        return 0;
-    }
-    return len;
-}
 
 /* A byte that must not appear raw: \u00HH in JSON strings, else \xHH. */
 static size_t
@@ -126,7 +91,9 @@ tp_accesslog_escape(char *out, struct tp_str v, uint8_t mode, size_t room)
         } else if (s[i] < 0x80) {
             src = (const char *) s + i;
             k = 1;
-        } else if ((n = alog_utf8(s + i, v.len - i)) > 0) {
+        } else if ((n = tp_utf8_len(s + i, v.len - i)) > 0) {
+            /* well-formed UTF-8 goes out as it is; a stray byte is
+             * escaped, so a JSON line stays valid UTF-8 */
             src = (const char *) s + i;
             k = n;
         } else {

@@ -24,6 +24,7 @@
  */
 #include "tp_accesslog.h"
 #include "tp_accesslog_conf.h"
+#include "tp_jsonw.h"
 
 #include "tp_fuzz.h"
 
@@ -37,36 +38,6 @@ hexval(char c)
         return c - 'a' + 10;
     }
     return -1;
-}
-
-/* The length of the valid UTF-8 sequence at <s> (<n> left), or 0. */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-    uint32_t cp;
-    size_t len, i;
-
-    if (s[0] < 0x80) {
-        return 1;
-    }
-    len = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc0 ? 2 : 0;
-    if (len == 0 || len > n || s[0] > 0xf4) {
-        return 0;
-    }
-    cp = s[0] & (0x7f >> len);
-    for (i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80) {
-            return 0;
-        }
-        cp = cp << 6 | (s[i] & 0x3f);
-    }
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800)
-        || (len == 4 && cp < 0x10000) || cp > 0x10ffff
-        || (cp >= 0xd800 && cp <= 0xdfff))
-    {
-        return 0;
-    }
-    return len;
 }
 
 /* An escape for byte <b> at o[j] (<left> bytes), or 0 if there is none. */
@@ -101,7 +72,7 @@ check(const unsigned char *v, size_t n, bool json, size_t room)
         unsigned char c = (unsigned char) out[j];
 
         CHECK(c >= 0x20 && c != 0x7f);
-        u = utf8_len((const unsigned char *) out + j, len - j);
+        u = tp_utf8_len((const unsigned char *) out + j, len - j);
         CHECK(u > 0);
     }
     /* Decode against the value. */

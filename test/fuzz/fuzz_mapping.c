@@ -26,7 +26,6 @@
  */
 #include "tp_expr.h"
 
-#include <strings.h>
 
 #include "tp_fuzz.h"
 
@@ -78,29 +77,6 @@ check_http_statics(const struct tp_expr *e, const char *value)
     }
 }
 
-static bool
-reserved(const char *n)
-{
-    static const char *const exact[] = {
-        "authorization", "connection", "content-encoding", "content-length",
-        "content-location", "forwarded", "keep-alive", "origin",
-        "proxy-authenticate", "proxy-authorization", "te", "trailers",
-        "transfer-encoding", "upgrade", "x-forwarded-for",
-        "x-forwarded-host", "x-forwarded-proto", "via",
-    };
-    size_t i;
-
-    for (i = 0; i < TP_NELEM(exact); i++) {
-        if (strcasecmp(n, exact[i]) == 0) {
-            return true;
-        }
-    }
-    return strncasecmp(n, "access-control-", 15) == 0
-        || strncasecmp(n, "apigw-", 6) == 0
-        || strncasecmp(n, "x-amz-", 6) == 0
-        || strncasecmp(n, "x-amzn-", 7) == 0;
-}
-
 static void
 check_mapping(enum tp_map_dialect d, const char *key,
     const struct tp_mapping *m)
@@ -123,7 +99,7 @@ check_mapping(enum tp_map_dialect d, const char *key,
               || (d == TP_MAP_HTTP_RESPONSE && m->action == TP_MA_OVERWRITE));
         CHECK(m->target != TP_MT_PATH);
         CHECK(m->action != TP_MA_REMOVE || m->value.nparts == 0);
-        CHECK(m->target != TP_MT_HEADER || !reserved(m->name));
+        CHECK(m->target != TP_MT_HEADER || !tp_mapping_reserved(m->name));
     }
     if (m->target == TP_MT_HEADER || m->target == TP_MT_QUERY) {
         CHECK(strspn(m->name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
