@@ -12,6 +12,7 @@ Stage variables: in uris (host, path, query) and mappings; a stage lacking a
 variable its uri uses answers 500 (and the load warned).
 """
 
+import re
 import pytest
 import requests
 
@@ -422,13 +423,13 @@ def test_http_api_response_header_actions(http_gw):
 
 # -- mapping that cannot change reserved headers (HTTP APIs) ------------------------------
 
-def test_http_api_reserved_header_mapping_rejected(workdir):
-    """http-api.md section 4: reserved headers cannot be mapped (config error)."""
+def check_http_mapping_key(workdir, key):
+    """turnpike -t on an HTTP API route mapping <key>: (exit code, output)."""
     from conftest import run_turnpike
     from helpers import render_libconfig
     import os
     routes = [proxy_route("http://127.0.0.1:9/x", route="GET /x",
-                          request_parameters=[("overwrite:header.x-amz-date", "x")])]
+                          request_parameters=[(key, "x")])]
     cfg = base_config(9, apis=[api("demo", routes, api_type="HTTP")])
     cfg["server"].update(pid_file=workdir + "/t.pid", error_log=workdir + "/e.log",
                          data_dir=workdir + "/data")
@@ -436,6 +437,28 @@ def test_http_api_reserved_header_mapping_rejected(workdir):
     path = os.path.join(workdir, "t.conf")
     with open(path, "w") as f:
         f.write(render_libconfig(cfg))
-    rc, out = run_turnpike("-c", path, "-t")
+    return run_turnpike("-c", path, "-t")
+
+
+def test_http_api_reserved_header_mapping_rejected(workdir):
+    """http-api.md section 4: reserved headers cannot be mapped (config error)."""
+    rc, out = check_http_mapping_key(workdir, "overwrite:header.x-amz-date")
     assert rc == 1, "mapping the reserved header x-amz-date accepted:\n" + out
     assert "x-amz-date" in out.lower(), out
+
+
+@pytest.mark.parametrize("key", ["append:header.x-a b", "overwrite:header.x:y",
+                                 "append:querystring.a&b", "append:querystring.a=b"])
+def test_http_api_mapping_name_that_would_split_rejected(workdir, key):
+    """A header or query name that would split the header block or the query
+    (space, ':', '&', '=') is a config error naming the key, at its file and line."""
+    rc, out = check_http_mapping_key(workdir, key)
+    assert rc == 1, "mapping key %r accepted:\n%s" % (key, out)
+    assert "invalid name in mapping key" in out and key in out, out
+    assert re.search(r"t\.conf:\d+", out), "no FILE:LINE in: " + out
+
+
+def test_http_api_mapping_name_allowed_characters_accepted(workdir):
+    """The control: letters, digits, '.', '_', '$' and '-' pass the same check."""
+    rc, out = check_http_mapping_key(workdir, "append:header.X-My_h.v$1")
+    assert rc == 0, out
